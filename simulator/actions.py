@@ -1,0 +1,540 @@
+"""The IC action catalogue: what exists in a drill, what it needs, what it does.
+
+Which actions exist follows from the scenario's system (no previous version, no rollback;
+one region, no failover). Each action validates its arguments with a message a scripted
+player can act on, and runs as a SimPy generator that spends the IC's simulated time.
+Titles, help texts and time costs are content (catalogue.yaml); the mechanisms are here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from simulator.engine import Change, Engine, Task
+from simulator.scenario import Mutation, NpcAction
+from simulator.texts import catalogue, text
+from simulator.world import SECONDS
+
+SEVERITIES = ("P1", "P2", "P3")
+ROLES = ("comms", "scribe", "operator", "investigator")
+AUDIENCES = ("leadership", "support", "engineering", "customers", "all")
+CHANGE_ACTIONS = ("rollback", "toggle_flag", "failover", "scale", "set_config", "restart",
+                  "apply_fix")
+CLOSING_ACTIONS = ("write_postmortem", "finish")
+POSTMORTEM_LISTS = ("contributing_factors", "went_well", "went_poorly", "lessons")
+POSTMORTEM_TEXTS = ("summary", "timeline", "root_cause")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One IC decision: an action id and its arguments (what prompts, scripts and bots give)."""
+
+    id: str
+    args: dict[str, Any] = field(default_factory=dict)
+    think_seconds: float = 0.0
+
+    def as_record(self) -> dict[str, Any]:
+        return {"action": self.id, **self.args}
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    group: str
+    title: str
+    help: str
+    seconds: float
+    enabled: bool
+    reason: str = ""
+
+
+# --- what exists, and what can be chosen -------------------------------------------------
+def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
+    """For each choice-type argument of an action, the values that are valid right now."""
+    sc, world = engine.scenario, engine.world
+    idle = [p.id for p in sc.roster.responders if not engine.busy(p.id)]
+    executors = ["ic", *idle]
+    open_inv = [i.id for i in sc.investigations
+                if i.id not in engine.done_investigations
+                and i.id not in engine.running_investigations
+                and (i.available_when is None or _holds(engine, i.available_when))]
+    table: dict[str, dict[str, list[str]]] = {
+        "declare": {"severity": list(SEVERITIES)},
+        "hand_over": {"to": [p.id for p in sc.roster.responders]},
+        "assign_role": {"person": _people(engine), "role": list(ROLES)},
+        "delegate": {"responder": idle, "investigation": open_inv},
+        "investigate": {"investigation": open_inv},
+        "rollback": {"service": [s.id for s in sc.system.services if s.previous_version
+                                 and world.versions[s.id] != s.previous_version
+                                 and not _pending(engine, f"rollback:{s.id}")],
+                     "by": executors},
+        "toggle_flag": {"flag": [f.id for f in sc.system.feature_flags],
+                        "state": ["off", "on"], "by": executors},
+        "failover": {"region": [r.id for r in sc.system.regions if r.id != world.active_region],
+                     "by": executors},
+        "scale": {"service": list(world.replicas), "by": executors},
+        "set_config": {"key": list(world.config), "by": executors},
+        "restart": {"target": list(sc.restart_targets()), "by": executors},
+        "apply_fix": {"fix": [f.id for f in sc.fixes if not _pending(engine, f"fix:{f.id}")],
+                      "by": executors},
+        "post_update": {"audience": list(AUDIENCES)},
+    }
+    return table.get(action_id, {})
+
+
+def flag_segments(engine: Engine, flag: str) -> list[str]:
+    found = next((f for f in engine.scenario.system.feature_flags if f.id == flag), None)
+    return list(found.segments) if found else []
+
+
+def _people(engine: Engine) -> list[str]:
+    roster = engine.scenario.roster
+    people = [p.id for p in roster.responders]
+    if roster.comms_lead:
+        people.append(roster.comms_lead.id)
+    return people
+
+
+def _holds(engine: Engine, cond: Any) -> bool:
+    from simulator.conditions import holds
+
+    engine.world.now = engine.now
+    return holds(cond, engine.world)
+
+
+def _pending(engine: Engine, key: str) -> bool:
+    return any(c.key == key for c in engine.in_flight())
+
+
+def exists(engine: Engine, action_id: str) -> bool:
+    """Does this action make sense for this scenario's system at all?"""
+    sc = engine.scenario
+    return {
+        "rollback": any(s.previous_version for s in sc.system.services),
+        "toggle_flag": bool(sc.system.feature_flags),
+        "failover": len(sc.system.regions) > 1,
+        "scale": any(s.replicas for s in sc.system.services),
+        "set_config": bool(sc.config_values()),
+        "apply_fix": bool(sc.fixes),
+    }.get(action_id, True)
+
+
+def options(engine: Engine, closing: bool = False) -> list[Option]:
+    """Every action of this drill, enabled or disabled with the reason why."""
+    out = []
+    for action_id, meta in catalogue().items():
+        if not exists(engine, action_id):
+            continue
+        reason = _unavailable(engine, action_id, closing)
+        out.append(Option(action_id, meta["group"], meta["title"], meta["help"],
+                          float(meta["seconds"]), reason == "", reason))
+    return out
+
+
+def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
+    facts = engine.world.facts
+    if closing:
+        return "" if action_id in CLOSING_ACTIONS else "the incident is closed"
+    if action_id in CLOSING_ACTIONS:
+        return "available once the incident is resolved"
+    once = {"acknowledge": "acknowledged", "open_channel": "channel-open",
+            "freeze_changes": "changes-frozen"}
+    if action_id in once and once[action_id] in facts:
+        return "already done"
+    if action_id == "take_command" and engine.commander == "ic":
+        return "you already hold command"
+    if action_id in ("delegate", "investigate"):
+        found = choices(engine, action_id)
+        if not found["investigation"]:
+            return "no open investigation"
+        if action_id == "delegate" and not found["responder"]:
+            return "every responder is busy"
+    if action_id == "rollback" and not choices(engine, "rollback")["service"]:
+        return "nothing left to roll back"
+    if action_id == "failover" and not choices(engine, "failover")["region"]:
+        return "no other region"
+    if action_id == "apply_fix" and not choices(engine, "apply_fix")["fix"]:
+        return "every fix is already running"
+    return ""
+
+
+# --- argument checking --------------------------------------------------------------------
+def check(engine: Engine, action: Action, closing: bool = False) -> str | None:
+    """Why this action cannot run now, or None. Messages say how to fix the decision."""
+    meta = catalogue().get(action.id)
+    if meta is None or not exists(engine, action.id):
+        known = ", ".join(o.id for o in options(engine, closing))
+        return f"unknown action '{action.id}' (actions in this drill: {known})"
+    reason = _unavailable(engine, action.id, closing)
+    if reason:
+        return f"'{action.id}' is not possible now: {reason}"
+    args = dict(action.args)
+    for arg, valid in choices(engine, action.id).items():
+        if arg == "by" and arg not in args:
+            continue
+        if arg not in args:
+            return f"'{action.id}' needs '{arg}' (one of: {', '.join(valid) or 'none now'})"
+        if str(args[arg]) not in valid:
+            return (f"'{action.id}': {arg} {args[arg]!r} is not possible now "
+                    f"(one of: {', '.join(valid) or 'none now'})")
+    return _check_values(engine, action.id, args)
+
+
+def _check_values(engine: Engine, action_id: str, args: dict[str, Any]) -> str | None:
+    def number(name: str, low: float, high: float, required: bool = True) -> str | None:
+        if name not in args:
+            return f"'{action_id}' needs '{name}' (a number {low:g}-{high:g})" if required else None
+        value = args[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                low <= value <= high):
+            return f"'{action_id}': {name} must be a number from {low:g} to {high:g}"
+        return None
+
+    def texts(*names: str, required: bool = False) -> str | None:
+        for name in names:
+            if name in args and not isinstance(args[name], str):
+                return f"'{action_id}': {name} must be text"
+            if required and not str(args.get(name, "")).strip():
+                return f"'{action_id}' needs '{name}' (text)"
+        return None
+
+    allowed = set(choices(engine, action_id)) | _extra_args(action_id)
+    unknown = sorted(set(args) - allowed)
+    if unknown:
+        return (f"'{action_id}': unknown argument '{unknown[0]}' "
+                f"(allowed: {', '.join(sorted(allowed)) or 'none'})")
+    if action_id in CHANGE_ACTIONS and (err := texts("announcement")):
+        return err
+    if action_id == "toggle_flag":
+        segments = flag_segments(engine, str(args["flag"]))
+        segment = args.get("segment", "all")
+        if segment not in segments:
+            return f"'toggle_flag': segment {segment!r} is not one of {', '.join(segments)}"
+    if action_id == "scale":
+        return number("replicas", 1, 100)
+    if action_id == "set_config":
+        current = engine.world.config[str(args["key"])]
+        if "value" not in args:
+            return "'set_config' needs 'value'"
+        if isinstance(current, (int, float)) and (
+                isinstance(args["value"], bool) or not isinstance(args["value"], (int, float))):
+            return f"'set_config': {args['key']} takes a number"
+    if action_id == "wait":
+        return number("minutes", 0.05, 30)
+    if action_id == "delegate":
+        return number("timebox_minutes", 1, 60, required=False)
+    if action_id == "post_update":
+        return number("next_update_minutes", 1, 60, required=False) or texts(
+            "impact", "doing", "message")
+    if action_id == "note":
+        return texts("text", required=True)
+    if action_id == "hand_over":
+        return texts("summary")
+    if action_id == "declare_resolved":
+        return texts("message", "root_cause", "fix", "customer_impact", "follow_up")
+    if action_id == "write_postmortem":
+        return _check_postmortem(args)
+    return None
+
+
+def _extra_args(action_id: str) -> set[str]:
+    extra = {
+        "toggle_flag": {"segment"}, "scale": {"replicas"}, "set_config": {"value"},
+        "wait": {"minutes"}, "delegate": {"timebox_minutes"},
+        "post_update": {"impact", "doing", "next_update_minutes", "message"},
+        "note": {"text"}, "hand_over": {"summary"},
+        "declare_resolved": {"message", "root_cause", "fix", "customer_impact", "follow_up"},
+        "write_postmortem": {*POSTMORTEM_TEXTS, *POSTMORTEM_LISTS, "action_items"},
+    }.get(action_id, set())
+    return extra | ({"announcement", "by"} if action_id in CHANGE_ACTIONS else set())
+
+
+def _check_postmortem(args: dict[str, Any]) -> str | None:
+    for name in POSTMORTEM_TEXTS:
+        if name in args and not isinstance(args[name], str):
+            return f"'write_postmortem': {name} must be text"
+    for name in POSTMORTEM_LISTS:
+        if name in args and not (isinstance(args[name], list)
+                                 and all(isinstance(x, str) for x in args[name])):
+            return f"'write_postmortem': {name} must be a list of texts"
+    items = args.get("action_items", [])
+    if not isinstance(items, list):
+        return "'write_postmortem': action_items must be a list"
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("what"), str):
+            return f"'write_postmortem': action_items[{i}] needs 'what' (and 'owner', 'due')"
+        if set(item) - {"what", "owner", "due"}:
+            return f"'write_postmortem': action_items[{i}] takes only what, owner and due"
+    return None
+
+
+# --- execution ----------------------------------------------------------------------------
+Gen = Generator[simpy.Event, Any, None]
+
+
+def cost(engine: Engine, action_id: str) -> float:
+    return float(catalogue()[action_id]["seconds"]) * engine.ic_slowdown
+
+
+def execute(engine: Engine, action: Action) -> Gen:
+    """Run one checked IC action: spend the IC's time, change the world, write events."""
+    handler = _HANDLERS.get(action.id)
+    busy = cost(engine, action.id)
+    if busy:
+        yield engine.env.timeout(busy)
+    if handler is not None:
+        result = handler(engine, action.args)
+        if result is not None:
+            yield from result
+
+
+def _simple(kind: str, fact: str | None, say: Callable[[Engine, dict[str, Any]], str]
+            ) -> Callable[[Engine, dict[str, Any]], None]:
+    def run(engine: Engine, args: dict[str, Any]) -> None:
+        if fact:
+            engine.world.facts.add(fact)
+        engine.emit(kind, "ic", say(engine, args), **args)
+    return run
+
+
+def _declare(engine: Engine, args: dict[str, Any]) -> None:
+    engine.world.facts.add("declared")
+    engine.severity = args["severity"]
+    engine.commander = engine.commander or "ic"
+    engine.emit("declare", "ic", f"IC ({engine.name('ic')}): declaring a {args['severity']} "
+                "incident. I am the incident commander.", severity=args["severity"])
+
+
+def _take_command(engine: Engine, args: dict[str, Any]) -> None:
+    engine.commander = "ic"
+    engine.emit("take_command", "ic", f"{engine.name('ic')}: I have command of this incident.")
+
+
+def _hand_over(engine: Engine, args: dict[str, Any]) -> None:
+    engine.commander = args["to"]
+    engine.emit("hand_over", "ic", f"{engine.name('ic')}: handing command to "
+                f"{engine.name(args['to'])}. {args.get('summary', '')}".strip(), **args)
+
+
+def _assign_role(engine: Engine, args: dict[str, Any]) -> None:
+    engine.roles[args["person"]] = args["role"]
+    if args["role"] == "comms":
+        engine.world.facts.add("comms-lead")
+    engine.emit("assign_role", "ic", f"IC: {engine.name(args['person'])} is "
+                f"{args['role']} for this incident.", **args)
+
+
+def _post_update(engine: Engine, args: dict[str, Any]) -> None:
+    engine.world.last_update_at = engine.now
+    nxt = args.get("next_update_minutes")
+    engine.promised_by = engine.now + nxt * SECONDS if nxt else None
+    for person in engine.scenario.roster.stakeholders:
+        if f"in-channel.{person.id}" in engine.world.facts and args["audience"] in (
+                person.audience, "all"):
+            engine.world.facts.discard(f"in-channel.{person.id}")
+    if not any(f.startswith("in-channel.") for f in engine.world.facts):
+        engine.ic_slowdown = 1.0
+    parts = [args.get("message", ""), f"Impact: {args['impact']}" if args.get("impact") else "",
+             f"Now: {args['doing']}" if args.get("doing") else "",
+             f"Next update by {engine.clock(engine.now + nxt * SECONDS)}." if nxt else ""]
+    body = " ".join(p for p in parts if p)
+    who = engine.name(next((p for p, r in engine.roles.items() if r == "comms"), "ic"))
+    engine.emit("status_update", "ic", f"{who} → {args['audience']}: {body or '(empty update)'}",
+                **args)
+
+
+def _delegate(engine: Engine, args: dict[str, Any]) -> Gen:
+    yield from _investigation(engine, args["investigation"], args["responder"],
+                              args.get("timebox_minutes"), wait=False)
+
+
+def _investigate(engine: Engine, args: dict[str, Any]) -> Gen:
+    yield from _investigation(engine, args["investigation"], "ic", None, wait=True)
+
+
+def _investigation(engine: Engine, inv_id: str, who: str, timebox: float | None, wait: bool
+                   ) -> Gen:
+    inv = next(i for i in engine.scenario.investigations if i.id == inv_id)
+    person = engine.scenario.roster.ic if who == "ic" else engine.scenario.person(who)
+    assert person is not None
+    skilled = inv.skill is None or inv.skill in person.skills
+    minutes = inv.minutes / person.speed * (1.0 if skilled else 1.5)
+    minutes *= engine.rng.uniform(0.85, 1.15)
+    if who == "ic":
+        minutes *= 1.25  # the IC is pulled away by questions while doing hands-on work
+    minutes = round(minutes, 2)
+    engine.running_investigations.add(inv_id)
+    engine.tasks[who] = Task(who, inv.title, engine.now + minutes * SECONDS)
+    verb = "checking" if who == "ic" else "on it"
+    engine.emit("investigation_started", who, f"{person.name}: {verb}: {inv.title.lower()}.",
+                investigation=inv_id, expected_minutes=minutes, timebox_minutes=timebox,
+                delegated=who != "ic")
+    process = engine.env.process(_finish_investigation(engine, inv_id, who, minutes))
+    if wait:
+        yield process
+
+
+def _finish_investigation(engine: Engine, inv_id: str, who: str, minutes: float) -> Gen:
+    yield engine.env.timeout(minutes * SECONDS)
+    inv = next(i for i in engine.scenario.investigations if i.id == inv_id)
+    engine.running_investigations.discard(inv_id)
+    engine.done_investigations.add(inv_id)
+    engine.tasks.pop(who, None)
+    lost = inv_id in engine.lost_investigations or (
+        inv.lost_when is not None and _holds(engine, inv.lost_when))
+    learned = [] if lost else list(inv.learns)
+    engine.world.known.update(learned)
+    finding = inv.lost_finding if lost else inv.finding
+    engine.emit("investigation_done", who, f"{engine.name(who)}: {finding}", investigation=inv_id,
+                covers=list(inv.covers), learned=learned, lost=lost, red_herring=inv.red_herring)
+
+
+def _informed(engine: Engine, key: str) -> bool:
+    sc = engine.scenario
+    needed: list[str] = []
+    for r in sc.rationale:
+        if r.change == key:
+            needed += r.informed_by
+    if key.startswith("fix:"):
+        fix = next(f for f in sc.fixes if f.id == key[4:])
+        needed += fix.informed_by
+    if not needed:
+        return bool(engine.done_investigations)
+    return any(engine.world.knows(n) for n in needed)
+
+
+def _describe_change(engine: Engine, action_id: str, args: dict[str, Any]
+                     ) -> tuple[str, str, float, list[Mutation]]:
+    sc, world = engine.scenario, engine.world
+    if action_id == "rollback":
+        svc = next(s for s in sc.system.services if s.id == args["service"])
+        assert svc.previous_version is not None
+        return (f"rollback:{svc.id}", f"roll back {svc.id} to {svc.previous_version}",
+                svc.rollback_minutes, [Mutation(service=svc.id, version=svc.previous_version)])
+    if action_id == "toggle_flag":
+        seg = args.get("segment", "all")
+        flag = next(f for f in sc.system.feature_flags if f.id == args["flag"])
+        return (f"flag:{flag.id}", f"turn {flag.id} {args['state']} for {seg}",
+                flag.toggle_minutes, [])
+    if action_id == "failover":
+        return (f"failover:{args['region']}", f"fail over to {args['region']}",
+                sc.system.failover_minutes, [Mutation(config="region.active",
+                                                      value=args["region"])])
+    if action_id == "scale":
+        svc = next(s for s in sc.system.services if s.id == args["service"])
+        return (f"scale:{svc.id}", f"scale {svc.id} to {args['replicas']} replicas",
+                svc.scale_minutes, [])
+    if action_id == "set_config":
+        key = args["key"]
+        minutes = sc.config_values()[key].change_minutes
+        return (f"config:{key}", f"set {key} from {world.config[key]} to {args['value']}",
+                minutes, [Mutation(config=key, value=args["value"])])
+    if action_id == "restart":
+        target = args["target"]
+        return (f"restart:{target}", f"restart {target}", sc.restart_targets()[target],
+                [Mutation(set_fact=f"restarted.{target}")])
+    fix = next(f for f in sc.fixes if f.id == args["fix"])
+    return f"fix:{fix.id}", fix.title, fix.minutes, list(fix.does)
+
+
+def _change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "ic") -> Gen:
+    by = args.get("by", "ic")
+    key, title, minutes, mutations = _describe_change(engine, action_id, args)
+    announcement = str(args.get("announcement", "")).strip()
+    if announcement:
+        engine.emit("announce", actor, f"{engine.name(actor)}: {announcement}", change=key)
+    others = [c.key for c in engine.in_flight()]
+    settling = [c.key for c in engine.settling()]
+    change = Change(key, title, by, engine.now, minutes)
+    engine.changes.append(change)
+    if by != "ic":
+        engine.tasks[by] = Task(by, title, engine.now + minutes * SECONDS)
+    engine.emit("change_started", by, f"{engine.name(by)}: starting to {title}.", change=key,
+                action=action_id, args={k: v for k, v in args.items() if k != "announcement"},
+                announced=bool(announcement), informed=_informed(engine, key),
+                executor=by, ordered_by=actor, in_flight=others, settling=settling,
+                expected_minutes=minutes)
+    process = engine.env.process(_land_change(engine, change, action_id, args, mutations))
+    if by == "ic":
+        yield process
+
+
+def _land_change(engine: Engine, change: Change, action_id: str, args: dict[str, Any],
+                 mutations: list[Mutation]) -> Gen:
+    yield engine.env.timeout(change.minutes * SECONDS)
+    world = engine.world
+    if action_id == "toggle_flag":
+        seg = args.get("segment", "all")
+        if seg == "all":
+            for s in world.flags[args["flag"]]:
+                world.flags[args["flag"]][s] = args["state"]
+        world.flags[args["flag"]][seg] = args["state"]
+    if action_id == "failover":
+        world.active_region = args["region"]
+    if action_id == "scale":
+        world.replicas[args["service"]] = args["replicas"]
+    change.applied = engine.now
+    if engine.tasks.get(change.by) and engine.tasks[change.by].title == change.title:
+        engine.tasks.pop(change.by)
+    others = [c.key for c in engine.changes if c is not change and (
+        c.applied is None or engine.now - c.applied < 5 * SECONDS)]
+    say = text("change_blurred", by=engine.name(change.by), title=change.title,
+               others=", ".join(others)) if others else text(
+        "change_applied", by=engine.name(change.by), title=change.title)
+    engine.emit("change_applied", change.by, say, change=change.key, overlapping=others)
+    engine.mutate(mutations, change.by)
+    if action_id == "restart":
+        dep = next((d for d in engine.scenario.system.dependencies
+                    if d.id == args["target"]), None)
+        if dep is not None and dep.restart_resets_config:
+            for c in dep.config:
+                world.config[f"{dep.id}.{c.key}"] = c.value
+        reset = world.reset_faults_for_restart(args["target"])
+        if reset:
+            engine.emit("symptoms_reset", change.by, text("restart_relief",
+                        by=engine.name(change.by), target=args["target"]), faults=reset)
+
+
+def npc_change(engine: Engine, npc: NpcAction) -> None:
+    """A responder acting on their own: an unannounced change outside the IC's control."""
+    if npc.restart:
+        action_id, args = "restart", {"target": npc.restart, "by": npc.by}
+    elif npc.rollback:
+        action_id, args = "rollback", {"service": npc.rollback, "by": npc.by}
+    else:
+        action_id, args = "apply_fix", {"fix": str(npc.fix), "by": npc.by}
+    engine.env.process(_change(engine, action_id, args, actor=npc.by))
+
+
+def _wait(engine: Engine, args: dict[str, Any]) -> Gen:
+    engine.emit("wait", "ic", "", minutes=args["minutes"])
+    yield engine.env.timeout(args["minutes"] * SECONDS)
+
+
+def _change_handler(action_id: str) -> Callable[[Engine, dict[str, Any]], Gen]:
+    return lambda engine, args: _change(engine, action_id, args)
+
+
+_HANDLERS: dict[str, Callable[[Engine, dict[str, Any]], Gen | None]] = {
+    "acknowledge": _simple("acknowledge", "acknowledged",
+                           lambda e, a: f"{e.name('ic')}: acknowledged, I have this alert."),
+    "declare": _declare,
+    "take_command": _take_command,
+    "hand_over": _hand_over,
+    "open_channel": _simple("open_channel", "channel-open",
+                            lambda e, a: "Incident channel opened; the timeline starts here."),
+    "assign_role": _assign_role,
+    "freeze_changes": _simple("freeze_changes", "changes-frozen",
+                              lambda e, a: "IC: change freeze. Nothing ships or restarts unless "
+                                           "it is part of this response."),
+    "post_update": _post_update,
+    "note": _simple("note", None, lambda e, a: f"IC: {a['text']}"),
+    "delegate": _delegate,
+    "investigate": _investigate,
+    "wait": _wait,
+    **{a: _change_handler(a) for a in CHANGE_ACTIONS},
+}

@@ -1,0 +1,228 @@
+"""Bot players: personas that play a drill by themselves.
+
+`expert` follows the documented process around the scenario's ideal path; the others each
+embody one anti-pattern from the process (the silent hero, panic, slow root-causing,
+premature victory) so that a scenario can be proved winnable and the scorer proved
+discriminating. A bot reads the scenario's debrief paths for the technical moves; the
+process around them (declaring, cadence, announcing, waiting for evidence) is its persona.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+from simulator.actions import CHANGE_ACTIONS, Action, _informed, check
+from simulator.drill import Situation
+from simulator.engine import Engine
+from simulator.scenario import Decision, Scenario
+from simulator.world import SECONDS
+
+UPDATE_EVERY = 10  # minutes between the expert's stakeholder updates
+
+
+def _args(decision: Decision) -> dict[str, Any]:
+    return dict(decision.model_extra or {})
+
+
+def change_key(action: str, args: dict[str, Any]) -> str:
+    prefix = {"rollback": "rollback", "toggle_flag": "flag", "failover": "failover",
+              "scale": "scale", "set_config": "config", "restart": "restart",
+              "apply_fix": "fix"}[action]
+    target = args.get("service") or args.get("flag") or args.get("region") or args.get(
+        "key") or args.get("target") or args.get("fix")
+    return f"{prefix}:{target}"
+
+
+def postmortem(scenario: Scenario, blameful: bool = False) -> dict[str, Any]:
+    """A complete postmortem built from the scenario's debrief facts."""
+    d = scenario.debrief
+    owners = [p.id for p in scenario.roster.responders]
+    items = [{"what": f, "owner": owners[i % len(owners)], "due": f"+{7 + i} days"}
+             for i, f in enumerate(d.follow_ups)]
+    summary = (f"{scenario.title}. Service was restored and verified; see the timeline.")
+    if blameful:
+        who = scenario.roster.responders[0].name
+        return {"summary": f"{who} caused this outage by shipping a bad change.",
+                "root_cause": f"{who} made a mistake."}
+    return {
+        "summary": summary,
+        "timeline": "See the incident channel: declaration, first update, mitigation, "
+                    "verification and resolution are all timestamped there.",
+        "root_cause": d.root_cause,
+        "contributing_factors": list(d.contributing_factors),
+        "went_well": ["Mitigated before root-causing", "Updates went out on a steady cadence"],
+        "went_poorly": ["The failing change reached production without a guard"],
+        "action_items": items,
+        "lessons": ["Stabilise first, then diagnose."],
+    }
+
+
+class Bot:
+    """Base: a queue of planned actions, refilled by `plan()` steps as the drill moves."""
+
+    name = "bot"
+
+    def __init__(self) -> None:
+        self.queue: deque[Action] = deque()
+        self.steps: Iterator[None] | None = None
+
+    def decide(self, situation: Situation) -> Action:
+        engine = situation.engine
+        if situation.closing:
+            return self.close(engine)
+        for _ in range(50):
+            if self.queue:
+                action = self.queue.popleft()
+                if check(engine, action) is None:
+                    return action
+                continue
+            if self.steps is None:
+                self.steps = self.plan(engine)
+            try:
+                next(self.steps)
+            except StopIteration:
+                self.queue.append(Action("wait", {"minutes": 5}))
+        return Action("wait", {"minutes": 1})
+
+    def plan(self, engine: Engine) -> Iterator[None]:  # pragma: no cover - overridden
+        yield
+
+    def close(self, engine: Engine) -> Action:
+        return Action("write_postmortem", postmortem(engine.scenario))
+
+
+class ExpertBot(Bot):
+    """Declares, delegates, updates on cadence, mitigates on evidence, verifies, resolves."""
+
+    name = "expert"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_update = 0.0
+
+    def minutes(self, engine: Engine) -> float:
+        return engine.now / SECONDS
+
+    def do(self, engine: Engine, action: Action) -> None:
+        if engine.world.last_update_at is not None:
+            self.last_update = engine.world.last_update_at / SECONDS
+        if engine.world.last_update_at is not None and (
+                self.minutes(engine) - self.last_update >= UPDATE_EVERY - 1):
+            self.queue.append(self.update(engine, "all"))
+        self.queue.append(action)
+
+    def update(self, engine: Engine, audience: str) -> Action:
+        recovering = engine.recovered_at is not None
+        changes = [c.title for c in engine.changes]
+        doing = (f"applied: {', '.join(changes)}; watching the metrics" if changes
+                 else "investigating with two responders; a mitigation is being prepared")
+        return Action("post_update", {
+            "audience": audience,
+            "impact": engine.scenario.summary.strip().split(".")[0],
+            "doing": "service has recovered and is being verified" if recovering else doing,
+            "next_update_minutes": UPDATE_EVERY})
+
+    def idle_responder(self, engine: Engine, preferred: str | None = None) -> str | None:
+        ids = [p.id for p in engine.scenario.roster.responders if not engine.busy(p.id)]
+        if preferred in ids:
+            return preferred
+        return ids[0] if ids else None
+
+    def plan(self, engine: Engine) -> Iterator[None]:
+        sc = engine.scenario
+        self.do(engine, Action("acknowledge"))
+        self.do(engine, Action("declare", {"severity": sc.expected_severity}))
+        self.do(engine, Action("freeze_changes"))
+        self.do(engine, Action("open_channel"))
+        if sc.roster.comms_lead:
+            self.do(engine, Action("assign_role", {"person": sc.roster.comms_lead.id,
+                                                   "role": "comms"}))
+        self.queue.append(self.update(engine, "all"))
+        yield
+        for decision in sc.debrief.ideal_path:
+            args = _args(decision)
+            if decision.action == "delegate":
+                while self.idle_responder(engine) is None:
+                    self.do(engine, Action("wait", {"minutes": 1}))
+                    yield
+                args["responder"] = self.idle_responder(engine, args.get("responder"))
+            if decision.action in CHANGE_ACTIONS:
+                yield from self.before_change(engine, change_key(decision.action, args))
+                args.setdefault("announcement", f"I'm going to {decision.action.replace('_', ' ')}"
+                                f" ({change_key(decision.action, args)}); watch the metrics.")
+                args["by"] = self.idle_responder(engine, args.get("by")) or "ic"
+            self.do(engine, Action(decision.action, args))
+            yield
+            if decision.action in CHANGE_ACTIONS:
+                yield from self.after_change(engine)
+        limit = sc.time_limit_minutes - sc.success.hold_minutes - 3
+        while engine.recovered_at is None and self.minutes(engine) < limit:
+            self.do(engine, Action("wait", {"minutes": 1}))
+            yield
+        self.do(engine, Action("note", {"text": "Metrics back within SLO and holding; "
+                                                "preparing the resolution message."}))
+        self.do(engine, self.update(engine, "all"))
+        self.do(engine, Action("declare_resolved", {
+            "message": f"{sc.title}: service restored and verified.",
+            "root_cause": sc.debrief.root_cause,
+            "fix": ", ".join(c.title for c in engine.changes) or "none",
+            "customer_impact": f"about {round(engine.failed_total):,} {sc.impact.unit}",
+            "follow_up": "postmortem tomorrow 10:00; action items listed there"}))
+        yield
+
+    def before_change(self, engine: Engine, key: str) -> Iterator[None]:
+        """Wait for the evidence that justifies the change, and for other changes to settle."""
+        waited = 0
+        while waited < 15 and (not _informed(engine, key) or engine.in_flight()):
+            self.do(engine, Action("wait", {"minutes": 1}))
+            waited += 1
+            yield
+
+    def after_change(self, engine: Engine) -> Iterator[None]:
+        while engine.in_flight():
+            self.do(engine, Action("wait", {"minutes": 1}))
+            yield
+        self.do(engine, Action("wait", {"minutes": 2}))
+        yield
+        key = engine.scenario.impact.metric
+        value = engine.world.values[key]
+        unit = engine.scenario.metric(key).unit
+        self.do(engine, Action("note", {"text": f"{engine.changes[-1].title} landed; "
+                                                f"{key} now {value}{unit}."}))
+        yield
+
+
+class HeroBot(Bot):
+    """The silent hero: no declaration or updates; restarts and fixes on a hunch, alone."""
+
+    name = "hero"
+
+    def plan(self, engine: Engine) -> Iterator[None]:
+        sc = engine.scenario
+        moves = [*sc.debrief.hunch_path, *sc.debrief.ideal_path]
+        changes = [d for d in moves if d.action in CHANGE_ACTIONS]
+        first_look = next((d for d in moves if d.action in ("delegate", "investigate")), None)
+        if first_look is not None:
+            args = _args(first_look)
+            self.queue.append(Action("investigate", {"investigation": args["investigation"]}))
+            yield
+        for decision in changes:  # everything at once, by the IC, unannounced
+            args = {k: v for k, v in _args(decision).items() if k not in ("by", "announcement")}
+            self.queue.append(Action(decision.action, {**args, "by": "ic"}))
+            yield
+        self.queue.append(Action("wait", {"minutes": 2}))
+        yield
+        self.queue.append(Action("declare_resolved", {"message": "Fixed it."}))
+        yield
+
+    def close(self, engine: Engine) -> Action:
+        return Action("write_postmortem", postmortem(engine.scenario, blameful=True))
+
+
+BOTS: dict[str, type[Bot]] = {"expert": ExpertBot, "hero": HeroBot}
+
+
+def make_bot(name: str) -> Bot:
+    return BOTS[name]()

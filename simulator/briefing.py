@@ -1,0 +1,45 @@
+"""The trainee's briefing (no spoilers) and the facilitator's MSEL view of a scenario."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from simulator.scenario import Scenario
+
+
+def render_briefing(scenario: Scenario, msel: bool = False) -> RenderableType:
+    parts: list[RenderableType] = [
+        Text(scenario.title, style="bold"),
+        Text(f"{scenario.difficulty} · about {scenario.expected_minutes} simulated minutes · "
+             f"starts {scenario.start_time} UTC", style="dim"),
+        Text(""),
+        Text(scenario.briefing.strip()),
+        Text(""),
+        Text("What you will practise:", style="bold"),
+        *[Text(f"  • {o}") for o in scenario.learning_objectives],
+    ]
+    team = Table(title="Your team", show_edge=False)
+    team.add_column("who")
+    team.add_column("role")
+    team.add_column("knows")
+    roster = scenario.roster
+    team.add_row(roster.ic.name, "you: incident commander", "")
+    for p in roster.responders:
+        team.add_row(p.name, p.role, ", ".join(p.skills))
+    if roster.comms_lead:
+        team.add_row(roster.comms_lead.name, roster.comms_lead.role, "")
+    for s in roster.stakeholders:
+        team.add_row(s.name, s.role, f"wants updates ({s.audience})")
+    parts += [Text(""), team]
+    if msel:
+        table = Table(title="MSEL: injects (facilitator only)")
+        for col in ("at", "when", "from", "inject", "expected action", "objective"):
+            table.add_column(col)
+        for inj in scenario.injects:
+            table.add_row(f"T+{inj.at_minutes:g}", "conditional" if inj.when else "timed",
+                          inj.source, inj.text, inj.expects, inj.objective)
+        parts += [Text(""), table]
+    return Panel(Group(*parts), title=f"scenario: {scenario.id}", expand=False)

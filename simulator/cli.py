@@ -1,0 +1,151 @@
+"""The `tabletop` command: argument parsing and printing only.
+
+Everything it does is available from Python (simulator.load_scenario, run_drill, ...);
+this module turns arguments into calls, and errors into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from simulator import __version__
+from simulator.errors import ExitCode, InputError, TabletopError
+
+
+def _parser() -> argparse.ArgumentParser:
+    from simulator.bots import BOTS
+
+    p = argparse.ArgumentParser(
+        prog="tabletop", description="Incident-command tabletop drills: play the IC of a "
+        "simulated outage and get graded against the incident process.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("list", help="list the built-in scenarios")
+    s.add_argument("--json", action="store_true", help="print a JSON array")
+
+    s = sub.add_parser("show", help="show a scenario's briefing (no spoilers)")
+    s.add_argument("scenario", help="a built-in id or a path to a YAML file")
+    s.add_argument("--msel", action="store_true",
+                   help="facilitator view: the injects (master scenario events list)")
+
+    s = sub.add_parser("run", help="play a drill (interactive, scripted or bot)")
+    s.add_argument("scenario", help="a built-in id or a path to a YAML file")
+    s.add_argument("--seed", type=int, help="random seed (recorded in the journal)")
+    s.add_argument("--journal", type=Path, help="where to write the run's journal (.jsonl)")
+    who = s.add_mutually_exclusive_group()
+    who.add_argument("--bot", choices=sorted(BOTS), help="let a bot persona play")
+    who.add_argument("--decisions", type=Path, help="play a YAML file of decisions")
+    s.add_argument("--export-decisions", type=Path, metavar="FILE",
+                   help="write the decisions played as a decisions file")
+    s.add_argument("--quiet", action="store_true", help="print only the outcome line")
+
+    s = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
+    s.add_argument("files", nargs="+", help="scenario files or built-in ids")
+
+    s = sub.add_parser("schema", help="print the scenario JSON Schema")
+    s.add_argument("--output", type=Path, help="write to a file instead of stdout")
+    return p
+
+
+def _list(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.loader import builtin_ids, load_scenario
+
+    rows = [load_scenario(i)[0] for i in builtin_ids()]
+    if args.json:
+        print(json.dumps([{"id": s.id, "title": s.title, "difficulty": s.difficulty,
+                           "minutes": s.expected_minutes, "summary": s.summary.strip()}
+                          for s in rows], indent=2))
+        return 0
+    table = Table(title="Built-in scenarios")
+    for col in ("id", "title", "difficulty", "minutes"):
+        table.add_column(col, justify="right" if col == "minutes" else "left")
+    for s in rows:
+        table.add_row(s.id, s.title, s.difficulty, str(s.expected_minutes))
+    Console().print(table)
+    print("Start one with: tabletop run ID   (add --bot expert to watch a model run)")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from simulator.briefing import render_briefing
+    from simulator.loader import load_scenario
+
+    scenario, _ = load_scenario(args.scenario)
+    Console().print(render_briefing(scenario, msel=args.msel))
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from simulator.loader import load_scenario
+
+    failed = 0
+    for name in args.files:
+        try:
+            scenario, _ = load_scenario(name)
+        except InputError as exc:
+            failed += 1
+            print(str(exc), file=sys.stderr)
+            continue
+        print(f"{name}: ok ({scenario.id}: {len(scenario.faults)} faults, "
+              f"{len(scenario.investigations)} investigations, {len(scenario.injects)} injects)")
+    if failed:
+        print(f"{failed} of {len(args.files)} file(s) invalid", file=sys.stderr)
+    return ExitCode.BAD_INPUT if failed else ExitCode.OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from simulator.scenario import Scenario
+
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "incident-tabletop scenario (schema_version 1)"
+    text = json.dumps(schema, indent=2) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from simulator.runner import run_command
+
+    return run_command(args)
+
+
+COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "run": _run, "validate": _validate,
+                            "schema": _schema}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return ExitCode.BAD_INPUT
+    try:
+        return int(COMMANDS[args.command](args))
+    except TabletopError as exc:
+        print(f"tabletop: {exc}" if not getattr(exc, "problems", None) else str(exc),
+              file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("\ntabletop: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        return ExitCode.OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

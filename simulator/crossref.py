@@ -1,0 +1,174 @@
+"""Cross-reference checks: every id a scenario mentions must exist.
+
+Structure is checked by the pydantic models; this module checks meaning (a fault effect
+names a metric that exists, a condition names a real flag segment, a decision in the ideal
+path is a real action) and reports each problem at its line and column, with a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from typing import Any
+
+from simulator.conditions import (
+    ConfigCompare,
+    FactSet,
+    FlagState,
+    KnownFinding,
+    MetricCompare,
+    ServiceVersion,
+    walk,
+)
+from simulator.engine import ENGINE_FACTS
+from simulator.errors import Problem
+from simulator.scenario import Scenario
+from simulator.yamlsafe import Loc, Located
+
+
+def _hint(name: str, known: list[str] | set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "known: " + ", ".join(sorted(known)) if known else "none is defined"
+
+
+class _Checker:
+    def __init__(self, sc: Scenario, located: Located) -> None:
+        self.sc = sc
+        self.located = located
+        self.problems: list[Problem] = []
+        sys = sc.system
+        self.metrics = {m.id for m in sc.metrics}
+        self.services = {s.id for s in sys.services}
+        self.versions = {s.id: {s.version, *([s.previous_version] if s.previous_version else [])}
+                         for s in sys.services}
+        for fix in sc.fixes:
+            for m in fix.does:
+                if m.service and m.version:
+                    self.versions.setdefault(m.service, set()).add(m.version)
+        self.configs = set(sc.config_values()) | {"region.active"} | {
+            f"{s.id}.replicas" for s in sys.services if s.replicas}
+        self.flags = {f.id: set(f.segments) for f in sys.feature_flags}
+        self.findings = {x for i in sc.investigations for x in i.learns}
+        self.people = {p.id for p in [sc.roster.ic, *sc.roster.responders]} | (
+            {sc.roster.comms_lead.id} if sc.roster.comms_lead else set())
+        self.restartable = set(sc.restart_targets())
+        self.facts = set(ENGINE_FACTS) | {f"restarted.{t}" for t in self.restartable} | {
+            f"in-channel.{s.id}" for s in sc.roster.stakeholders}
+        for fix in sc.fixes:
+            self.facts |= {m.set_fact for m in fix.does if m.set_fact}
+        for inj in sc.injects:
+            self.facts |= {m.set_fact for m in inj.does if m.set_fact}
+
+    def add(self, loc: Loc, message: str, hint: str = "") -> None:
+        self.problems.append(self.located.problem(loc, message, hint))
+
+    def ref(self, loc: Loc, kind: str, name: str, known: set[str]) -> None:
+        if name not in known:
+            self.add(loc, f"unknown {kind} '{name}'", _hint(name, known))
+
+    def unique(self, key: str, items: list[Any]) -> None:
+        counts = Counter(item.id for item in items)
+        for i, item in enumerate(items):
+            if counts[item.id] > 1:
+                self.add((*key.split("."), i, "id"), f"duplicate id '{item.id}'",
+                         "ids must be unique")
+
+    def condition(self, loc: Loc, cond: Any) -> None:
+        if cond is None:
+            return
+        for node in walk(cond):
+            if isinstance(node, ServiceVersion):
+                self.ref(loc, "service", node.service, self.services)
+                if node.service in self.versions and node.version not in self.versions[
+                        node.service]:
+                    self.add(loc, f"service '{node.service}' never runs version "
+                             f"'{node.version}'", _hint(node.version, self.versions[node.service]))
+            elif isinstance(node, ConfigCompare):
+                self.ref(loc, "config key", node.config, self.configs)
+            elif isinstance(node, FlagState):
+                self.ref(loc, "feature flag", node.flag, set(self.flags))
+                if node.flag in self.flags and node.segment not in self.flags[node.flag]:
+                    self.add(loc, f"flag '{node.flag}' has no segment '{node.segment}'",
+                             _hint(node.segment, self.flags[node.flag]))
+            elif isinstance(node, FactSet):
+                self.ref(loc, "fact", node.fact, self.facts)
+            elif isinstance(node, KnownFinding):
+                self.ref(loc, "finding", node.known, self.findings)
+            elif isinstance(node, MetricCompare):
+                self.ref(loc, "metric", node.metric, self.metrics)
+
+    def run(self) -> list[Problem]:
+        sc = self.sc
+        self.unique("metrics", sc.metrics)
+        self.unique("faults", sc.faults)
+        self.unique("investigations", sc.investigations)
+        self.unique("fixes", sc.fixes)
+        self.unique("injects", sc.injects)
+        self.unique("system.services", sc.system.services)
+        self.ref(("impact", "metric"), "metric", sc.impact.metric, self.metrics)
+        for i, m in enumerate(sc.success.metrics):
+            self.ref(("success", "metrics", i), "metric", m, self.metrics)
+        for i, fault in enumerate(sc.faults):
+            for metric in fault.effects:
+                self.ref(("faults", i, "effects", metric), "metric", metric, self.metrics)
+            self.condition(("faults", i, "active_when"), fault.active_when)
+            for j, sup in enumerate(fault.suppressed):
+                self.condition(("faults", i, "suppressed", j, "when"), sup.when)
+                for metric in sup.metrics:
+                    self.ref(("faults", i, "suppressed", j), "metric", metric, self.metrics)
+            for target in fault.reset_by_restart_of:
+                self.ref(("faults", i, "reset_by_restart_of"), "restart target", target,
+                         self.restartable)
+        for i, inv in enumerate(sc.investigations):
+            self.condition(("investigations", i, "lost_when"), inv.lost_when)
+            self.condition(("investigations", i, "available_when"), inv.available_when)
+        for i, fix in enumerate(sc.fixes):
+            for finding in fix.informed_by:
+                self.ref(("fixes", i, "informed_by"), "finding", finding, self.findings)
+            for j, mut in enumerate(fix.does):
+                if mut.service:
+                    self.ref(("fixes", i, "does", j), "service", mut.service, self.services)
+                if mut.config:
+                    self.ref(("fixes", i, "does", j), "config key", mut.config, self.configs)
+        for i, r in enumerate(sc.rationale):
+            for finding in r.informed_by:
+                self.ref(("rationale", i, "informed_by"), "finding", finding, self.findings)
+            self._change_key(("rationale", i, "change"), r.change)
+        for i, inj in enumerate(sc.injects):
+            self.condition(("injects", i, "when"), inj.when)
+            self.condition(("injects", i, "unless"), inj.unless)
+            if inj.npc_action:
+                npc = inj.npc_action
+                self.ref(("injects", i, "npc_action", "by"), "person", npc.by, self.people)
+                if npc.restart:
+                    self.ref(("injects", i, "npc_action"), "restart target", npc.restart,
+                             self.restartable)
+                if npc.fix:
+                    self.ref(("injects", i, "npc_action"), "fix", npc.fix,
+                             {f.id for f in sc.fixes})
+                if npc.rollback:
+                    self.ref(("injects", i, "npc_action"), "service", npc.rollback, self.services)
+        return self.problems
+
+    def _change_key(self, loc: Loc, key: str) -> None:
+        kind, _, target = key.partition(":")
+        known = {"rollback": self.services, "restart": self.restartable,
+                 "flag": set(self.flags), "config": self.configs,
+                 "fix": {f.id for f in self.sc.fixes}, "scale": self.services,
+                 "failover": {r.id for r in self.sc.system.regions}}
+        if kind not in known:
+            self.add(loc, f"unknown change kind '{kind}'",
+                     "use rollback:, restart:, flag:, config:, fix:, scale: or failover:")
+        else:
+            self.ref(loc, kind, target, known[kind])
+
+
+def cross_check(scenario: Scenario, located: Located) -> list[Problem]:
+    problems = _Checker(scenario, located).run()
+    if not problems:
+        from simulator.paths import check_paths  # needs a runnable engine, so runs last
+
+        problems = check_paths(scenario, located)
+    return problems

@@ -1,0 +1,206 @@
+"""The drill loop: the one place that advances the simulation and asks for decisions.
+
+The IC is a SimPy process that yields a pending decision event. The loop steps the
+environment until that event is pending (after every other event of the same instant has
+run), shows the decider a Situation, and answers the event with the chosen Action. Human
+prompts, decision files and bots are all Deciders; none of them is imported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import simpy
+
+from simulator import __version__
+from simulator.actions import Action, Option, check, execute, options
+from simulator.engine import Engine
+from simulator.errors import DrillInterrupted, InputError
+from simulator.journal import FORMAT, JournalWriter
+from simulator.scenario import Scenario
+from simulator.texts import text
+from simulator.world import SECONDS
+
+
+@dataclass
+class Situation:
+    """What a decider sees before a decision: the engine (read-only by convention)."""
+
+    engine: Engine
+    options: list[Option]
+    closing: bool
+    decision_index: int
+
+    @property
+    def minutes(self) -> float:
+        return self.engine.now / SECONDS
+
+
+class Decider(Protocol):
+    """Anything that picks the IC's next action: prompts, a decisions file, a bot."""
+
+    name: str
+
+    def decide(self, situation: Situation) -> Action: ...
+
+
+@dataclass
+class Outcome:
+    status: str  # resolved | reopened | unresolved | timeout | abandoned
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class DecisionRejected(InputError):
+    """A decider proposed an action that cannot run; scripted play stops with exit 2."""
+
+
+class Drill:
+    """One run of a scenario: engine + journal + the IC process."""
+
+    def __init__(self, scenario: Scenario, scenario_ref: dict[str, str], seed: int,
+                 journal_path: Path | None, options_: dict[str, Any] | None = None) -> None:
+        self.scenario = scenario
+        self.journal = JournalWriter(journal_path)
+        self.engine = Engine(scenario, seed, self.journal)
+        self.pending: simpy.Event | None = None
+        self.phase = "live"  # live -> verifying -> closing -> ended
+        self.decisions = 0
+        self.resolved_at: float | None = None
+        self.status: str | None = None
+        self.journal.write({"type": "header", "format": FORMAT, "tool": "incident-tabletop",
+                            "version": __version__, "scenario": scenario_ref, "seed": seed,
+                            "options": options_ or {}})
+
+    # --- the IC process -----------------------------------------------------------------
+    def _ic(self) -> Generator[simpy.Event, Any, None]:
+        env = self.engine.env
+        while self.phase in ("live", "closing"):
+            self.pending = env.event()
+            action: Action = yield self.pending
+            self.pending = None
+            if action.think_seconds:
+                yield env.timeout(action.think_seconds)
+            if action.id == "declare_resolved":
+                yield from self._declare_resolved(action)
+            elif action.id in ("write_postmortem", "finish"):
+                self.engine.emit("postmortem" if action.id == "write_postmortem" else "finish",
+                                 "ic", "", **action.args)
+                self.phase = "ended"
+            else:
+                yield from execute(self.engine, action)
+
+    def _declare_resolved(self, action: Action) -> Generator[simpy.Event, Any, None]:
+        engine = self.engine
+        yield engine.env.timeout(60 * engine.ic_slowdown)
+        healthy = all(engine.world.within_slo(m) for m in self.scenario.success.metrics)
+        engine.emit("declare_resolved", "ic", "IC: resolved. " + str(
+            action.args.get("message", "")).strip(), healthy_now=healthy,
+            verified=engine.recovered_at is not None, **action.args)
+        self.resolved_at = engine.now
+        self.phase = "verifying"
+        hold = self.scenario.success.hold_minutes
+        engine.emit("verifying", "monitoring", text("resolved_hold", minutes=f"{hold:g}"))
+        for _ in range(int(hold)):
+            yield engine.env.timeout(SECONDS)
+            bad = [m for m in self.scenario.success.metrics if not engine.world.within_slo(m)]
+            if bad:
+                metric = self.scenario.metric(bad[0])
+                engine.emit("reopened", "monitoring", text(
+                    "reopened", metric=metric.title, value=engine.world.values[bad[0]],
+                    unit=metric.unit), metric=bad[0])
+                self.status = "reopened"
+                break
+        else:
+            self.status = "resolved"
+            engine.emit("held", "monitoring", text("held"))
+        self.phase = "closing"
+
+    def _time_limit(self) -> Generator[simpy.Event, Any, None]:
+        yield self.engine.env.timeout(self.scenario.time_limit_minutes * SECONDS)
+        if self.phase == "live":
+            self.engine.emit("timeout", "facilitator", text("drill_timeout"))
+            self.status = "timeout"
+            self.phase = "closing"
+            if self.pending is None:  # the IC was mid-action: make room for the postmortem
+                self.engine.env.process(self._ic())
+
+    # --- the loop -----------------------------------------------------------------------
+    def start(self) -> None:
+        self.engine.emit("drill_start", "facilitator", self.scenario.briefing.strip(),
+                         start_time=self.scenario.start_time)
+        self.engine.start()
+        self.engine.env.process(self._ic())
+        self.engine.env.process(self._time_limit())
+
+    def advance(self) -> None:
+        """Run the simulation until the IC must decide (or the drill has ended)."""
+        env = self.engine.env
+        while self.phase != "ended":
+            if self.pending is not None and not self.pending.triggered and env.peek() > env.now:
+                return
+            env.step()
+
+    def situation(self) -> Situation:
+        closing = self.phase == "closing"
+        return Situation(self.engine, options(self.engine, closing), closing, self.decisions)
+
+    def submit(self, action: Action) -> None:
+        """Check and journal a decision, then hand it to the waiting IC process."""
+        closing = self.phase == "closing"
+        problem = check(self.engine, action, closing)
+        if problem:
+            raise DecisionRejected(problem)
+        assert self.pending is not None
+        record: dict[str, Any] = {"type": "decision", "t": int(self.engine.now),
+                                  "n": self.decisions, "action": action.id}
+        if action.args:
+            record["args"] = action.args
+        if action.think_seconds:
+            record["think"] = round(action.think_seconds, 1)
+        self.journal.write(record)
+        self.decisions += 1
+        self.pending.succeed(action)
+
+    def run(self, decider: Decider) -> Outcome:
+        """Play the drill to its end with one decider; the journal is complete afterwards."""
+        self.start()
+        try:
+            while True:
+                self.advance()
+                if self.phase == "ended":
+                    break
+                self.submit(decider.decide(self.situation()))
+        except DrillInterrupted:
+            self.journal.write({"type": "event", "t": int(self.engine.now), "actor": "trainee",
+                                "kind": "interrupted"})
+            self.journal.close()
+            raise
+        except BaseException:
+            self.journal.close()
+            raise
+        return self.finish()
+
+    def finish(self) -> Outcome:
+        outcome = self.outcome()
+        self.journal.write({"type": "end", "t": int(self.engine.now), "outcome": outcome.data})
+        self.journal.close()
+        return outcome
+
+    def outcome(self) -> Outcome:
+        engine = self.engine
+        status = self.status or "unresolved"
+        data = {
+            "status": status,
+            "resolved_at": None if self.resolved_at is None else int(self.resolved_at),
+            "recovered_at": None if engine.recovered_at is None else int(engine.recovered_at),
+            "failed": round(engine.failed_total),
+            "impact_unit": self.scenario.impact.unit,
+            "evidence_lost": sorted(engine.lost_investigations),
+            "second_incident": sorted(f.id for f in self.scenario.faults
+                                      if f.second_incident and f.id in engine.seen_faults),
+            "decisions": self.decisions,
+        }
+        return Outcome(status, data)

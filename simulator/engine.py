@@ -1,0 +1,216 @@
+"""The SimPy side of a drill: the clock, the background processes and the running tasks.
+
+Processes are plain generator functions, readable top to bottom: the metric sampler ticks
+every simulated minute, each inject waits for its time and condition, each stakeholder
+loses patience, each delegated task takes its time and reports back. The engine writes
+every event to the journal and never talks to a terminal.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from simulator.conditions import holds
+from simulator.journal import JournalWriter
+from simulator.scenario import Inject, Mutation, Scenario
+from simulator.texts import text
+from simulator.world import SECONDS, World
+
+SETTLE_MINUTES = 5  # after a change lands, its effect is still being read for this long
+ENGINE_FACTS_PREFIXES = ("restarted.", "in-channel.")
+ENGINE_FACTS = ("acknowledged", "declared", "channel-open", "changes-frozen", "comms-lead")
+
+
+@dataclass
+class Change:
+    key: str
+    title: str
+    by: str
+    started: float
+    minutes: float
+    applied: float | None = None
+
+
+@dataclass
+class Task:
+    person: str
+    title: str
+    until: float
+
+
+@dataclass
+class Engine:
+    scenario: Scenario
+    seed: int
+    journal: JournalWriter
+    env: simpy.Environment = field(default_factory=simpy.Environment)
+    world: World = field(init=False)
+    rng: random.Random = field(init=False)
+    channel: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    history: list[dict[str, float]] = field(default_factory=list)
+    done_investigations: set[str] = field(default_factory=set)
+    lost_investigations: set[str] = field(default_factory=set)
+    running_investigations: set[str] = field(default_factory=set)
+    failed_total: float = 0.0
+    healthy_since: float | None = None
+    recovered_at: float | None = None
+    ic_slowdown: float = 1.0
+    promised_by: float | None = None
+    stakeholder_last: dict[str, float] = field(default_factory=dict)
+    severity: str | None = None
+    commander: str | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+    seen_faults: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.world = World(self.scenario, self.rng)
+
+    # --- journal ------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def emit(self, kind: str, actor: str, text_: str = "", **data: Any) -> dict[str, Any]:
+        record: dict[str, Any] = {"type": "event", "t": int(self.now), "actor": actor,
+                                  "kind": kind}
+        if text_:
+            record["text"] = text_
+        if data:
+            record["data"] = data
+        self.journal.write(record)
+        if text_:
+            self.channel.append(record)
+        return record
+
+    def name(self, person_id: str) -> str:
+        if person_id == "ic":
+            return self.scenario.roster.ic.name
+        person = self.scenario.person(person_id)
+        if person:
+            return person.name
+        stake = next((s for s in self.scenario.roster.stakeholders if s.id == person_id), None)
+        return stake.name if stake else person_id
+
+    # --- processes ----------------------------------------------------------------------
+    def start(self) -> None:
+        self.sample()
+        self.env.process(self._sampler())
+        for inject in self.scenario.injects:
+            self.env.process(self._inject(inject))
+        self.env.process(self._stakeholders())
+
+    def sample(self) -> None:
+        self.world.now = self.now
+        if self.now > 0:
+            self.world.advance_faults(1.0)
+        self.world.values = self.world.derive_metrics(noise=self.now > 0)
+        self.failed_total += self.world.excess_impact() if self.now > 0 else 0.0
+        self.seen_faults.update(self.world.active_faults())
+        self.history.append(dict(self.world.values))
+        healthy = all(self.world.within_slo(m) for m in self.scenario.success.metrics)
+        self.journal.write({"type": "metrics", "t": int(self.now), "values": self.world.values,
+                            "failed": round(self.failed_total, 1)})
+        if healthy and self.healthy_since is None:
+            self.healthy_since = self.now
+        elif not healthy:
+            self.healthy_since = None
+        if (self.healthy_since is not None and self.recovered_at is None
+                and self.now - self.healthy_since >= self.scenario.success.hold_minutes * SECONDS):
+            self.recovered_at = self.now
+            self.emit("recovered", "monitoring", since=int(self.healthy_since))
+
+    def _sampler(self) -> Generator[simpy.Event, Any, None]:
+        while True:
+            yield self.env.timeout(SECONDS)
+            self.sample()
+
+    def _inject(self, inject: Inject) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(max(0.0, inject.at_minutes * SECONDS - self.now))
+        while True:
+            self.world.now = self.now
+            ready = inject.when is None or holds(inject.when, self.world)
+            blocked = inject.unless is not None and holds(inject.unless, self.world)
+            if ready and not blocked:
+                break
+            if inject.when is None and blocked:
+                return  # a timed inject that the trainee prevented
+            yield self.env.timeout(SECONDS)
+        self.emit("inject", inject.source, inject.text, id=inject.id, expects=inject.expects,
+                  objective=inject.objective)
+        self.mutate(inject.does, inject.source)
+        npc = inject.npc_action
+        if npc is not None:
+            from simulator.actions import npc_change  # late import: actions uses the engine
+
+            npc_change(self, npc)
+
+    def _stakeholders(self) -> Generator[simpy.Event, Any, None]:
+        while True:
+            yield self.env.timeout(SECONDS)
+            last = self.world.last_update_at or 0.0
+            for person in self.scenario.roster.stakeholders:
+                waited = self.now - max(last, self.stakeholder_last.get(person.id, 0.0))
+                if waited >= person.patience_minutes * SECONDS:
+                    self.stakeholder_last[person.id] = self.now
+                    self.emit("stakeholder_ping", person.id, f"{person.name} ({person.role}): "
+                              f"{person.asks}", audience=person.audience,
+                              silent_minutes=round((self.now - last) / SECONDS, 1))
+                    if person.joins_channel and f"in-channel.{person.id}" not in self.world.facts:
+                        self.world.facts.add(f"in-channel.{person.id}")
+                        self.ic_slowdown = 1.5
+                        self.emit("interruptions", person.id, text("vp_interrupts",
+                                  name=person.name))
+            if self.promised_by is not None and self.now >= self.promised_by + SECONDS:
+                due = self.clock(self.promised_by)
+                self.promised_by = None
+                lead = next(iter(self.scenario.roster.stakeholders), None)
+                if lead is not None:
+                    self.emit("missed_update", lead.id, text("missed_promise", name=lead.name,
+                              role=lead.role, due=due), due=due)
+
+    # --- state changes ------------------------------------------------------------------
+    def clock(self, seconds: float) -> str:
+        hours, minutes = (int(x) for x in self.scenario.start_time.split(":"))
+        total = hours * 60 + minutes + int(seconds // SECONDS)
+        return f"{(total // 60) % 24:02d}:{total % 60:02d}"
+
+    def mutate(self, mutations: list[Mutation], by: str) -> None:
+        for m in mutations:
+            if m.service is not None and m.version is not None:
+                self.world.versions[m.service] = m.version
+            if m.config is not None and m.value is not None:
+                self.world.config[m.config] = m.value
+            if m.set_fact:
+                self.world.facts.add(m.set_fact)
+            if m.clear_fact:
+                self.world.facts.discard(m.clear_fact)
+        self.check_evidence(by)
+
+    def check_evidence(self, by: str) -> None:
+        """Record each piece of evidence the latest change destroyed."""
+        self.world.now = self.now
+        for inv in self.scenario.investigations:
+            fresh = inv.id not in self.lost_investigations | self.done_investigations
+            if fresh and inv.lost_when is not None and holds(inv.lost_when, self.world):
+                self.lost_investigations.add(inv.id)
+                self.emit("evidence_lost", by, text("evidence_lost", by=self.name(by),
+                          what=inv.title.lower()), investigation=inv.id)
+
+    def in_flight(self) -> list[Change]:
+        return [c for c in self.changes if c.applied is None]
+
+    def settling(self) -> list[Change]:
+        return [c for c in self.changes if c.applied is not None
+                and self.now - c.applied < SETTLE_MINUTES * SECONDS]
+
+    def busy(self, person: str) -> bool:
+        task = self.tasks.get(person)
+        return task is not None and task.until > self.now

@@ -1,0 +1,82 @@
+"""Find, read and validate scenarios: built-in ones by id, any other by path."""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from pathlib import Path
+
+from simulator.crossref import cross_check
+from simulator.errors import InputError, Problem
+from simulator.scenario import SCHEMA_VERSION, Scenario
+from simulator.validation import validate_model
+from simulator.yamlsafe import load_yaml, read_text
+
+
+def builtin_dir() -> Path:
+    return Path(str(resources.files("scenarios")))
+
+
+def builtin_ids() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.yaml"))
+
+
+def resolve(name: str) -> Path:
+    """A scenario id of the built-in set, or a path to a YAML file."""
+    candidate = builtin_dir() / f"{name}.yaml"
+    if "/" not in name and not name.endswith((".yaml", ".yml")) and candidate.is_file():
+        return candidate
+    path = Path(name)
+    if path.exists() or "/" in name or name.endswith((".yaml", ".yml")):
+        return path
+    known = ", ".join(builtin_ids())
+    raise InputError(f"no scenario '{name}': give a built-in id ({known}) or a path to a "
+                     "YAML file")
+
+
+def parse_scenario(text: str, label: str) -> Scenario:
+    """Validate scenario text; raise InputError listing every problem at once."""
+    located = load_yaml(text, label)
+    data = located.data
+    if not isinstance(data, dict):
+        raise InputError("", [located.problem((), "a scenario must be a mapping of keys",
+                                              "start with 'schema_version: 1'")])
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        where = ("schema_version",) if "schema_version" in data else ()
+        raise InputError("", [located.problem(
+            where, f"schema_version must be {SCHEMA_VERSION} (found {version!r})",
+            "this tool reads schema_version 1 scenario files")])
+    scenario, problems = validate_model(located, Scenario)
+    if scenario is None:
+        raise InputError("", problems)
+    problems = cross_check(scenario, located)
+    if problems:
+        raise InputError("", problems)
+    return scenario
+
+
+def load_scenario(name: str) -> tuple[Scenario, dict[str, str]]:
+    """Load a scenario by id or path; returns it with the reference the journal records."""
+    path = resolve(name)
+    text = read_text(path, str(path))
+    scenario = parse_scenario(text, str(path))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    builtin = path.parent.resolve() == builtin_dir().resolve()
+    ref = {"id": scenario.id, "sha256": digest,
+           "path": f"builtin:{path.name}" if builtin else str(path.resolve())}
+    return scenario, ref
+
+
+def scenario_for_journal(ref: dict[str, str]) -> Scenario:
+    """Load the exact scenario a journal names, refusing one whose content has changed."""
+    path_text = ref.get("path", "")
+    path = builtin_dir() / path_text[8:] if path_text.startswith("builtin:") else Path(path_text)
+    if not path.is_file():
+        path = builtin_dir() / f"{ref.get('id')}.yaml"
+    text = read_text(path, str(path))
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != ref.get("sha256"):
+        raise InputError("", [Problem(str(path), 1, 1, "the scenario changed since this journal "
+                                      "was written (content hash differs)",
+                                      "restore the scenario version the journal was played with")])
+    return parse_scenario(text, str(path))

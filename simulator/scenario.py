@@ -1,0 +1,303 @@
+"""The scenario format, declared once.
+
+These pydantic models are the single declaration of a scenario file: validation, the JSON
+Schema (`tabletop schema`) and the engine's immutable view of a scenario all come from
+here. Times in a scenario are in simulated minutes from the start of the drill (T+0).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulator.conditions import Condition
+
+SCHEMA_VERSION = 1
+Blast = Literal["blast_radius", "location", "anchor_time", "system_change", "mitigation"]
+Audience = Literal["leadership", "support", "engineering", "customers"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Service(Model):
+    """A deployable service; `previous_version` makes it possible to roll it back."""
+
+    id: str
+    title: str = ""
+    version: str
+    previous_version: str | None = None
+    rollback_minutes: float = Field(4, gt=0)
+    restart_minutes: float = Field(2, gt=0)
+    replicas: int | None = Field(None, ge=1, description="set to allow scaling")
+    scale_minutes: float = Field(3, gt=0)
+    region: str | None = None
+
+
+class ConfigValue(Model):
+    """A live configuration value that the IC may change (``redis.maxclients``)."""
+
+    key: str
+    value: int | float | str
+    change_minutes: float = Field(1, gt=0)
+    description: str = ""
+
+
+class Dependency(Model):
+    """Infrastructure the services lean on: a cache, a database, a batch job, a third party."""
+
+    id: str
+    kind: Literal["cache", "database", "queue", "batch_job", "third_party", "pipeline", "other"]
+    title: str = ""
+    config: list[ConfigValue] = []
+    restartable: bool = True
+    restart_minutes: float = Field(2, gt=0)
+    restart_resets_config: bool = Field(
+        False, description="a restart drops runtime config changes back to these values")
+
+
+class FeatureFlag(Model):
+    id: str
+    title: str = ""
+    state: Literal["on", "off"] = "on"
+    segments: list[str] = Field(["all"], min_length=1)
+    toggle_minutes: float = Field(1, gt=0)
+
+
+class RecentChange(Model):
+    """Something that changed before the drill; the trainee must find and weigh it."""
+
+    minutes_before_start: float = Field(ge=0)
+    what: str
+
+
+class Region(Model):
+    id: str
+    active: bool = False
+
+
+class System(Model):
+    services: list[Service] = []
+    dependencies: list[Dependency] = []
+    feature_flags: list[FeatureFlag] = []
+    regions: list[Region] = []
+    failover_minutes: float = Field(5, gt=0)
+    recent_changes: list[RecentChange] = []
+
+
+class Slo(Model):
+    max: float | None = None
+    min: float | None = None
+
+
+class Metric(Model):
+    id: str
+    title: str
+    unit: str = ""
+    baseline: float
+    slo: Slo = Slo()
+    noise: float = Field(0, ge=0, description="standard deviation of sample noise")
+    floor: float | None = 0
+    ceiling: float | None = None
+    key: bool = Field(False, description="a user-facing metric: charted and used for success")
+
+
+class Impact(Model):
+    """How user harm is counted: failed requests = excess of `metric` over baseline."""
+
+    metric: str
+    per_minute: float = Field(gt=0, description="requests (or users) per minute at baseline")
+    unit: str = "failed requests"
+    percent: bool = True
+
+
+class Suppression(Model):
+    """While `when` holds, the fault's effects are multiplied by `factor` (a workaround)."""
+
+    when: Condition
+    factor: float = Field(0, ge=0, le=1)
+    metrics: list[str] = Field([], description="only these metrics (default: all)")
+
+
+class Fault(Model):
+    """A failure (or side effect) that pushes metrics while its condition holds."""
+
+    id: str
+    title: str
+    onset_minutes: float = 0
+    active_when: Condition | None = None
+    ramp_minutes: float = Field(2, ge=0)
+    lasts_minutes: float | None = Field(
+        None, gt=0, description="a transient fault: active at most this long once triggered")
+    recover_minutes: float = Field(3, ge=0)
+    effects: dict[str, float]
+    suppressed: list[Suppression] = []
+    reset_by_restart_of: list[str] = Field(
+        [], description="restarting one of these drops the fault to zero; it then ramps again"
+    )
+    second_incident: bool = Field(False, description="a failure the trainee caused")
+
+
+class Person(Model):
+    id: str
+    name: str
+    role: str
+    skills: list[str] = []
+    speed: float = Field(1.0, gt=0, description="higher is faster")
+
+
+class Stakeholder(Model):
+    id: str
+    name: str
+    role: str
+    audience: Audience
+    patience_minutes: float = Field(15, gt=0)
+    asks: str = Field(description="what they post when left without news")
+    joins_channel: bool = Field(False, description="keeps interrupting the IC until an update")
+
+
+class Roster(Model):
+    ic: Person
+    responders: list[Person] = Field(min_length=1)
+    comms_lead: Person | None = None
+    stakeholders: list[Stakeholder] = []
+
+
+class Investigation(Model):
+    """A thing someone can check; what it reveals may be a real clue or a red herring."""
+
+    id: str
+    title: str
+    minutes: float = Field(gt=0)
+    skill: str | None = None
+    covers: list[Blast] = []
+    finding: str
+    learns: list[str] = []
+    red_herring: bool = False
+    lost_when: Condition | None = None
+    lost_finding: str = "The evidence is gone: nothing useful is left to look at."
+    available_when: Condition | None = None
+
+
+class Mutation(Model):
+    """One state change a fix or an inject applies (one key set)."""
+
+    service: str | None = None
+    version: str | None = None
+    config: str | None = None
+    value: float | str | None = None
+    set_fact: str | None = None
+    clear_fact: str | None = None
+
+
+class Fix(Model):
+    """A scenario-specific change (a hotfix, re-running a job, a data repair)."""
+
+    id: str
+    title: str
+    minutes: float = Field(gt=0)
+    does: list[Mutation] = Field(min_length=1)
+    informed_by: list[str] = []
+    note: str = ""
+
+
+class NpcAction(Model):
+    """A change a non-player character makes on their own (unannounced)."""
+
+    by: str
+    restart: str | None = None
+    fix: str | None = None
+    rollback: str | None = None
+
+
+class Inject(Model):
+    """A message or event handed to the trainee: timed, conditional, or both (MSEL row)."""
+
+    id: str
+    at_minutes: float = 0
+    when: Condition | None = None
+    unless: Condition | None = None
+    source: str = Field(description="a roster id, or a free label such as 'monitoring'")
+    text: str
+    expects: str = Field("", description="the player action this inject looks for")
+    objective: str = Field("", description="the rubric criterion it exercises")
+    does: list[Mutation] = []
+    npc_action: NpcAction | None = None
+
+
+class Rationale(Model):
+    """Which findings make a change an informed decision rather than a hunch."""
+
+    change: str = Field(description="change key such as 'rollback:payment-service'")
+    informed_by: list[str] = Field(min_length=1)
+
+
+class Success(Model):
+    """The system counts as recovered when the metrics hold within SLO this long."""
+
+    metrics: list[str] = Field(min_length=1)
+    hold_minutes: float = Field(5, gt=0)
+
+
+class Decision(Model):
+    """One played decision: an action id plus its arguments, optionally at a time."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    action: str
+    at_minutes: float | None = None
+
+
+class Debrief(Model):
+    root_cause: str
+    contributing_factors: list[str] = []
+    red_herrings: list[str] = []
+    ideal_path: list[Decision] = Field(min_length=1)
+    hunch_path: list[Decision] = []
+    follow_ups: list[str] = []
+
+
+class Scenario(Model):
+    schema_version: Literal[1]
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    summary: str
+    difficulty: Literal["beginner", "intermediate", "advanced"]
+    expected_minutes: int = Field(gt=0)
+    start_time: str = Field("00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    time_limit_minutes: int = Field(90, gt=0)
+    expected_severity: Literal["P1", "P2", "P3"]
+    learning_objectives: list[str] = Field(min_length=1)
+    briefing: str
+    system: System
+    metrics: list[Metric] = Field(min_length=1)
+    impact: Impact
+    faults: list[Fault] = Field(min_length=1)
+    roster: Roster
+    investigations: list[Investigation] = Field(min_length=1)
+    fixes: list[Fix] = []
+    rationale: list[Rationale] = []
+    injects: list[Inject] = []
+    success: Success
+    debrief: Debrief
+
+    # Lookups the engine and validators use; cheap enough to compute on demand.
+    def metric(self, metric_id: str) -> Metric:
+        return next(m for m in self.metrics if m.id == metric_id)
+
+    def person(self, person_id: str) -> Person | None:
+        people = [self.roster.ic, *self.roster.responders]
+        if self.roster.comms_lead:
+            people.append(self.roster.comms_lead)
+        return next((p for p in people if p.id == person_id), None)
+
+    def config_values(self) -> dict[str, ConfigValue]:
+        return {f"{d.id}.{c.key}": c for d in self.system.dependencies for c in d.config}
+
+    def restart_targets(self) -> dict[str, float]:
+        targets = {s.id: s.restart_minutes for s in self.system.services}
+        targets.update(
+            {d.id: d.restart_minutes for d in self.system.dependencies if d.restartable}
+        )
+        return targets

@@ -1,0 +1,104 @@
+"""Turn pydantic validation errors into located, actionable problems.
+
+Shared by every YAML input (scenarios, decisions, rubrics): a pydantic error's ``loc`` is
+mapped back to the YAML node's line and column, and an unknown key gets a "did you mean"
+hint computed from the fields the model accepts at that spot.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from simulator.errors import Problem
+from simulator.yamlsafe import Loc, Located
+
+T = TypeVar("T")
+
+
+def data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
+    """Keep only the parts of a pydantic ``loc`` that exist in the data (drops union tags)."""
+    out: list[int | str] = []
+    cur = data
+    for part in loc:
+        if (isinstance(cur, dict) and part in cur) or (
+                isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)):
+            out.append(part)
+            cur = cur[part]
+        elif isinstance(cur, dict) and isinstance(part, str) and part.rstrip("_") in cur:
+            out.append(part.rstrip("_"))
+            cur = cur[part.rstrip("_")]
+    return tuple(out)
+
+
+def _fields_at(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:
+    """Best-effort: the accepted field names of the model that owns ``loc``'s last key."""
+    if model is None:
+        return []
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        annotation = fields[part].annotation
+        current = _model_in(annotation)
+        if current is None:
+            return []
+    return [f.alias or name for name, f in getattr(current, "model_fields", {}).items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return f"missing required key '{err['loc'][-1]}'"
+    if kind == "extra_forbidden":
+        return f"unknown key '{err['loc'][-1]}'"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"{err['input']!r} is not allowed here; expected {expected}"
+    return f"{err['msg'][0].lower()}{err['msg'][1:]}"
+
+
+def validate_model(
+    located: Located, model: type[T] | Any, owner: type[BaseModel] | None = None
+) -> tuple[T | None, list[Problem]]:
+    """Validate located data against a model or type; return it or located problems."""
+    adapter = TypeAdapter(model)
+    try:
+        return adapter.validate_python(located.data), []
+    except ValidationError as exc:
+        problems: list[Problem] = []
+        seen: set[tuple[Loc, str]] = set()
+        owner = owner or (model if isinstance(model, type) and issubclass(model, BaseModel)
+                          else None)
+        for err in exc.errors():
+            loc = data_loc(located.data, err["loc"])
+            message = _message(dict(err))
+            hint = ""
+            if err["type"] == "missing":
+                hint = "add it"
+            elif err["type"] == "extra_forbidden":
+                accepted = _fields_at(owner, tuple(p for p in err["loc"] if p in loc or
+                                                   isinstance(p, int)))
+                close = difflib.get_close_matches(str(err["loc"][-1]), accepted, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else (
+                    "allowed keys: " + ", ".join(accepted) if accepted else "remove it")
+            if (loc, message) in seen:
+                continue
+            seen.add((loc, message))
+            problems.append(located.problem(loc, message, hint))
+        return None, problems

@@ -1,0 +1,157 @@
+"""The simulated system's state, and the metrics derived from it.
+
+Metrics are never replayed from fixed curves: each minute every fault's intensity moves
+toward 1 while its condition holds (over ``ramp_minutes``) and toward 0 otherwise (over
+``recover_minutes``), and each metric is its baseline plus the weighted effects of the
+faults, times any active suppression (a workaround), plus seeded noise. So every branch of
+play, including one nobody authored, gets a consistent system.
+"""
+
+from __future__ import annotations
+
+import random
+
+from simulator.conditions import holds
+from simulator.scenario import Fault, Scenario
+
+SECONDS = 60
+
+
+class World:
+    """Mutable state of one drill; the engine owns it and changes it through methods."""
+
+    def __init__(self, scenario: Scenario, rng: random.Random) -> None:
+        self.scenario = scenario
+        self.rng = rng
+        self.now = 0.0  # seconds since T+0, kept in step with the SimPy clock
+        self.versions = {s.id: s.version for s in scenario.system.services}
+        self.config: dict[str, int | float | str] = {
+            k: c.value for k, c in scenario.config_values().items()
+        }
+        self.replicas = {s.id: s.replicas for s in scenario.system.services if s.replicas}
+        self.flags = {f.id: dict.fromkeys(f.segments, f.state)
+                      for f in scenario.system.feature_flags}
+        self.active_region = next((r.id for r in scenario.system.regions if r.active), None)
+        self.facts: set[str] = set()
+        self.known: set[str] = set()
+        self.last_update_at: float | None = None
+        self.since: dict[str, float | None] = {f.id: None for f in scenario.faults}
+        self.intensity = {f.id: self._initial_intensity(f) for f in scenario.faults}
+        self.values = {m.id: m.baseline for m in scenario.metrics}
+        self.values = self.derive_metrics(noise=False)
+
+    # --- the condition view -------------------------------------------------------------
+    def service_version(self, service: str) -> str | None:
+        return self.versions.get(service)
+
+    def config_value(self, key: str) -> float | str | None:
+        if key.endswith(".replicas") and key[: -len(".replicas")] in self.replicas:
+            return self.replicas[key[: -len(".replicas")]]
+        if key == "region.active":
+            return self.active_region
+        return self.config.get(key)
+
+    def flag_state(self, flag: str, segment: str) -> str:
+        states = self.flags.get(flag, {})
+        if states.get("all") == "off":
+            return "off"
+        return states.get(segment, states.get("all", "on"))
+
+    def has_fact(self, fact: str) -> bool:
+        return fact in self.facts
+
+    def knows(self, finding: str) -> bool:
+        return finding in self.known
+
+    def metric_value(self, metric: str) -> float:
+        return self.values.get(metric, 0.0)
+
+    def minutes(self) -> float:
+        return self.now / SECONDS
+
+    def minutes_since_update(self) -> float:
+        since = 0.0 if self.last_update_at is None else self.last_update_at
+        return (self.now - since) / SECONDS
+
+    # --- dynamics -----------------------------------------------------------------------
+    def _initial_intensity(self, fault: Fault) -> float:
+        if fault.onset_minutes >= 0 or not self._active_condition(fault):
+            return 0.0
+        if fault.ramp_minutes == 0:
+            return 1.0
+        return min(1.0, -fault.onset_minutes / fault.ramp_minutes)
+
+    def _active_condition(self, fault: Fault) -> bool:
+        return fault.active_when is None or holds(fault.active_when, self)
+
+    def fault_active(self, fault: Fault) -> bool:
+        if not (self.minutes() >= fault.onset_minutes and self._active_condition(fault)):
+            self.since[fault.id] = None
+            return False
+        if fault.lasts_minutes is None:
+            return True
+        since = self.since[fault.id]
+        if since is None:
+            self.since[fault.id] = since = self.now
+        return self.now - since < fault.lasts_minutes * SECONDS
+
+    def advance_faults(self, minutes: float) -> None:
+        """Move every fault's intensity toward its target over ``minutes``."""
+        for fault in self.scenario.faults:
+            level = self.intensity[fault.id]
+            if self.fault_active(fault):
+                step = 1.0 if fault.ramp_minutes == 0 else minutes / fault.ramp_minutes
+                level = min(1.0, level + step)
+            else:
+                step = 1.0 if fault.recover_minutes == 0 else minutes / fault.recover_minutes
+                level = max(0.0, level - step)
+            self.intensity[fault.id] = round(level, 6)
+
+    def reset_faults_for_restart(self, target: str) -> list[str]:
+        """A restart clears the symptoms it can clear; the cause, if still there, returns."""
+        reset = [f.id for f in self.scenario.faults if target in f.reset_by_restart_of]
+        for fault_id in reset:
+            self.intensity[fault_id] = 0.0
+        return reset
+
+    def suppression(self, fault: Fault, metric: str) -> float:
+        factor = 1.0
+        for sup in fault.suppressed:
+            if (not sup.metrics or metric in sup.metrics) and holds(sup.when, self):
+                factor = min(factor, sup.factor)
+        return factor
+
+    def derive_metrics(self, noise: bool = True) -> dict[str, float]:
+        """Compute every metric from the current state (and draw its noise)."""
+        out: dict[str, float] = {}
+        for metric in self.scenario.metrics:
+            value = metric.baseline
+            for fault in self.scenario.faults:
+                effect = fault.effects.get(metric.id)
+                if effect:
+                    value += effect * self.intensity[fault.id] * self.suppression(fault, metric.id)
+            if noise and metric.noise:
+                value += self.rng.gauss(0.0, metric.noise)
+            if metric.floor is not None:
+                value = max(metric.floor, value)
+            if metric.ceiling is not None:
+                value = min(metric.ceiling, value)
+            out[metric.id] = round(value, 3)
+        return out
+
+    def within_slo(self, metric_id: str, value: float | None = None) -> bool:
+        metric = self.scenario.metric(metric_id)
+        v = self.values[metric_id] if value is None else value
+        if metric.slo.max is not None and v > metric.slo.max:
+            return False
+        return not (metric.slo.min is not None and v < metric.slo.min)
+
+    def excess_impact(self) -> float:
+        """User harm this minute: requests failed beyond the baseline rate."""
+        impact = self.scenario.impact
+        metric = self.scenario.metric(impact.metric)
+        excess = max(0.0, self.values[impact.metric] - metric.baseline)
+        return excess / 100 * impact.per_minute if impact.percent else excess * impact.per_minute
+
+    def active_faults(self) -> list[str]:
+        return [f for f, level in self.intensity.items() if level > 0]

@@ -1,0 +1,184 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Scenario, decisions and rubric files are untrusted text. We parse with a local SafeLoader
+subclass (the C one when available), refuse anything that builds objects, anchors and
+aliases, duplicate keys, and oversized or deeply nested documents, and keep a map from each
+value's path (``("faults", 0, "onset_minutes")``) to its line and column so that every later
+validation error can point at the exact spot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simulator.errors import InputError, Problem
+
+try:  # the C parser is much faster on large files; fall back when libyaml is absent
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on the platform build
+    _BaseLoader = yaml.SafeLoader
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:timestamp",
+}
+
+Loc = tuple[int | str, ...]
+
+
+class TabletopLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Our own SafeLoader subclass: we never register anything on the global loaders."""
+
+
+class Located:
+    """A parsed document plus the source position of every path in it."""
+
+    def __init__(self, path: str, data: Any, marks: dict[Loc, tuple[int, int]]) -> None:
+        self.path = path
+        self.data = data
+        self.marks = marks
+
+    def where(self, loc: Loc) -> tuple[int, int]:
+        """Line and column (1-based) of ``loc``, or of its nearest located ancestor."""
+        probe = tuple(loc)
+        while probe:
+            if probe in self.marks:
+                return self.marks[probe]
+            probe = probe[:-1]
+        return self.marks.get((), (1, 1))
+
+    def problem(self, loc: Loc, message: str, hint: str = "") -> Problem:
+        line, col = self.where(loc)
+        return Problem(self.path, line, col, message, hint)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def read_text(path: Path, label: str | None = None) -> str:
+    """Read a UTF-8 text file, turning every way it can fail into a located InputError."""
+    name = label or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("", [Problem(name, 1, 1, "file not found", "check the path")]) from None
+    except IsADirectoryError:
+        raise InputError("", [Problem(name, 1, 1, "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise InputError("", [Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(
+            "", [Problem(name, 1, 1, f"file is {len(raw)} bytes; the limit is {MAX_BYTES}")]
+        )
+    if b"\x00" in raw:
+        raise InputError("", [Problem(name, 1, 1, "binary file (contains NUL bytes)",
+                                      "give a YAML text file")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError("", [Problem(name, line, col, "not valid UTF-8 text",
+                                      "save the file as UTF-8")]) from None
+
+
+def load_yaml(text: str, path: str) -> Located:
+    """Parse one YAML document safely into plain data with a position map."""
+    problems: list[Problem] = []
+    try:
+        for event in yaml.parse(text, Loader=TabletopLoader):
+            mark = event.start_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if isinstance(event, yaml.AliasEvent):
+                problems.append(Problem(path, line, col, "aliases (*name) are not allowed",
+                                        "write the value out in full"))
+            elif getattr(event, "anchor", None):
+                problems.append(Problem(path, line, col, "anchors (&name) are not allowed",
+                                        "write the value out in full"))
+        if problems:
+            raise InputError("", problems)
+        loader = TabletopLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise InputError("", [Problem(path, line, col, f"YAML syntax error: {reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError("", [Problem(path, 1, 1, f"YAML error: {exc}")]) from None
+    if node is None:
+        raise InputError("", [Problem(path, 1, 1, "the file is empty",
+                                      "a scenario starts with 'schema_version: 1'")])
+    marks: dict[Loc, tuple[int, int]] = {}
+    constructor = yaml.SafeLoader("")
+    data = _build(node, (), 0, path, marks, problems, constructor)
+    if problems:
+        raise InputError("", problems)
+    return Located(path, data, marks)
+
+
+def _build(
+    node: yaml.Node,
+    loc: Loc,
+    depth: int,
+    path: str,
+    marks: dict[Loc, tuple[int, int]],
+    problems: list[Problem],
+    constructor: yaml.SafeLoader,
+) -> Any:
+    marks.setdefault(loc, _mark(node))
+    if depth > MAX_DEPTH:
+        line, col = _mark(node)
+        problems.append(Problem(path, line, col, f"nesting deeper than {MAX_DEPTH} levels"))
+        return None
+    if node.tag not in _ALLOWED_TAGS:
+        line, col = _mark(node)
+        problems.append(Problem(path, line, col, f"tag {node.tag!r} is not allowed",
+                                "only plain YAML values are accepted"))
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # keep dates and times as the text the author wrote
+        return constructor.construct_object(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(child, (*loc, i), depth + 1, path, marks, problems, constructor)
+            for i, child in enumerate(node.value)
+        ]
+    assert isinstance(node, yaml.MappingNode)
+    result: dict[Hashable, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            line, col = _mark(key_node)
+            problems.append(Problem(path, line, col, "mapping keys must be plain scalars"))
+            continue
+        key = _build(key_node, loc, depth + 1, path, marks, problems, constructor)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            continue
+        if key in result:
+            line, col = _mark(key_node)
+            problems.append(Problem(path, line, col, f"duplicate key {key!r}",
+                                    "each key may appear once in a mapping"))
+            continue
+        child_loc = (*loc, key if isinstance(key, (str, int)) else str(key))
+        marks[child_loc] = _mark(key_node)
+        result[key] = _build(value_node, child_loc, depth + 1, path, marks, problems, constructor)
+        marks[child_loc] = _mark(key_node)
+    return result
