@@ -14,9 +14,9 @@ from typing import Any
 
 import simpy
 
-from simulator.engine import Change, Engine, Task
-from simulator.scenario import Mutation, NpcAction
-from simulator.texts import catalogue, text
+from simulator.changes import change
+from simulator.engine import Engine, Task
+from simulator.texts import catalogue
 from simulator.world import SECONDS
 
 SEVERITIES = ("P1", "P2", "P3")
@@ -393,130 +393,13 @@ def _finish_investigation(engine: Engine, inv_id: str, who: str, minutes: float)
                 covers=list(inv.covers), learned=learned, lost=lost, red_herring=inv.red_herring)
 
 
-def _informed(engine: Engine, key: str) -> bool:
-    sc = engine.scenario
-    needed: list[str] = []
-    for r in sc.rationale:
-        if r.change == key:
-            needed += r.informed_by
-    if key.startswith("fix:"):
-        fix = next(f for f in sc.fixes if f.id == key[4:])
-        needed += fix.informed_by
-    if not needed:
-        return bool(engine.done_investigations)
-    return any(engine.world.knows(n) for n in needed)
-
-
-def _describe_change(engine: Engine, action_id: str, args: dict[str, Any]
-                     ) -> tuple[str, str, float, list[Mutation]]:
-    sc, world = engine.scenario, engine.world
-    if action_id == "rollback":
-        svc = next(s for s in sc.system.services if s.id == args["service"])
-        assert svc.previous_version is not None
-        return (f"rollback:{svc.id}", f"roll back {svc.id} to {svc.previous_version}",
-                svc.rollback_minutes, [Mutation(service=svc.id, version=svc.previous_version)])
-    if action_id == "toggle_flag":
-        seg = args.get("segment", "all")
-        flag = next(f for f in sc.system.feature_flags if f.id == args["flag"])
-        return (f"flag:{flag.id}", f"turn {flag.id} {args['state']} for {seg}",
-                flag.toggle_minutes, [])
-    if action_id == "failover":
-        return (f"failover:{args['region']}", f"fail over to {args['region']}",
-                sc.system.failover_minutes, [Mutation(config="region.active",
-                                                      value=args["region"])])
-    if action_id == "scale":
-        svc = next(s for s in sc.system.services if s.id == args["service"])
-        return (f"scale:{svc.id}", f"scale {svc.id} to {args['replicas']} replicas",
-                svc.scale_minutes, [])
-    if action_id == "set_config":
-        key = args["key"]
-        minutes = sc.config_values()[key].change_minutes
-        return (f"config:{key}", f"set {key} from {world.config[key]} to {args['value']}",
-                minutes, [Mutation(config=key, value=args["value"])])
-    if action_id == "restart":
-        target = args["target"]
-        return (f"restart:{target}", f"restart {target}", sc.restart_targets()[target],
-                [Mutation(set_fact=f"restarted.{target}")])
-    fix = next(f for f in sc.fixes if f.id == args["fix"])
-    return f"fix:{fix.id}", fix.title, fix.minutes, list(fix.does)
-
-
-def _change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "ic") -> Gen:
-    by = args.get("by", "ic")
-    key, title, minutes, mutations = _describe_change(engine, action_id, args)
-    announcement = str(args.get("announcement", "")).strip()
-    if announcement:
-        engine.emit("announce", actor, f"{engine.name(actor)}: {announcement}", change=key)
-    others = [c.key for c in engine.in_flight()]
-    settling = [c.key for c in engine.settling()]
-    change = Change(key, title, by, engine.now, minutes)
-    engine.changes.append(change)
-    if by != "ic":
-        engine.tasks[by] = Task(by, title, engine.now + minutes * SECONDS)
-    engine.emit("change_started", by, f"{engine.name(by)}: starting to {title}.", change=key,
-                action=action_id, args={k: v for k, v in args.items() if k != "announcement"},
-                announced=bool(announcement), informed=_informed(engine, key),
-                executor=by, ordered_by=actor, in_flight=others, settling=settling,
-                expected_minutes=minutes)
-    process = engine.env.process(_land_change(engine, change, action_id, args, mutations))
-    if by == "ic":
-        yield process
-
-
-def _land_change(engine: Engine, change: Change, action_id: str, args: dict[str, Any],
-                 mutations: list[Mutation]) -> Gen:
-    yield engine.env.timeout(change.minutes * SECONDS)
-    world = engine.world
-    if action_id == "toggle_flag":
-        seg = args.get("segment", "all")
-        if seg == "all":
-            for s in world.flags[args["flag"]]:
-                world.flags[args["flag"]][s] = args["state"]
-        world.flags[args["flag"]][seg] = args["state"]
-    if action_id == "failover":
-        world.active_region = args["region"]
-    if action_id == "scale":
-        world.replicas[args["service"]] = args["replicas"]
-    change.applied = engine.now
-    if engine.tasks.get(change.by) and engine.tasks[change.by].title == change.title:
-        engine.tasks.pop(change.by)
-    others = [c.key for c in engine.changes if c is not change and (
-        c.applied is None or engine.now - c.applied < 5 * SECONDS)]
-    say = text("change_blurred", by=engine.name(change.by), title=change.title,
-               others=", ".join(others)) if others else text(
-        "change_applied", by=engine.name(change.by), title=change.title)
-    engine.emit("change_applied", change.by, say, change=change.key, overlapping=others)
-    engine.mutate(mutations, change.by)
-    if action_id == "restart":
-        dep = next((d for d in engine.scenario.system.dependencies
-                    if d.id == args["target"]), None)
-        if dep is not None and dep.restart_resets_config:
-            for c in dep.config:
-                world.config[f"{dep.id}.{c.key}"] = c.value
-        reset = world.reset_faults_for_restart(args["target"])
-        if reset:
-            engine.emit("symptoms_reset", change.by, text("restart_relief",
-                        by=engine.name(change.by), target=args["target"]), faults=reset)
-
-
-def npc_change(engine: Engine, npc: NpcAction) -> None:
-    """A responder acting on their own: an unannounced change outside the IC's control."""
-    if npc.restart:
-        action_id, args = "restart", {"target": npc.restart, "by": npc.by}
-    elif npc.rollback:
-        action_id, args = "rollback", {"service": npc.rollback, "by": npc.by}
-    else:
-        action_id, args = "apply_fix", {"fix": str(npc.fix), "by": npc.by}
-    engine.env.process(_change(engine, action_id, args, actor=npc.by))
-
-
 def _wait(engine: Engine, args: dict[str, Any]) -> Gen:
     engine.emit("wait", "ic", "", minutes=args["minutes"])
     yield engine.env.timeout(args["minutes"] * SECONDS)
 
 
 def _change_handler(action_id: str) -> Callable[[Engine, dict[str, Any]], Gen]:
-    return lambda engine, args: _change(engine, action_id, args)
+    return lambda engine, args: change(engine, action_id, args)
 
 
 _HANDLERS: dict[str, Callable[[Engine, dict[str, Any]], Gen | None]] = {

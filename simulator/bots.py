@@ -13,7 +13,8 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from simulator.actions import CHANGE_ACTIONS, Action, _informed, check
+from simulator.actions import CHANGE_ACTIONS, Action, check
+from simulator.changes import informed
 from simulator.drill import Situation
 from simulator.engine import Engine
 from simulator.scenario import Decision, Scenario
@@ -175,7 +176,7 @@ class ExpertBot(Bot):
     def before_change(self, engine: Engine, key: str) -> Iterator[None]:
         """Wait for the evidence that justifies the change, and for other changes to settle."""
         waited = 0
-        while waited < 15 and (not _informed(engine, key) or engine.in_flight()):
+        while waited < 15 and (not informed(engine, key) or engine.in_flight()):
             self.do(engine, Action("wait", {"minutes": 1}))
             waited += 1
             yield

@@ -148,7 +148,7 @@ class Engine:
         self.mutate(inject.does, inject.source)
         npc = inject.npc_action
         if npc is not None:
-            from simulator.actions import npc_change  # late import: actions uses the engine
+            from simulator.changes import npc_change  # late import: changes uses the engine
 
             npc_change(self, npc)
 
