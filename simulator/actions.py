@@ -15,6 +15,7 @@ from typing import Any
 import simpy
 
 from simulator.changes import change
+from simulator.conditions import on_off
 from simulator.engine import Engine, Task
 from simulator.texts import catalogue
 from simulator.world import SECONDS
@@ -160,6 +161,14 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
     if action_id == "apply_fix" and not choices(engine, "apply_fix")["fix"]:
         return "every fix is already running"
     return ""
+
+
+def normalize(action: Action) -> Action:
+    """Accept YAML's boolean reading of a bare on/off for a flag state."""
+    state = action.args.get("state")
+    if isinstance(state, bool):
+        return Action(action.id, {**action.args, "state": on_off(state)}, action.think_seconds)
+    return action
 
 
 # --- argument checking --------------------------------------------------------------------

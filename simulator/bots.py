@@ -99,20 +99,20 @@ class ExpertBot(Bot):
 
     name = "expert"
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.last_update = 0.0
-
     def minutes(self, engine: Engine) -> float:
         return engine.now / SECONDS
 
     def do(self, engine: Engine, action: Action) -> None:
-        if engine.world.last_update_at is not None:
-            self.last_update = engine.world.last_update_at / SECONDS
-        if engine.world.last_update_at is not None and (
-                self.minutes(engine) - self.last_update >= UPDATE_EVERY - 1):
-            self.queue.append(self.update(engine, "all"))
         self.queue.append(action)
+
+    def decide(self, situation: Situation) -> Action:
+        """Keep the update cadence whatever else is planned."""
+        engine = situation.engine
+        last = engine.world.last_update_at
+        if not situation.closing and last is not None and (
+                engine.now - last >= (UPDATE_EVERY - 2.5) * SECONDS):
+            return self.update(engine, "all")
+        return super().decide(situation)
 
     def update(self, engine: Engine, audience: str) -> Action:
         recovering = engine.recovered_at is not None
@@ -203,15 +203,18 @@ class HeroBot(Bot):
     def plan(self, engine: Engine) -> Iterator[None]:
         sc = engine.scenario
         moves = [*sc.debrief.hunch_path, *sc.debrief.ideal_path]
-        changes = [d for d in moves if d.action in CHANGE_ACTIONS]
+        changes = list({change_key(d.action, _args(d)): d for d in reversed(moves)
+                        if d.action in CHANGE_ACTIONS}.values())[::-1]
         first_look = next((d for d in moves if d.action in ("delegate", "investigate")), None)
         if first_look is not None:
             args = _args(first_look)
             self.queue.append(Action("investigate", {"investigation": args["investigation"]}))
             yield
-        for decision in changes:  # everything at once, by the IC, unannounced
+        for i, decision in enumerate(changes):  # first one himself, then everything at once
             args = {k: v for k, v in _args(decision).items() if k not in ("by", "announcement")}
-            self.queue.append(Action(decision.action, {**args, "by": "ic"}))
+            idle = [p.id for p in sc.roster.responders if not engine.busy(p.id)]
+            args["by"] = "ic" if i == 0 or not idle else idle[0]
+            self.queue.append(Action(decision.action, args))
             yield
         self.queue.append(Action("wait", {"minutes": 2}))
         yield

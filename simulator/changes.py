@@ -13,7 +13,7 @@ from typing import Any
 
 import simpy
 
-from simulator.engine import Change, Engine, Task
+from simulator.engine import SETTLE_MINUTES, Change, Engine, Task
 from simulator.scenario import Mutation, NpcAction
 from simulator.texts import text
 from simulator.world import SECONDS
@@ -77,8 +77,8 @@ def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "i
         engine.emit("announce", actor, f"{engine.name(actor)}: {announcement}", change=key)
     others = [c.key for c in engine.in_flight()]
     settling = [c.key for c in engine.settling()]
-    change = Change(key, title, by, engine.now, minutes)
-    engine.changes.append(change)
+    item = Change(key, title, by, engine.now, minutes)
+    engine.changes.append(item)
     if by != "ic":
         engine.tasks[by] = Task(by, title, engine.now + minutes * SECONDS)
     engine.emit("change_started", by, f"{engine.name(by)}: starting to {title}.", change=key,
@@ -86,7 +86,7 @@ def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "i
                 announced=bool(announcement), informed=informed(engine, key),
                 executor=by, ordered_by=actor, in_flight=others, settling=settling,
                 expected_minutes=minutes)
-    process = engine.env.process(_land_change(engine, change, action_id, args, mutations))
+    process = engine.env.process(_land_change(engine, item, action_id, args, mutations))
     if by == "ic":
         yield process
 
@@ -94,6 +94,8 @@ def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "i
 def _land_change(engine: Engine, change: Change, action_id: str, args: dict[str, Any],
                  mutations: list[Mutation]) -> Gen:
     yield engine.env.timeout(change.minutes * SECONDS)
+    if change.cancelled:
+        return
     world = engine.world
     if action_id == "toggle_flag":
         seg = args.get("segment", "all")
@@ -108,10 +110,12 @@ def _land_change(engine: Engine, change: Change, action_id: str, args: dict[str,
     change.applied = engine.now
     if engine.tasks.get(change.by) and engine.tasks[change.by].title == change.title:
         engine.tasks.pop(change.by)
-    others = [c.key for c in engine.changes if c is not change and (
-        c.applied is None or engine.now - c.applied < 5 * SECONDS)]
+    overlapping = [c for c in engine.changes if c is not change and not c.cancelled and (
+        c.applied is None or engine.now - c.applied < SETTLE_MINUTES * SECONDS)]
+    others = list(dict.fromkeys(c.key for c in overlapping))
+    described = ", ".join(dict.fromkeys(f"{c.title} ({engine.name(c.by)})" for c in overlapping))
     say = text("change_blurred", by=engine.name(change.by), title=change.title,
-               others=", ".join(others)) if others else text(
+               others=described) if others else text(
         "change_applied", by=engine.name(change.by), title=change.title)
     engine.emit("change_applied", change.by, say, change=change.key, overlapping=others)
     engine.mutate(mutations, change.by)
@@ -121,10 +125,24 @@ def _land_change(engine: Engine, change: Change, action_id: str, args: dict[str,
         if dep is not None and dep.restart_resets_config:
             for c in dep.config:
                 world.config[f"{dep.id}.{c.key}"] = c.value
+        _interrupt_rollouts(engine, change, args["target"])
         reset = world.reset_faults_for_restart(args["target"])
         if reset:
             engine.emit("symptoms_reset", change.by, text("restart_relief",
                         by=engine.name(change.by), target=args["target"]), faults=reset)
+
+
+def _interrupt_rollouts(engine: Engine, restart: Change, target: str) -> None:
+    """Restarting a service mid-rollout kills the rollout: people undo each other's work."""
+    for other in engine.in_flight():
+        if other.key == f"rollback:{target}":
+            other.cancelled = True
+            other.applied = engine.now
+            if engine.tasks.get(other.by) and engine.tasks[other.by].title == other.title:
+                engine.tasks.pop(other.by)
+            engine.emit("change_cancelled", other.by, text(
+                "rollout_interrupted", by=engine.name(other.by), title=other.title,
+                who=engine.name(restart.by)), change=other.key, cancelled_by=restart.key)
 
 
 def npc_change(engine: Engine, npc: NpcAction) -> None:

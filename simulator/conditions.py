@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 
 class _Strict(BaseModel):
@@ -32,11 +32,18 @@ class ConfigCompare(_Strict):
     equals: float | str | None = None
 
 
+def on_off(value: Any) -> Any:
+    """YAML 1.1 reads a bare on/off as a boolean; accept that and mean the word."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return value
+
+
 class FlagState(_Strict):
     """A feature flag's state for a segment (``all`` means every user)."""
 
     flag: str
-    state: Literal["on", "off"]
+    state: Annotated[Literal["on", "off"], BeforeValidator(on_off)]
     segment: str = "all"
 
 

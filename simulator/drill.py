@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import simpy
 
 from simulator import __version__
-from simulator.actions import Action, Option, check, execute, options
+from simulator.actions import Action, Option, check, execute, normalize, options
 from simulator.engine import Engine
 from simulator.errors import DrillInterrupted, InputError
 from simulator.journal import FORMAT, JournalWriter
@@ -150,6 +150,7 @@ class Drill:
     def submit(self, action: Action) -> None:
         """Check and journal a decision, then hand it to the waiting IC process."""
         closing = self.phase == "closing"
+        action = normalize(action)
         problem = check(self.engine, action, closing)
         if problem:
             raise DecisionRejected(problem)
@@ -203,4 +204,23 @@ class Drill:
                                       if f.second_incident and f.id in engine.seen_faults),
             "decisions": self.decisions,
         }
+        data["failed_by_limit"] = round(self._project_failures())
+        data["time_limit_minutes"] = self.scenario.time_limit_minutes
         return Outcome(status, data)
+
+    def _project_failures(self) -> float:
+        """Failures up to the scenario's time limit if the system is left as it is now.
+
+        Runs end at different times (a premature "resolved" ends early while users keep
+        failing), so harm is compared over one horizon. The projection draws no noise and
+        writes nothing, so it cannot disturb the journal.
+        """
+        world, total = self.engine.world, self.engine.failed_total
+        t, limit = self.engine.now, self.scenario.time_limit_minutes * SECONDS
+        while t + SECONDS <= limit:
+            t += SECONDS
+            world.now = t
+            world.advance_faults(1.0)
+            world.values = world.derive_metrics(noise=False)
+            total += world.excess_impact()
+        return total

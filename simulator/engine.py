@@ -34,6 +34,7 @@ class Change:
     started: float
     minutes: float
     applied: float | None = None
+    cancelled: bool = False
 
 
 @dataclass

@@ -7,11 +7,11 @@ here. Times in a scenario are in simulated minutes from the start of the drill (
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from simulator.conditions import Condition
+from simulator.conditions import Condition, on_off
 
 SCHEMA_VERSION = 1
 Blast = Literal["blast_radius", "location", "anchor_time", "system_change", "mitigation"]
@@ -61,7 +61,7 @@ class Dependency(Model):
 class FeatureFlag(Model):
     id: str
     title: str = ""
-    state: Literal["on", "off"] = "on"
+    state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] = "on"
     segments: list[str] = Field(["all"], min_length=1)
     toggle_minutes: float = Field(1, gt=0)
 
