@@ -22,6 +22,15 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ConfigValue(Model):
+    """A live configuration value that the IC may change (``redis.maxclients``)."""
+
+    key: str
+    value: int | float | str
+    change_minutes: float = Field(1, gt=0)
+    description: str = ""
+
+
 class Service(Model):
     """A deployable service; `previous_version` makes it possible to roll it back."""
 
@@ -33,16 +42,7 @@ class Service(Model):
     restart_minutes: float = Field(2, gt=0)
     replicas: int | None = Field(None, ge=1, description="set to allow scaling")
     scale_minutes: float = Field(3, gt=0)
-    region: str | None = None
-
-
-class ConfigValue(Model):
-    """A live configuration value that the IC may change (``redis.maxclients``)."""
-
-    key: str
-    value: int | float | str
-    change_minutes: float = Field(1, gt=0)
-    description: str = ""
+    config: list[ConfigValue] = []
 
 
 class Dependency(Model):
@@ -293,7 +293,9 @@ class Scenario(Model):
         return next((p for p in people if p.id == person_id), None)
 
     def config_values(self) -> dict[str, ConfigValue]:
-        return {f"{d.id}.{c.key}": c for d in self.system.dependencies for c in d.config}
+        values = {f"{o.id}.{c.key}": c for o in self.system.services for c in o.config}
+        values.update({f"{o.id}.{c.key}": c for o in self.system.dependencies for c in o.config})
+        return values
 
     def restart_targets(self) -> dict[str, float]:
         targets = {s.id: s.restart_minutes for s in self.system.services}

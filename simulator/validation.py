@@ -91,6 +91,8 @@ def validate_model(
             hint = ""
             if err["type"] == "missing":
                 hint = "add it"
+            elif err["type"] == "string_type" and isinstance(err.get("input"), dict):
+                hint = "quote the text: an unquoted ': ' makes YAML read a key and a value"
             elif err["type"] == "extra_forbidden":
                 accepted = _fields_at(owner, tuple(p for p in err["loc"] if p in loc or
                                                    isinstance(p, int)))
