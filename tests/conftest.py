@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.loader import load_scenario
+from simulator.loader import builtin_ids, load_scenario
 from simulator.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO_IDS = ["redis-saturation"]
+SCENARIO_IDS = builtin_ids()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,54 @@
+"""Helpers shared by the tests: run drills in memory, pick events, run the real CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from simulator.actions import Action
+from simulator.drill import Drill, Situation
+from simulator.loader import load_scenario
+
+
+class ListDecider:
+    """Plays given actions in order, then waits a minute at a time (for engine tests)."""
+
+    name = "test"
+
+    def __init__(self, actions: list[Action], then_wait: bool = True) -> None:
+        self.actions = list(actions)
+        self.then_wait = then_wait
+
+    def decide(self, situation: Situation) -> Action:
+        if situation.closing:
+            return Action("finish")
+        if self.actions:
+            return self.actions.pop(0)
+        return Action("wait", {"minutes": 1})
+
+
+def drill_until(scenario_id: str, actions: list[Action], minutes: float, seed: int = 1
+                ) -> Drill:
+    """Play `actions` then wait until T+`minutes`; returns the drill (journal in memory)."""
+    scenario, ref = load_scenario(scenario_id)
+    drill = Drill(scenario, ref, seed, None)
+    decider = ListDecider(actions)
+    drill.start()
+    while True:
+        drill.advance()
+        if drill.phase == "ended" or drill.engine.now >= minutes * 60:
+            return drill
+        drill.submit(decider.decide(drill.situation()))
+
+
+def events(drill: Drill, kind: str) -> list[dict[str, Any]]:
+    return [r for r in drill.journal.records if r.get("type") == "event" and r["kind"] == kind]
+
+
+def tabletop(*args: str, cwd: Path | None = None, stdin: Any = subprocess.DEVNULL,
+             timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True,
+                          text=True, cwd=cwd, stdin=stdin, timeout=timeout)

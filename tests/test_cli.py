@@ -1,0 +1,118 @@
+"""The real `tabletop` command, run as a subprocess with no terminal (as in CI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import tabletop
+
+from simulator.loader import builtin_dir, builtin_ids
+
+
+def test_version_and_help() -> None:
+    """--version prints the version; every command has --help."""
+    assert tabletop("--version").stdout.startswith("tabletop ")
+    for command in ("list", "show", "run", "validate", "schema"):
+        result = tabletop(command, "--help")
+        assert result.returncode == 0 and "usage: tabletop" in result.stdout
+
+
+def test_no_command_is_bad_input() -> None:
+    """Bare `tabletop` prints help and exits 2."""
+    result = tabletop()
+    assert result.returncode == 2 and "COMMAND" in result.stdout
+
+
+def test_list_table_and_json(tmp_path: Path) -> None:
+    """`list` works from any directory; --json gives id, title and difficulty."""
+    table = tabletop("list", cwd=tmp_path)
+    assert table.returncode == 0
+    for scenario_id in builtin_ids():
+        assert scenario_id in table.stdout
+    rows = json.loads(tabletop("list", "--json", cwd=tmp_path).stdout)
+    assert {r["id"] for r in rows} == set(builtin_ids())
+    assert all({"id", "title", "difficulty", "minutes"} <= set(r) for r in rows)
+
+
+def test_show_gives_a_briefing_without_spoilers() -> None:
+    """The briefing names the team and objectives but not the root cause or fixes."""
+    out = tabletop("show", "failed-batch-job").stdout
+    assert "Ana Souza" in out and "What you will practise" in out
+    for spoiler in ("malformed", "quarantine", "02:00"):
+        assert spoiler not in out
+    assert "MSEL" in tabletop("show", "failed-batch-job", "--msel").stdout
+
+
+def test_validate_ok_and_broken(tmp_path: Path) -> None:
+    """validate: 0 when all files are valid, 2 with path:line:col when one is not."""
+    ok = tabletop("validate", *[str(builtin_dir() / f"{i}.yaml") for i in builtin_ids()])
+    assert ok.returncode == 0, ok.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text((builtin_dir() / "bad-deploy.yaml").read_text().replace(
+        "baseline: 310", "baseline: fast"), encoding="utf-8")
+    bad = tabletop("validate", str(broken), "bad-deploy")
+    assert bad.returncode == 2
+    assert f"{broken}:" in bad.stderr and "Traceback" not in bad.stderr
+    assert "1 of 2 file(s) invalid" in bad.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02", b"caf\xe9: 1\n", b"a: [\n",
+                                     b"- just\n- a list\n"])
+def test_validate_never_shows_a_traceback(tmp_path: Path, content: bytes) -> None:
+    """Empty, binary, non-UTF-8, broken and wrong-shape files: exit 2, located message."""
+    path = tmp_path / "x.yaml"
+    path.write_bytes(content)
+    result = tabletop("validate", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{path}:") and "Traceback" not in result.stderr
+
+
+def test_validate_missing_file() -> None:
+    """A path that does not exist is bad input, not a crash."""
+    result = tabletop("validate", "no/such/file.yaml")
+    assert result.returncode == 2 and "file not found" in result.stderr
+
+
+def test_schema_is_generated_json_schema(tmp_path: Path) -> None:
+    """`schema` prints the JSON Schema generated from the model."""
+    schema = json.loads(tabletop("schema").stdout)
+    assert schema["properties"]["schema_version"]["const"] == 1
+    assert "investigations" in schema["required"]
+    out = tmp_path / "s.json"
+    assert tabletop("schema", "--output", str(out)).returncode == 0
+    assert json.loads(out.read_text()) == schema
+
+
+def test_bot_runs_need_no_terminal(tmp_path: Path) -> None:
+    """--bot expert resolves with stdin closed; the journal lands where asked."""
+    journal = tmp_path / "run.jsonl"
+    result = tabletop("run", "redis-saturation", "--bot", "expert", "--seed", "7",
+                      "--journal", str(journal), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "outcome: resolved" in result.stdout and str(journal) in result.stdout
+    assert json.loads(journal.read_text().splitlines()[-1])["type"] == "end"
+
+
+def test_hero_run_fails_its_goal(tmp_path: Path) -> None:
+    """The hero's run ends unresolved: exit status 1, with the damage printed."""
+    result = tabletop("run", "bad-deploy", "--bot", "hero", "--seed", "7", "--journal",
+                      str(tmp_path / "h.jsonl"))
+    assert result.returncode == 1
+    assert "outcome: reopened" in result.stdout and "evidence lost: app-logs" in result.stdout
+
+
+def test_interactive_run_without_terminal_is_refused(tmp_path: Path) -> None:
+    """No terminal on stdin: exit 2 at once, pointing at --decisions and --bot."""
+    result = tabletop("run", "redis-saturation", "--journal", str(tmp_path / "j.jsonl"),
+                      timeout=20)
+    assert result.returncode == 2
+    assert "--decisions" in result.stderr and "--bot" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_scenario_is_bad_input() -> None:
+    """A wrong scenario name exits 2 with the list of ids."""
+    result = tabletop("run", "redis", "--bot", "expert")
+    assert result.returncode == 2 and "redis-saturation" in result.stderr

@@ -1,0 +1,152 @@
+"""Engine dynamics: changes take time to bite, restarts destroy evidence, overlaps blur."""
+
+from __future__ import annotations
+
+from helpers import drill_until, events
+
+from simulator.actions import Action
+
+
+def error_rate_at(drill, minute: int) -> float:  # type: ignore[no-untyped-def]
+    sample = next(r for r in drill.journal.records
+                  if r.get("type") == "metrics" and r["t"] == minute * 60)
+    return float(sample["values"]["checkout_error_rate"])
+
+
+def test_metrics_are_sampled_every_simulated_minute() -> None:
+    """One metrics record per simulated minute, with cumulative harm."""
+    drill = drill_until("redis-saturation", [], 10)
+    samples = [r for r in drill.journal.records if r["type"] == "metrics"]
+    assert [s["t"] for s in samples] == [60 * i for i in range(11)]
+    assert samples[-1]["failed"] > samples[1]["failed"] > 0
+
+
+def test_rollback_bites_only_after_its_delay() -> None:
+    """A rollback (5 min) leaves the error rate high until it lands, then it decays."""
+    drill = drill_until("redis-saturation", [
+        Action("freeze_changes"),
+        Action("rollback", {"service": "payment-service", "by": "priya"}),
+    ], 16)
+    started = events(drill, "change_started")[0]["t"]
+    landed = events(drill, "change_applied")[0]["t"]
+    assert landed - started == 5 * 60
+    before = (landed // 60) - 1
+    assert error_rate_at(drill, before) > 7
+    assert error_rate_at(drill, before + 2) < error_rate_at(drill, before)
+    assert error_rate_at(drill, before + 5) < 1.0
+
+
+def test_untouched_incident_keeps_failing() -> None:
+    """Doing nothing is not a strategy: the fault persists."""
+    drill = drill_until("redis-saturation", [Action("freeze_changes")], 20)
+    assert error_rate_at(drill, 20) > 7
+
+
+def test_restart_wipes_the_evidence_and_only_dips() -> None:
+    """Restarting before reading the logs loses them; symptoms dip and come back."""
+    drill = drill_until("redis-saturation", [
+        Action("freeze_changes"),
+        Action("restart", {"target": "payment-service", "by": "bob"}),
+        Action("wait", {"minutes": 3}),
+        Action("delegate", {"responder": "priya", "investigation": "payment-logs"}),
+    ], 14)
+    lost = events(drill, "evidence_lost")
+    assert [e["data"]["investigation"] for e in lost] == ["payment-logs"]
+    done = [e for e in events(drill, "investigation_done")
+            if e["data"]["investigation"] == "payment-logs"]
+    assert done and done[0]["data"]["lost"] is True and done[0]["data"]["learned"] == []
+    landed = events(drill, "change_applied")[0]["t"] // 60
+    assert error_rate_at(drill, landed) < 4 < error_rate_at(drill, landed + 4)
+
+
+def test_investigation_teaches_findings_that_inform_changes() -> None:
+    """A change made after its evidence is 'informed'; before it, a hunch."""
+    hunch = drill_until("redis-saturation", [
+        Action("set_config", {"key": "redis.maxclients", "value": 200, "by": "priya"})], 3)
+    assert events(hunch, "change_started")[0]["data"]["informed"] is False
+    informed = drill_until("redis-saturation", [
+        Action("freeze_changes"),
+        Action("delegate", {"responder": "priya", "investigation": "redis-health"}),
+        Action("wait", {"minutes": 5}),
+        Action("set_config", {"key": "redis.maxclients", "value": 200, "by": "priya"})], 9)
+    assert events(informed, "change_started")[0]["data"]["informed"] is True
+
+
+def test_two_changes_in_flight_blur_cause_and_effect() -> None:
+    """A second change while the first runs is recorded as overlapping, and said so."""
+    drill = drill_until("redis-saturation", [
+        Action("freeze_changes"),
+        Action("rollback", {"service": "payment-service", "by": "priya"}),
+        Action("set_config", {"key": "redis.maxclients", "value": 200, "by": "bob"}),
+    ], 10)
+    started = events(drill, "change_started")
+    assert started[1]["data"]["in_flight"] == ["rollback:payment-service"]
+    applied = events(drill, "change_applied")
+    assert all(a["data"]["overlapping"] for a in applied)
+    assert "Nobody can tell which change" in applied[0]["text"]
+
+
+def test_restart_mid_rollout_cancels_the_rollback() -> None:
+    """Engineers undoing each other: a restart kills a rollback in progress."""
+    drill = drill_until("bad-deploy", [
+        Action("freeze_changes"),
+        Action("rollback", {"service": "catalog-api", "by": "mei"}),
+        Action("restart", {"target": "catalog-api", "by": "ravi"}),
+    ], 12)
+    cancelled = events(drill, "change_cancelled")
+    assert cancelled and cancelled[0]["data"]["change"] == "rollback:catalog-api"
+    assert drill.engine.world.versions["catalog-api"] == "v7.3.0"
+
+
+def test_freeze_prevents_the_eager_engineer() -> None:
+    """An NPC's unannounced restart happens without a freeze and not with one."""
+    loose = drill_until("redis-saturation", [], 8)
+    assert any(e["actor"] == "dave" for e in events(loose, "change_started"))
+    frozen = drill_until("redis-saturation", [Action("freeze_changes")], 8)
+    assert not events(frozen, "change_started")
+
+
+def test_silence_brings_the_vp_into_the_channel() -> None:
+    """No update for the VP's patience: a ping, and every IC step now costs more."""
+    drill = drill_until("redis-saturation", [Action("freeze_changes")], 13)
+    pings = [e for e in events(drill, "stakeholder_ping") if e["actor"] == "maria"]
+    assert pings and drill.engine.ic_slowdown > 1
+    calm = drill_until("redis-saturation", [
+        Action("freeze_changes"),
+        Action("post_update", {"audience": "all", "impact": "checkouts failing",
+                               "doing": "investigating", "next_update_minutes": 10})], 13)
+    assert not [e for e in events(calm, "stakeholder_ping") if e["actor"] == "maria"]
+
+
+def test_the_hunch_fix_causes_a_second_incident() -> None:
+    """The rushed cache bypass breaks page loads on top of the stale data."""
+    drill = drill_until("failed-batch-job", [
+        Action("freeze_changes"),
+        Action("apply_fix", {"fix": "cache-bypass-hotfix", "by": "omar"}),
+    ], 14)
+    sample = [r for r in drill.journal.records if r["type"] == "metrics"][-1]
+    assert sample["values"]["page_errors_pct"] > 15
+    assert "hotfix-breaks-pages" in drill.engine.seen_faults
+
+
+def test_flag_workaround_hides_wrong_data_but_not_for_free() -> None:
+    """Switching the report off stops wrong numbers and makes the report unavailable."""
+    drill = drill_until("failed-batch-job", [
+        Action("freeze_changes"),
+        Action("toggle_flag", {"flag": "daily-report", "state": "off", "segment": "enterprise",
+                               "by": "lee"}),
+    ], 6)
+    values = [r for r in drill.journal.records if r["type"] == "metrics"][-1]["values"]
+    assert 45 < values["bad_report_views_pct"] < 60  # only self-serve still sees stale data
+    assert 50 < values["report_available_pct"] < 65
+
+
+def test_actions_follow_the_system() -> None:
+    """Failover exists only with two regions; rollback only with a previous version."""
+    from simulator.actions import options
+
+    bad = drill_until("bad-deploy", [], 0)
+    redis = drill_until("redis-saturation", [], 0)
+    assert "failover" in {o.id for o in options(bad.engine)}
+    assert "failover" not in {o.id for o in options(redis.engine)}
+    assert "toggle_flag" not in {o.id for o in options(redis.engine)}
