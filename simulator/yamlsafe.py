@@ -43,6 +43,10 @@ class TabletopLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Our own SafeLoader subclass: we never register anything on the global loaders."""
 
 
+class PureTabletopLoader(yaml.SafeLoader):
+    """The pure-Python parser, for platforms without libyaml and for side-by-side benchmarks."""
+
+
 class Located:
     """A parsed document plus the source position of every path in it."""
 
@@ -96,11 +100,11 @@ def read_text(path: Path, label: str | None = None) -> str:
                                       "save the file as UTF-8")]) from None
 
 
-def load_yaml(text: str, path: str) -> Located:
+def load_yaml(text: str, path: str, loader: type[yaml.SafeLoader] = TabletopLoader) -> Located:
     """Parse one YAML document safely into plain data with a position map."""
     problems: list[Problem] = []
     try:
-        for event in yaml.parse(text, Loader=TabletopLoader):
+        for event in yaml.parse(text, Loader=loader):
             mark = event.start_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             if isinstance(event, yaml.AliasEvent):
@@ -111,11 +115,11 @@ def load_yaml(text: str, path: str) -> Located:
                                         "write the value out in full"))
         if problems:
             raise InputError("", problems)
-        loader = TabletopLoader(text)
+        parser = loader(text)
         try:
-            node = loader.get_single_node()
+            node = parser.get_single_node()
         finally:
-            loader.dispose()
+            parser.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -1,0 +1,106 @@
+"""Benchmarks: `python benchmarks/run.py` (one command; not part of the pass/fail suite).
+
+Each case runs several times and reports the median and spread; pairs that answer "which
+is faster" (the C YAML parser against the pure-Python one, a journal on disk against one in
+memory) are measured side by side in the same process and reported as ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from simulator.bots import BOTS, make_bot
+from simulator.loader import builtin_dir, builtin_ids, load_scenario, parse_scenario
+from simulator.play import run_drill
+from simulator.yamlsafe import PureTabletopLoader, TabletopLoader, load_yaml
+
+
+def measure(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
+    fn()  # warm caches and imports outside the timed runs
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
+            "max_ms": max(times) * 1000, "runs": repeat}
+
+
+def measure_pair(a: Callable[[], Any], b: Callable[[], Any], repeat: int
+                 ) -> tuple[dict[str, float], dict[str, float]]:
+    """Time two variants alternately, so both see the same machine conditions."""
+    a()
+    b()
+    ta, tb = [], []
+    for _ in range(repeat):
+        for fn, out in ((a, ta), (b, tb)):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+
+    def stats(times: list[float]) -> dict[str, float]:
+        return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
+                "max_ms": max(times) * 1000, "runs": repeat}
+
+    return stats(ta), stats(tb)
+
+
+def scenario_cases(sid: str, repeat: int) -> list[dict[str, Any]]:
+    text = (builtin_dir() / f"{sid}.yaml").read_text(encoding="utf-8")
+    c_parse, py_parse = measure_pair(lambda: load_yaml(text, "s.yaml", TabletopLoader),
+                                     lambda: load_yaml(text, "s.yaml", PureTabletopLoader),
+                                     repeat)
+    rows: list[dict[str, Any]] = [
+        {"case": f"parse YAML (C, paired) {sid}", **c_parse},
+        {"case": f"parse YAML (pure Python, paired) {sid}", **py_parse,
+         "ratio": py_parse["median_ms"] / c_parse["median_ms"]},
+        {"case": f"load+validate {sid}", **measure(lambda: parse_scenario(text, "s.yaml"),
+                                                   repeat)},
+    ]
+    scenario, ref = load_scenario(sid)
+
+    def drill(bot: str, path: Path | None = None) -> Callable[[], Any]:
+        return lambda: run_drill(scenario, ref, make_bot(bot), 7, path)
+
+    for bot in sorted(BOTS):
+        rows.append({"case": f"drill {sid} --bot {bot} (journal in memory)",
+                     **measure(drill(bot), repeat)})
+    with tempfile.TemporaryDirectory() as tmp:
+        mem, disk = measure_pair(drill("expert"), drill("expert", Path(tmp) / "j.jsonl"), repeat)
+    rows.append({"case": f"drill {sid} --bot expert (journal in memory, paired)", **mem})
+    rows.append({"case": f"drill {sid} --bot expert (journal on disk, paired)", **disk,
+                 "ratio": disk["median_ms"] / mem["median_ms"]})
+    return rows
+
+
+def cases(repeat: int) -> list[dict[str, Any]]:
+    return [row for sid in builtin_ids() for row in scenario_cases(sid, repeat)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    rows = cases(args.repeat)
+    if args.json:
+        json.dump(rows, sys.stdout, indent=2)
+        return 0
+    print(f"{'case':<62} {'median ms':>10} {'min':>8} {'max':>8}  ratio")
+    for row in rows:
+        ratio = f"  x{row['ratio']:.2f}" if "ratio" in row else ""
+        print(f"{row['case']:<62} {row['median_ms']:>10.2f} {row['min_ms']:>8.2f} "
+              f"{row['max_ms']:>8.2f}{ratio}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
