@@ -32,14 +32,23 @@ class JournalWriter:
         self.records: list[dict[str, Any]] = []
         self._file: IO[str] | None = None
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = path.open("w", encoding="utf-8", newline="\n")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = path.open("w", encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise InputError(f"cannot write the journal {path}: {exc.strerror}") from None
 
     def write(self, record: dict[str, Any]) -> None:
         self.records.append(record)
         if self._file is not None:
             self._file.write(dumps(record) + "\n")
             self._file.flush()
+
+    def append_to(self, path: Path) -> None:
+        """From now on also append to an existing journal (a resumed run continues it)."""
+        self.close()
+        self.path = path
+        self._file = path.open("a", encoding="utf-8", newline="\n")
 
     def close(self) -> None:
         if self._file is not None:
