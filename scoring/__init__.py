@@ -1,0 +1,1 @@
+"""The scorer: grades a drill journal against the incident process rubric."""
