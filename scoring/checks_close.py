@@ -1,0 +1,53 @@
+"""Checks on closing the incident: recovery verified first, and a full resolution message."""
+
+from __future__ import annotations
+
+from scoring.ratings import Finding, by_share, not_applicable
+from scoring.run import Run, at
+
+Params = dict[str, float]
+MESSAGE_PARTS = ("message", "root_cause", "fix", "customer_impact", "follow_up")
+
+
+def verified_resolution(run: Run, p: Params) -> Finding:
+    """'Resolved' only once the metrics have held within their SLO for a while."""
+    resolved = run.first("declare_resolved")
+    if resolved is None:
+        why = {"timeout": "the time limit came before a resolution",
+               "interrupted": "the drill stopped before a resolution"}.get(
+            run.status, "the incident was never declared resolved")
+        return not_applicable(why, [run.end_quote()])
+    d = run.data(resolved)
+    verified, reopened = bool(d.get("verified")), run.first("reopened")
+    recovered = run.first("recovered", where=lambda e: e["t"] <= resolved["t"])
+    rating = ("P" if verified and reopened is None else "S" if verified else
+              "U" if reopened is not None else "M")
+    evidence = [run.quote(recovered, True)] if recovered else []
+    evidence.append(run.quote(resolved, verified))
+    if reopened is not None:
+        evidence.append(run.quote(reopened, False))
+    held = run.first("held")
+    if held is not None:
+        evidence.append(run.quote(held, verified))
+    healthy = "healthy" if d.get("healthy_now") else "still outside the SLO"
+    reason = (f"resolved at {at(resolved)} after the metrics held since {at(recovered)}"
+              if verified else f"resolved at {at(resolved)} without a verified recovery "
+              f"(metrics {healthy} at that moment)") + (
+        f"; reopened at {at(reopened)}" if reopened else "")
+    return Finding(rating, evidence, reason, {"resolved_at": at(resolved),
+                                              "recovered_at": at(recovered)})
+
+
+def resolution_message(run: Run, p: Params) -> Finding:
+    """The resolution message: summary, root cause, fix, customer impact, next steps."""
+    resolved = run.first("declare_resolved")
+    if resolved is None:
+        return not_applicable("the incident was never declared resolved")
+    d = run.data(resolved)
+    present = [k for k in MESSAGE_PARTS if str(d.get(k, "")).strip()]
+    missing = [k.replace("_", " ") for k in MESSAGE_PARTS if k not in present]
+    rating = by_share(len(present) / len(MESSAGE_PARTS), p["s_share"], p["m_share"])
+    text = run.describe(resolved) + (f" (missing: {', '.join(missing)})" if missing else "")
+    return Finding(rating, [run.quote(resolved, not missing, text)],
+                   f"{len(present)} of {len(MESSAGE_PARTS)} parts present",
+                   {"missing": ", ".join(missing) or "nothing"})

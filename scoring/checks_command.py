@@ -1,0 +1,111 @@
+"""Checks on command: declaring early, the severity, the channel and timeline, delegation."""
+
+from __future__ import annotations
+
+from scoring.ratings import Finding, deadline, not_applicable, worse
+from scoring.run import Run, at
+
+SEVERITIES = ("P1", "P2", "P3")
+Params = dict[str, float]
+
+
+def declared_early(run: Run, p: Params) -> Finding:
+    """Acknowledge the alert and declare (naming the IC) within minutes of the page."""
+    ack, declare = run.first("acknowledge"), run.first("declare")
+    rating, reason = deadline(run, declare["t"] if declare else None, p["p"], p["s"], p["m"],
+                              "the declaration")
+    facts = {"declared_at": at(declare), "acknowledged_at": at(ack)}
+    evidence = [run.quote(r, True) for r in (ack, declare) if r is not None]
+    if rating is None:
+        return not_applicable(reason, evidence)
+    if declare is None:
+        evidence.append(run.end_quote())
+    if ack is None and rating != "U":
+        rating, reason = worse(rating), reason + "; the alert was never acknowledged"
+    if rating != "P":
+        evidence = [type(e)(e.t, e.text, False) for e in evidence]
+    return Finding(rating, evidence, reason, facts)
+
+
+def severity_matches(run: Run, p: Params) -> Finding:
+    """The declared severity against the one the scenario's impact calls for."""
+    expected = run.scenario.expected_severity
+    declares = run.of("declare")
+    if not declares:
+        if run.truncated:
+            return not_applicable("no severity was set before the drill stopped")
+        return Finding("U", [run.end_quote()], "no incident was declared, so no severity",
+                       {"declared": "none", "expected": expected})
+    last = declares[-1]
+    declared = str(run.data(last).get("severity"))
+    gap = abs(SEVERITIES.index(declared) - SEVERITIES.index(expected)) if (
+        declared in SEVERITIES) else 2
+    rating = {0: "P", 1: "M"}.get(gap, "U")
+    reason = (f"declared {declared}; the impact calls for {expected}" if gap else
+              f"declared {declared}, matching the impact")
+    return Finding(rating, [run.quote(last, gap == 0)], reason,
+                   {"declared": declared, "expected": expected})
+
+
+def timeline_kept(run: Run, p: Params) -> Finding:
+    """One channel opened early, and findings and results logged in it as notes."""
+    channel = run.first("open_channel")
+    notes = run.of("note", where=lambda e: e.get("actor") == "ic")
+    facts = {"channel_at": at(channel), "notes": len(notes), "min_notes": int(p["min_notes"])}
+    early = channel is not None and channel["t"] <= p["channel_within"] * 60
+    if channel is None and not notes and run.truncated and run.end_min <= p["channel_within"]:
+        return not_applicable("the drill stopped before a channel was due")
+    enough = len(notes) >= p["min_notes"]
+    rating = ("P" if early and enough else "S" if channel and notes else
+              "M" if channel or notes else "U")
+    evidence = ([run.quote(channel, early)] if channel else []) + run.quotes(notes[:3], True)
+    if rating == "U":
+        evidence.append(run.end_quote())
+    reason = (f"channel {'opened at ' + at(channel) if channel else 'never opened'}; "
+              f"{len(notes)} timeline note(s)")
+    return Finding(rating, evidence, reason, facts)
+
+
+def ic_delegates(run: Run, p: Params) -> Finding:
+    """The IC hands hands-on work to responders instead of doing it personally."""
+    own_changes = [c for c in run.ic_changes if run.data(c).get("executor") == "ic"]
+    own_checks = run.of("investigation_started",
+                        where=lambda e: not run.data(e).get("delegated", True))
+    delegated = run.of("investigation_started", where=lambda e: run.data(e).get("delegated"))
+    handed = [c for c in run.ic_changes if run.data(c).get("executor") != "ic"]
+    facts = {"own_changes": len(own_changes), "own_investigations": len(own_checks),
+             "delegated": len(delegated) + len(handed)}
+    if not (own_changes or own_checks or delegated or handed):
+        if run.truncated or not run.closed:
+            return not_applicable("no hands-on work was done before the drill stopped")
+        return Finding("U", [run.end_quote()], "nothing was investigated or changed", facts)
+    over_changes = len(own_changes) - int(p["own_changes_ok"])
+    over_checks = len(own_checks) - int(p["own_investigations_ok"])
+    rating = ("U" if over_changes >= 2 else "M" if over_changes == 1 else
+              "S" if over_checks > 0 else "P")
+    evidence = run.quotes(own_changes, False) + run.quotes(own_checks[:3], False)
+    evidence += run.quotes((delegated + handed)[:3], True)
+    evidence.sort(key=lambda e: e.t)
+    reason = (f"the IC ran {len(own_changes)} change(s) and {len(own_checks)} check(s) "
+              f"personally; {facts['delegated']} task(s) handed out")
+    return Finding(rating, evidence, reason, facts)
+
+
+def freeze_early(run: Run, p: Params) -> Finding:
+    """Unrelated changes frozen early, and before the response's own first change."""
+    freeze = run.first("freeze_changes")
+    rating, reason = deadline(run, freeze["t"] if freeze else None, p["p"], p["s"], p["m"],
+                              "the change freeze")
+    facts = {"frozen_at": at(freeze)}
+    evidence = [run.quote(freeze, True)] if freeze else []
+    if rating is None:
+        return not_applicable(reason)
+    first = run.changes[0] if run.changes else None
+    if first is not None and (freeze is None or first["t"] < freeze["t"]):
+        evidence.append(run.quote(first, False))
+        if freeze is not None:
+            rating = worse(rating) if rating in ("P", "S") else rating
+            reason += "; a change started before the freeze"
+    if freeze is None:
+        evidence.append(run.end_quote())
+    return Finding(rating, sorted(evidence, key=lambda e: e.t), reason, facts)

@@ -1,0 +1,139 @@
+"""Checks on communication: the first update, the cadence, what updates say, to whom.
+
+A stakeholder update is a status_update event; the resolution message also counts as
+telling stakeholders, since it ends the silence it follows.
+"""
+
+from __future__ import annotations
+
+from scoring.ratings import Finding, by_limits, by_share, deadline, not_applicable, worse
+from scoring.run import Record, Run, at, clock
+
+Params = dict[str, float]
+PARTS = ("impact", "doing", "next_update_minutes")
+
+
+def first_update(run: Run, p: Params) -> Finding:
+    """A first stakeholder update within minutes, even if it only says 'investigating'."""
+    first = run.updates[0] if run.updates else None
+    rating, reason = deadline(run, first["t"] if first else None, p["p"], p["s"], p["m"],
+                              "the first update")
+    if rating is None:
+        return not_applicable(reason)
+    evidence = [run.quote(first, rating == "P")] if first else [run.end_quote()]
+    asked = run.first("inject", "stakeholder_ping", where=lambda e: first is None or
+                      e["t"] < first["t"])
+    if asked is not None:
+        evidence.insert(0, run.quote(asked, False))
+    return Finding(rating, evidence, reason, {"first_update_at": at(first)})
+
+
+def silences(run: Run) -> list[tuple[int, int, Record | None]]:
+    """Gaps without news for stakeholders: (from, to, the update that ended it or None)."""
+    told = run.of("status_update", "declare_resolved")
+    marks: list[tuple[int, Record | None]] = [(0, None)]
+    gaps = []
+    for e in told:
+        gaps.append((marks[-1][0], int(e["t"]), e))
+        marks.append((int(e["t"]), e))
+    closing = run.first("declare_resolved")
+    if closing is None:
+        gaps.append((marks[-1][0], run.end_t, None))
+    return gaps
+
+
+def update_cadence(run: Run, p: Params) -> Finding:
+    """After the first update, another every 10-15 minutes, each promise kept."""
+    if not run.updates:
+        if run.truncated and run.end_min <= p["p"]:
+            return not_applicable("the drill stopped before a second update was due")
+        return Finding("U", [run.end_quote()], "no update was ever posted",
+                       {"longest_gap": "the whole run", "missed": 0})
+    gaps = [g for g in silences(run) if g[0] >= run.updates[0]["t"]]
+    if run.truncated and gaps and gaps[-1][2] is None and (gaps[-1][1] - gaps[-1][0]) / 60 <= \
+            p["p"]:
+        gaps = gaps[:-1]  # the drill stopped while the next update was still on time
+    longest = max(gaps, key=lambda g: g[1] - g[0]) if gaps else (0, 0, None)
+    minutes = (longest[1] - longest[0]) / 60
+    missed = run.of("missed_update")
+    rating = by_limits(minutes, p["p"], p["s"], p["m"])
+    if missed:
+        rating = worse(rating, len(missed))
+    start = next((u for u in run.updates if u["t"] == longest[0]), None)
+    evidence = ([run.quote(start, minutes <= p["p"])] if start else [])
+    if longest[2] is not None:
+        evidence.append(run.quote(longest[2], minutes <= p["p"]))
+    elif gaps:
+        evidence.append(run.end_quote())
+    evidence += run.quotes(missed, False)
+    evidence += run.quotes(run.of("stakeholder_ping", where=lambda e: e["t"] > run.updates[0][
+        "t"])[:2], False)
+    facts = {"longest_gap": f"{minutes:.0f} min", "missed": len(missed)}
+    reason = (f"longest silence after the first update: {minutes:.0f} min "
+              f"({clock(longest[0])}–{clock(longest[1])}); {len(missed)} promised update(s) "
+              "missed")
+    return Finding(rating, sorted(evidence, key=lambda e: e.t), reason, facts)
+
+
+def update_content(run: Run, p: Params) -> Finding:
+    """Each update states the user impact, what is being done, and when the next one comes."""
+    if not run.updates:
+        if run.truncated:
+            return not_applicable("no update before the drill stopped")
+        return Finding("U", [run.end_quote()], "no update was ever posted", {"missing": "all"})
+    complete, lacking = [], []
+    absent: set[str] = set()
+    for u in run.updates:
+        gaps = [part for part in PARTS if not run.data(u).get(part)]
+        absent |= set(gaps)
+        if gaps:
+            lacking.append(run.quote(u, False, f"{run.describe(u)} (no "
+                                     f"{', no '.join(g.replace('_', ' ') for g in gaps)})"))
+        else:
+            complete.append(run.quote(u, True))
+    share = len(complete) / len(run.updates)
+    rating = by_share(share, p["s_share"], p["m_share"])
+    facts = {"missing": ", ".join(sorted(a.replace("_", " ") for a in absent)) or "nothing"}
+    return Finding(rating, sorted((lacking + complete[:2]), key=lambda e: e.t),
+                   f"{len(complete)} of {len(run.updates)} update(s) complete", facts)
+
+
+def audience_served(run: Run, p: Params) -> Finding:
+    """Every stakeholder audience hears from the IC, and a question gets an answer soon."""
+    audiences = sorted({s.audience for s in run.scenario.roster.stakeholders})
+    if not run.updates:
+        if run.truncated:
+            return not_applicable("no update before the drill stopped")
+        return Finding("U", [run.end_quote()], "no stakeholder was ever updated",
+                       {"unserved": ", ".join(audiences) or "everyone"})
+    heard = {str(run.data(u).get("audience")) for u in run.updates}
+    unserved = [a for a in audiences if a not in heard and "all" not in heard]
+    window = p["answer_within"] * 60
+    late, unanswered, answered = [], [], []
+    for ask in run.of("stakeholder_ping", "missed_update", "inject", where=_asks(run)):
+        want = run.audience_of(str(ask.get("actor"))) or "any"
+        reply = run.first("status_update", where=lambda e, a=ask, w=want: e["t"] >= a["t"] and (
+            w == "any" or run.data(e).get("audience") in (w, "all")))
+        if reply is None:
+            if not (run.truncated and run.end_t - ask["t"] <= window):
+                unanswered.append(run.quote(ask, False, run.describe(ask) + " (never answered)"))
+        elif reply["t"] - ask["t"] > window:
+            late.append(run.quote(ask, False, run.describe(ask) + f" (answered at {at(reply)})"))
+        else:
+            answered.append(run.quote(reply, True))
+    rating = "M" if unserved or unanswered else "S" if late else "P"
+    facts = {"unserved": ", ".join(unserved) or "none", "late": len(late),
+             "unanswered": len(unanswered)}
+    reason = (f"audiences never addressed: {facts['unserved']}; {len(late)} question(s) "
+              f"answered late, {len(unanswered)} never")
+    evidence = sorted(unanswered + late + answered[:2], key=lambda e: e.t)
+    return Finding(rating, evidence, reason, facts)
+
+
+def _asks(run: Run):  # type: ignore[no-untyped-def]
+    """Stakeholder questions: pings, broken promises, and injects aimed at communication."""
+    def asks(e: Record) -> bool:
+        if e["kind"] != "inject":
+            return True
+        return str(run.data(e).get("objective", "")).startswith("comms.")
+    return asks

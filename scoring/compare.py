@@ -1,0 +1,55 @@
+"""The expert's run of the same scenario and seed, for side-by-side figures.
+
+The expert bot is replayed in memory (no journal file): a drill takes well under a second,
+and the same scenario and seed always give the same expert run, so results are cached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoring.outcome import figures
+from scoring.run import Run, clock
+from simulator.journal import Journal
+
+_CACHE: dict[tuple[str, int], tuple[dict[str, Any], int]] = {}
+LINES = (("mitigated", "service restored (metrics healthy from)"),
+         ("declared", "incident declared"), ("first_update", "first update"),
+         ("resolved", "declared resolved"))
+
+
+def expert_run(run: Run) -> tuple[dict[str, Any], int]:
+    """The expert's outcome figures and total score on this scenario and seed."""
+    from scoring.grader import grade
+    from simulator.bots import ExpertBot
+    from simulator.drill import Drill
+
+    ref = dict(run.journal.header["scenario"])
+    seed = int(run.journal.header.get("seed", 0))
+    key = (str(ref.get("sha256")), seed)
+    if key not in _CACHE:
+        drill = Drill(run.scenario, ref, seed, None, {"decider": "expert", "bot": "expert"})
+        drill.run(ExpertBot())
+        records = drill.journal.records
+        journal = Journal("(expert, in memory)", records[0], records[1:])
+        card = grade(journal, run.scenario, compare=False)
+        _CACHE[key] = (card.outcome, card.score)
+    return _CACHE[key]
+
+
+def compare_with_expert(run: Run) -> dict[str, Any]:
+    expert, score = expert_run(run)
+    mine = figures(run)
+    lines = []
+    for key, what in LINES:
+        theirs, ours = expert.get(key), mine.get(key)
+        lines.append(f"{what}: {_at(theirs)} on the expert path; {_at(ours)} in this run")
+    unit = run.scenario.impact.unit
+    lines.append(f"{unit}: {expert['failed']:,} on the expert path; {mine['failed']:,} in this "
+                 "run" + (f" ({mine['failed_by_limit']:,} by the time limit if left as it was)"
+                          if mine.get("failed_by_limit") not in (None, mine["failed"]) else ""))
+    return {"expert_score": score, "expert": expert, "lines": lines}
+
+
+def _at(seconds: Any) -> str:
+    return "never" if seconds is None else clock(seconds)

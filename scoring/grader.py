@@ -1,0 +1,122 @@
+"""Journal + scenario + rubric -> Scorecard.
+
+The journal is the only record of the run; the scenario it names (checked by content hash)
+supplies the facts a check needs, such as which findings justify which change. Re-scoring
+an old journal with a new rubric is therefore always possible.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Any
+
+from scoring.checks import CHECKS
+from scoring.outcome import figures
+from scoring.rubric import Criterion, Rubric, load_rubric
+from scoring.run import Evidence, Run
+from scoring.scorecard import CriterionResult, Scorecard
+from simulator.journal import Journal, read_journal
+from simulator.loader import scenario_for_journal
+from simulator.scenario import Scenario
+
+QUIET_KINDS = {"wait", "drill_start"}
+
+
+class _Facts(dict[str, Any]):
+    """Leaves an unknown placeholder visible instead of failing the whole report."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fill(template: str, facts: dict[str, Any]) -> str:
+    text = string.Formatter().vformat(template, (), _Facts(facts))
+    return " ".join(text.split())
+
+
+def grade_criterion(run: Run, criterion: Criterion, rubric: Rubric) -> CriterionResult:
+    spec = CHECKS[criterion.check]
+    params = {**spec.defaults, **criterion.thresholds}
+    finding = spec.run(run, params)
+    facts = {**{k: f"{v:g}" for k, v in params.items()}, **finding.facts}
+    if finding.rating == "N/A":
+        points, max_points, advice = 0.0, 0.0, f"Not rated: {finding.reason}."
+    else:
+        max_points = float(criterion.weight)
+        points = round(max_points * rubric.ratings.of(finding.rating), 1)
+        advice = _fill(criterion.keep if finding.rating == "P" else criterion.advice, facts)
+    return CriterionResult(criterion.id, criterion.title, criterion.section,
+                           float(criterion.weight), finding.rating, points, max_points,
+                           finding.reason, advice, finding.evidence)
+
+
+def total(results: list[CriterionResult]) -> int:
+    """0-100 over the criteria that applied; N/A criteria neither help nor hurt."""
+    possible = sum(r.max_points for r in results)
+    return 0 if possible == 0 else round(100 * sum(r.points for r in results) / possible)
+
+
+def timeline(run: Run) -> list[Evidence]:
+    """Every channel-visible moment, in order: the story the debrief walks through."""
+    out = []
+    for e in run.events:
+        if e["kind"] in QUIET_KINDS:
+            continue
+        if e.get("text") or e["kind"] in ("postmortem", "finish", "recovered", "interrupted"):
+            bad = e["kind"] in ("evidence_lost", "reopened", "missed_update", "stakeholder_ping",
+                                "interruptions", "timeout", "change_cancelled")
+            out.append(run.quote(e, not bad))
+    return out
+
+
+def chart_data(run: Run) -> dict[str, Any]:
+    """The key metric over time, its SLO, and the moments to mark on it."""
+    sc = run.scenario
+    metric = sc.metric(sc.impact.metric)
+    points = [(int(s["t"]), float(s["values"].get(metric.id, 0.0)))
+              for s in run.journal.samples()]
+    marks = []
+    for d in run.journal.decisions():
+        if d.get("action") == "wait":
+            continue
+        marks.append({"t": int(d["t"]), "kind": "decision", "n": d.get("n"),
+                      "label": _decision_label(d)})
+    for e in run.of("change_applied", "evidence_lost", "recovered", "reopened", "inject"):
+        marks.append({"t": int(e["t"]), "kind": e["kind"], "label": run.describe(e)})
+    return {"metric": metric.id, "title": metric.title, "unit": metric.unit,
+            "baseline": metric.baseline, "slo_max": metric.slo.max, "points": points,
+            "marks": marks, "end": run.end_t}
+
+
+def _decision_label(d: dict[str, Any]) -> str:
+    args = d.get("args") or {}
+    detail = (args.get("investigation") or args.get("target") or args.get("service") or
+              args.get("key") or args.get("severity") or args.get("audience") or
+              args.get("flag") or args.get("fix") or "")
+    return f"#{d.get('n')} {d.get('action')}" + (f" {detail}" if detail else "")
+
+
+def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | None = None,
+          compare: bool = True) -> Scorecard:
+    scenario = scenario or scenario_for_journal(journal.header["scenario"])
+    rubric = rubric or load_rubric()
+    run = Run(journal, scenario)
+    results = [grade_criterion(run, c, rubric) for c in rubric.enabled()]
+    comparison = None
+    if compare:
+        from scoring.compare import compare_with_expert
+
+        comparison = compare_with_expert(run)
+    header = journal.header
+    player = str(header.get("options", {}).get("decider", "player"))
+    return Scorecard(scenario.id, scenario.title, int(header.get("seed", 0)), player,
+                     run.status, total(results), results, figures(run), timeline(run),
+                     chart_data(run), comparison, rubric.title)
+
+
+def score_journal(path: Path, rubric_path: Path | None = None, compare: bool = True
+                  ) -> Scorecard:
+    """Read a journal (and optionally a facilitator's rubric) and grade it."""
+    rubric = load_rubric(rubric_path) if rubric_path else None
+    return grade(read_journal(path), rubric=rubric, compare=compare)

@@ -1,0 +1,136 @@
+"""Postmortem grading: the sections, cause kept apart from factors, owned and dated actions,
+and blameless language.
+
+Blame is found sentence by sentence: a sentence that names someone from the roster next to
+a word of fault ("caused", "mistake", "should have" ...) is quoted back to the trainee.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scoring.ratings import Finding, by_share, not_applicable
+from scoring.run import Record, Run
+
+SECTIONS = ("summary", "timeline", "root_cause", "contributing_factors", "went_well",
+            "went_poorly", "action_items", "lessons")
+Params = dict[str, float]
+FAULT = (r"(caused|causes|is to blame|was to blame|at fault|made a mistake|made an error|"
+         r"mistakenly|carelessly|careless|negligent|should have|shouldn't have|should not have|"
+         r"failed to|forgot|broke|screwed up|messed up|incompetent|sloppy|pushed the button)")
+BLAMING = r"(blame|fault|mistake|error|carelessness|negligence)"
+GENERIC = re.compile(r"\b(human error|operator error|user error|someone)\b", re.IGNORECASE)
+SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _postmortem(run: Run) -> tuple[Record | None, Finding | None]:
+    pm = run.first("postmortem")
+    if pm is not None:
+        return pm, None
+    finish = run.first("finish")
+    if finish is not None:
+        return None, Finding("U", [run.quote(finish, False)], "no postmortem was written",
+                             {"missing": "everything", "flagged": 0})
+    if run.truncated:
+        return None, not_applicable("the drill stopped before the postmortem")
+    return None, Finding("U", [run.end_quote()], "no postmortem was written",
+                         {"missing": "everything", "flagged": 0})
+
+
+def _present(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, list) and any(_present(v) or isinstance(v, dict) for v in value)
+
+
+def postmortem_complete(run: Run, p: Params) -> Finding:
+    """Every section present; cause apart from contributing factors; owned, dated actions."""
+    pm, early = _postmortem(run)
+    if pm is None:
+        assert early is not None
+        return early
+    d = run.data(pm)
+    missing = [s for s in SECTIONS if not _present(d.get(s))]
+    cause = str(d.get("root_cause", "")).strip().lower()
+    factors = [str(f).strip().lower() for f in d.get("contributing_factors") or []]
+    apart = bool(cause) and bool(factors) and cause not in factors and not any(
+        f and f in cause for f in factors)
+    items = [i for i in d.get("action_items") or [] if isinstance(i, dict)]
+    unowned = [str(i.get("what", "?")) for i in items if not (i.get("owner") and i.get("due"))]
+    checks = [not missing, apart, bool(items) and not unowned]
+    share = (len(SECTIONS) - len(missing)) / len(SECTIONS) * 0.6 + 0.2 * checks[1] + \
+        0.2 * checks[2]
+    rating = by_share(round(share, 6), p["s_share"], p["m_share"])
+    notes = []
+    if missing:
+        notes.append("missing: " + ", ".join(m.replace("_", " ") for m in missing))
+    if not apart:
+        notes.append("root cause not kept apart from contributing factors")
+    if unowned or not items:
+        notes.append(f"{len(unowned)} action item(s) without owner or due date" if items
+                     else "no action items")
+    text = run.describe(pm) + (f" ({'; '.join(notes)})" if notes else "")
+    facts = {"missing": ", ".join(m.replace("_", " ") for m in missing) or "nothing",
+             "unowned": len(unowned)}
+    return Finding(rating, [run.quote(pm, not notes, text)],
+                   "; ".join(notes) or "all sections present, actions owned and dated", facts)
+
+
+def blame_sentences(run: Run, postmortem: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(sentences naming a person as at fault, sentences blaming 'human error' generically)."""
+    who = "(" + "|".join(re.escape(n) for n in _names(run)) + ")"
+    person = re.compile(  # "Bob ... caused" or "the fault of Bob"
+        rf"\b{who}\b(\W+\w+){{0,5}}?\W+{FAULT}\b|\b{BLAMING}\b(\W+\w+){{0,3}}?\W+{who}\b",
+        re.IGNORECASE)
+    named, generic = [], []
+    for text in _texts(postmortem):
+        for sentence in SENTENCE.split(text):
+            sentence = sentence.strip()
+            if not sentence:
+                continue
+            if person.search(sentence):
+                named.append(sentence)
+            elif GENERIC.search(sentence):
+                generic.append(sentence)
+    return named, generic
+
+
+def _names(run: Run) -> list[str]:
+    sc = run.scenario
+    people = [*sc.roster.responders, *([sc.roster.comms_lead] if sc.roster.comms_lead else []),
+              sc.roster.ic, *sc.roster.stakeholders]
+    names: set[str] = set()
+    for p in people:
+        clean = re.sub(r"\(.*?\)", "", p.name).strip()
+        names |= {clean, *clean.split(), p.id}
+    return sorted((n for n in names if len(n) > 1 and n.lower() != "ic"), key=len, reverse=True)
+
+
+def _texts(postmortem: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for key, value in postmortem.items():
+        if key == "action_items" and isinstance(value, list):
+            out += [str(i.get("what", "")) for i in value if isinstance(i, dict)]
+        elif isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            out += [str(v) for v in value if isinstance(v, str)]
+    return out
+
+
+def postmortem_blameless(run: Run, p: Params) -> Finding:
+    """About the system and the process; no person named as the cause."""
+    pm, early = _postmortem(run)
+    if pm is None:
+        assert early is not None
+        return not_applicable("no postmortem to read") if early.rating == "U" else early
+    named, generic = blame_sentences(run, run.data(pm))
+    evidence = [run.quote(pm, False, f"postmortem: “{s}”") for s in named + generic]
+    rating = "U" if named else "S" if generic else "P"
+    reason = (f"{len(named)} sentence(s) name a person as the cause" if named else
+              f"{len(generic)} sentence(s) blame 'human error'" if generic else
+              "no person blamed")
+    facts = {"flagged": len(named) + len(generic),
+             "sentence": (named + generic)[0] if named or generic else ""}
+    return Finding(rating, evidence or [run.quote(pm, True)], reason, facts)

@@ -1,0 +1,206 @@
+"""The rubric format, declared once, and how a rubric file is read.
+
+A rubric is the exercise evaluation guide as data: which criteria exist, what each is worth,
+the thresholds that separate the ratings, and the advice shown to the trainee. Rubric files
+are untrusted YAML, read with the same safe loader and located validation as scenarios, so
+a facilitator's typo is reported as ``path:line:col`` with a hint (exit status 2).
+
+A facilitator's file either lists every criterion, or says ``extends: builtin`` and lists
+only the criteria it changes (by id): switch one off, change its weight or a threshold.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulator.errors import InputError, Problem
+from simulator.validation import validate_model
+from simulator.yamlsafe import Located, load_yaml, read_text
+
+SCHEMA_VERSION = 1
+Rating = Literal["P", "S", "M", "U", "N/A"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Factors(Model):
+    """Share of a criterion's weight earned at each rating (HSEEP: P, S, M, U)."""
+
+    P: float = Field(1.0, ge=0, le=1)
+    S: float = Field(0.75, ge=0, le=1)
+    M: float = Field(0.4, ge=0, le=1)
+    U: float = Field(0.0, ge=0, le=1)
+
+    def of(self, rating: str) -> float:
+        return float(getattr(self, rating))
+
+
+class Criterion(Model):
+    """One gradable principle: what is checked, how, what it is worth, what to advise."""
+
+    id: str = Field(pattern=r"^[a-z]+\.[a-z0-9-]+$", description="e.g. comms.first-update")
+    title: str
+    section: str = Field(pattern=r"^[a-z0-9-]+$",
+                         description="anchor in docs/process.md this criterion checks")
+    weight: float = Field(ge=0, le=100)
+    enabled: bool = True
+    check: str = Field(description="name of the check mechanism (scoring/checks.py)")
+    thresholds: dict[str, float] = Field({}, description="overrides of the check's defaults")
+    advice: str = Field(description="what to do differently; {placeholders} from the check")
+    keep: str = Field(description="what to keep doing when the criterion is performed")
+
+
+class Rubric(Model):
+    schema_version: Literal[1]
+    title: str = "Incident process rubric"
+    ratings: Factors = Factors()
+    criteria: list[Criterion] = Field(min_length=1)
+
+    def enabled(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.enabled and c.weight > 0]
+
+
+class CriterionChange(Model):
+    """A facilitator's change to one built-in criterion; unset fields keep their value."""
+
+    id: str
+    title: str | None = None
+    weight: float | None = Field(None, ge=0, le=100)
+    enabled: bool | None = None
+    thresholds: dict[str, float] | None = None
+    advice: str | None = None
+    keep: str | None = None
+
+
+class RubricChanges(Model):
+    schema_version: Literal[1]
+    extends: Literal["builtin"]
+    title: str | None = None
+    ratings: Factors | None = None
+    criteria: list[CriterionChange] = []
+
+
+def builtin_path() -> Path:
+    return Path(str(resources.files("scoring"))) / "rubric.yaml"
+
+
+def load_rubric(path: Path | None = None) -> Rubric:
+    """The built-in rubric, or a facilitator's file validated against it."""
+    source = path or builtin_path()
+    located = load_yaml(read_text(source, str(source)), str(source))
+    return parse_rubric(located)
+
+
+def parse_rubric(located: Located) -> Rubric:
+    data = located.data
+    if not isinstance(data, dict):
+        raise InputError("", [located.problem((), "a rubric must be a mapping of keys",
+                                              "start with 'schema_version: 1'")])
+    if data.get("schema_version") != SCHEMA_VERSION:
+        where = ("schema_version",) if "schema_version" in data else ()
+        raise InputError("", [located.problem(
+            where, f"schema_version must be {SCHEMA_VERSION} (found "
+            f"{data.get('schema_version')!r})", "this tool reads schema_version 1 rubrics")])
+    if "extends" in data:
+        changes, problems = validate_model(located, RubricChanges)
+        if changes is None:
+            raise InputError("", problems)
+        rubric = _apply(changes, located)
+    else:
+        full, problems = validate_model(located, Rubric)
+        if full is None:
+            raise InputError("", problems)
+        rubric = full
+    problems = cross_check(rubric, located)
+    if problems:
+        raise InputError("", problems)
+    return rubric
+
+
+def _apply(changes: RubricChanges, located: Located) -> Rubric:
+    base = load_rubric()
+    by_id = {c.id: c for c in base.criteria}
+    problems: list[Problem] = []
+    for i, change in enumerate(changes.criteria):
+        if change.id not in by_id:
+            close = difflib.get_close_matches(change.id, list(by_id), n=1, cutoff=0.5)
+            problems.append(located.problem(
+                ("criteria", i, "id"), f"no built-in criterion '{change.id}'",
+                f"did you mean '{close[0]}'?" if close else "see 'tabletop rubric' for ids"))
+            continue
+        current = by_id[change.id]
+        update = change.model_dump(exclude_none=True, exclude={"id"})
+        if "thresholds" in update:
+            update["thresholds"] = {**current.thresholds, **update["thresholds"]}
+        by_id[change.id] = current.model_copy(update=update)
+    if problems:
+        raise InputError("", problems)
+    return Rubric(schema_version=1, title=changes.title or base.title,
+                  ratings=changes.ratings or base.ratings, criteria=list(by_id.values()))
+
+
+def _criterion_loc(located: Located, criterion_id: str, index: int) -> tuple[int | str, ...]:
+    """Where a criterion is written: its own index, or its entry in an ``extends`` file."""
+    items = located.data.get("criteria") if isinstance(located.data, dict) else None
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and item.get("id") == criterion_id:
+                return ("criteria", i)
+        if "extends" in located.data:
+            return ("extends",)
+    return ("criteria", index)
+
+
+def cross_check(rubric: Rubric, located: Located) -> list[Problem]:
+    """What the schema cannot say: known checks, known thresholds, known placeholders."""
+    from scoring.checks import CHECKS
+
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, crit in enumerate(rubric.criteria):
+        loc = _criterion_loc(located, crit.id, i)
+        if crit.id in seen:
+            problems.append(located.problem((*loc, "id"), f"duplicate criterion id '{crit.id}'",
+                                            "each id may appear once"))
+        seen.add(crit.id)
+        spec = CHECKS.get(crit.check)
+        if spec is None:
+            close = difflib.get_close_matches(crit.check, list(CHECKS), n=1, cutoff=0.5)
+            problems.append(located.problem(
+                (*loc, "check"), f"unknown check '{crit.check}'",
+                f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(CHECKS)))
+            continue
+        for name in crit.thresholds:
+            if name not in spec.defaults:
+                close = difflib.get_close_matches(name, list(spec.defaults), n=1, cutoff=0.5)
+                hint = f"did you mean '{close[0]}'?" if close else (
+                    "allowed: " + (", ".join(spec.defaults) or "none for this check"))
+                problems.append(located.problem((*loc, "thresholds", name),
+                                                f"unknown threshold '{name}' for check "
+                                                f"'{crit.check}'", hint))
+        allowed = set(spec.defaults) | set(spec.facts)
+        for field in ("advice", "keep"):
+            for name in _placeholders(getattr(crit, field)):
+                if name not in allowed:
+                    problems.append(located.problem(
+                        (*loc, field), f"unknown placeholder '{{{name}}}' in {field}",
+                        "available: " + ", ".join(sorted(allowed))))
+    if not rubric.enabled():
+        problems.append(located.problem(("criteria",), "every criterion is switched off",
+                                        "leave at least one enabled with a weight above 0"))
+    return problems
+
+
+def _placeholders(template: str) -> list[str]:
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    except ValueError:
+        return ["<unbalanced braces>"]
