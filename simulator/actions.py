@@ -17,7 +17,7 @@ import simpy
 from simulator.changes import change
 from simulator.conditions import on_off
 from simulator.engine import Engine, Task
-from simulator.texts import catalogue
+from simulator.texts import catalogue, text
 from simulator.world import SECONDS
 
 SEVERITIES = ("P1", "P2", "P3")
@@ -382,14 +382,21 @@ def _investigation(engine: Engine, inv_id: str, who: str, timebox: float | None,
     engine.emit("investigation_started", who, f"{person.name}: {verb}: {inv.title.lower()}.",
                 investigation=inv_id, expected_minutes=minutes, timebox_minutes=timebox,
                 delegated=who != "ic")
-    process = engine.env.process(_finish_investigation(engine, inv_id, who, minutes))
+    process = engine.env.process(_finish_investigation(engine, inv_id, who, minutes, timebox))
     if wait:
         yield process
 
 
-def _finish_investigation(engine: Engine, inv_id: str, who: str, minutes: float) -> Gen:
-    yield engine.env.timeout(minutes * SECONDS)
+def _finish_investigation(engine: Engine, inv_id: str, who: str, minutes: float,
+                          timebox: float | None = None) -> Gen:
     inv = next(i for i in engine.scenario.investigations if i.id == inv_id)
+    if timebox is not None and timebox < minutes:  # report back at the time box, as asked
+        yield engine.env.timeout(timebox * SECONDS)
+        engine.emit("investigation_checkin", who, text(
+            "timebox_checkin", by=engine.name(who), what=inv.title.lower(),
+            left=f"{minutes - timebox:.0f}"), investigation=inv_id, timebox_minutes=timebox)
+        minutes -= timebox
+    yield engine.env.timeout(minutes * SECONDS)
     engine.running_investigations.discard(inv_id)
     engine.done_investigations.add(inv_id)
     engine.tasks.pop(who, None)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from simulator.actions import CHANGE_ACTIONS, Action, check
-from simulator.changes import informed
+from simulator.changes import describe, informed
 from simulator.drill import Situation
 from simulator.engine import Engine
 from simulator.scenario import Decision, Scenario
@@ -151,9 +151,11 @@ class ExpertBot(Bot):
                 args["responder"] = self.idle_responder(engine, args.get("responder"))
             if decision.action in CHANGE_ACTIONS:
                 yield from self.before_change(engine, change_key(decision.action, args))
-                args.setdefault("announcement", f"I'm going to {decision.action.replace('_', ' ')}"
-                                f" ({change_key(decision.action, args)}); watch the metrics.")
                 args["by"] = self.idle_responder(engine, args.get("by")) or "ic"
+                title = describe(engine, decision.action, args)[1]
+                args.setdefault("announcement", f"Next change: {title}, done by "
+                                f"{engine.name(args['by'])}. Nothing else changes until we "
+                                "have seen its effect.")
             self.do(engine, Action(decision.action, args))
             yield
             if decision.action in CHANGE_ACTIONS:

@@ -35,8 +35,9 @@ def informed(engine: Engine, key: str) -> bool:
     return any(engine.world.knows(n) for n in needed)
 
 
-def _describe_change(engine: Engine, action_id: str, args: dict[str, Any]
-                     ) -> tuple[str, str, float, list[Mutation]]:
+def describe(engine: Engine, action_id: str, args: dict[str, Any]
+             ) -> tuple[str, str, float, list[Mutation]]:
+    """Key, human title, running time and state mutations of a change (checked args)."""
     sc, world = engine.scenario, engine.world
     if action_id == "rollback":
         svc = next(s for s in sc.system.services if s.id == args["service"])
@@ -71,7 +72,7 @@ def _describe_change(engine: Engine, action_id: str, args: dict[str, Any]
 
 def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "ic") -> Gen:
     by = args.get("by", "ic")
-    key, title, minutes, mutations = _describe_change(engine, action_id, args)
+    key, title, minutes, mutations = describe(engine, action_id, args)
     announcement = str(args.get("announcement", "")).strip()
     if announcement:
         engine.emit("announce", actor, f"{engine.name(actor)}: {announcement}", change=key)

@@ -150,3 +150,16 @@ def test_actions_follow_the_system() -> None:
     assert "failover" in {o.id for o in options(bad.engine)}
     assert "failover" not in {o.id for o in options(redis.engine)}
     assert "toggle_flag" not in {o.id for o in options(redis.engine)}
+
+
+def test_time_box_brings_a_check_in() -> None:
+    """A delegation with a short time box reports back at the box, then finishes."""
+    drill = drill_until("redis-saturation", [
+        Action("freeze_changes"),
+        Action("delegate", {"responder": "dave", "investigation": "redis-health",
+                            "timebox_minutes": 1}),
+    ], 8)
+    checkin = events(drill, "investigation_checkin")
+    done = events(drill, "investigation_done")
+    assert checkin and done and checkin[0]["t"] < done[0]["t"]
+    assert "time box is up" in checkin[0]["text"]
