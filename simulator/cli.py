@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--export-decisions", type=Path, metavar="FILE",
                    help="write the decisions played as a decisions file")
     s.add_argument("--quiet", action="store_true", help="print only the outcome line")
+    s.add_argument("--coach", choices=("full", "light", "off"), default="full",
+                   help="interactive coaching: full (tips and warnings), light (warnings "
+                   "before damaging actions only), off (assessment)")
+    s.add_argument("--pressure", type=_pressure, default=0.0, metavar="N",
+                   help="each real second at a prompt costs N simulated seconds (default 0)")
+
+    s = sub.add_parser("resume", help="continue a paused interactive drill from its journal")
+    s.add_argument("journal", type=Path, help="the journal (.jsonl) of the paused drill")
 
     s = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
     s.add_argument("files", nargs="+", help="scenario files or built-in ids")
@@ -51,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the scenario JSON Schema")
     s.add_argument("--output", type=Path, help="write to a file instead of stdout")
     return p
+
+
+def _pressure(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError("must be from 0 to 600")
+    return value
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -124,8 +142,14 @@ def _run(args: argparse.Namespace) -> int:
     return run_command(args)
 
 
-COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "run": _run, "validate": _validate,
-                            "schema": _schema}
+def _resume(args: argparse.Namespace) -> int:
+    from simulator.runner import resume_command
+
+    return resume_command(args)
+
+
+COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "run": _run, "resume": _resume,
+                            "validate": _validate, "schema": _schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

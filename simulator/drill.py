@@ -8,7 +8,7 @@ prompts, decision files and bots are all Deciders; none of them is imported here
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +33,8 @@ class Situation:
     options: list[Option]
     closing: bool
     decision_index: int
+    #: journals a trainee-side event (coaching, pause) at the current simulated time
+    note: Callable[..., None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def minutes(self) -> float:
@@ -145,7 +147,19 @@ class Drill:
 
     def situation(self) -> Situation:
         closing = self.phase == "closing"
-        return Situation(self.engine, options(self.engine, closing), closing, self.decisions)
+        return Situation(self.engine, options(self.engine, closing), closing, self.decisions,
+                         self.note)
+
+    def note(self, kind: str, actor: str, **data: Any) -> None:
+        """Journal an event from outside the simulation (coaching, pause, resume).
+
+        It has no text, so it never enters the incident channel; the simulation ignores it.
+        """
+        record: dict[str, Any] = {"type": "event", "t": int(self.engine.now), "actor": actor,
+                                  "kind": kind}
+        if data:
+            record["data"] = data
+        self.journal.write(record)
 
     def submit(self, action: Action) -> None:
         """Check and journal a decision, then hand it to the waiting IC process."""

@@ -1,16 +1,31 @@
-"""Run a drill with any decider: the Python API behind `tabletop run` and `resume`."""
+"""Run a drill with any decider: the Python API behind `tabletop run` and `resume`.
+
+Resuming replays the journal's decisions into a fresh drill held in memory, checks that the
+replay re-created the journal record for record, and only then starts appending to the
+file and asks the live decider. So a resumed journal differs from an uninterrupted one only
+by its ``interrupted`` and ``resumed`` entries.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from simulator.actions import Action
 from simulator.decisions import ScriptedDecider
 from simulator.drill import Decider, DecisionRejected, Drill, Outcome, Situation
-from simulator.errors import InputError
+from simulator.errors import DrillInterrupted, InputError
+from simulator.journal import Journal, read_journal
 from simulator.scenario import Decision, Scenario
+
+#: journal events written by the trainee's side (coach, pause), not by the simulation
+UI_ACTORS = ("coach", "trainee")
+
+
+class DrillAbandoned(Exception):
+    """The trainee gave up on the drill: it ends now, unresolved, with a complete journal."""
 
 
 def new_seed() -> int:
@@ -18,27 +33,68 @@ def new_seed() -> int:
     return int.from_bytes(os.urandom(4), "big") % 1_000_000
 
 
+def play(drill: Drill, decider: Decider) -> Outcome:
+    """The decision loop, with the two ways a trainee can stop: pause and abandon."""
+    drill.start()
+    try:
+        while True:
+            drill.advance()
+            if drill.phase == "ended":
+                break
+            drill.submit(decider.decide(drill.situation()))
+    except DrillAbandoned:
+        drill.note("abandoned", "trainee")
+        drill.status = "abandoned"
+        return drill.finish()
+    except DrillInterrupted:
+        drill.note("interrupted", "trainee")
+        drill.journal.close()
+        raise
+    except BaseException:
+        drill.journal.close()
+        raise
+    return drill.finish()
+
+
 def run_drill(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,
               journal: Path | None, options: dict[str, Any] | None = None) -> Outcome:
     """Play one drill to its end; raises InputError for a scripted decision that cannot run."""
     drill = Drill(scenario, ref, seed, journal, {"decider": decider.name, **(options or {})})
     try:
-        return drill.run(decider)
+        return play(drill, decider)
     except DecisionRejected as exc:
         if isinstance(decider, ScriptedDecider):
             raise decider.reject(str(exc)) from None
         raise
 
 
-class ChainDecider:
-    """Replays recorded decisions, then hands over to another decider (resume)."""
+@runtime_checkable
+class ReplayObserver(Protocol):
+    """A live decider that must see the replayed decisions to rebuild its own memory."""
 
-    def __init__(self, recorded: list[dict[str, Any]], then: Decider) -> None:
+    def replayed(self, situation: Situation, action: Action) -> None: ...
+
+    def resumed(self, situation: Situation) -> None: ...
+
+
+class ChainDecider:
+    """Replays recorded decisions, then hands over to another decider (resume).
+
+    ``on_handover`` runs once, just before the first live decision: resume uses it to
+    verify the replay and switch the journal to the file.
+    """
+
+    def __init__(self, recorded: list[dict[str, Any]], then: Decider,
+                 observer: ReplayObserver | None = None,
+                 on_handover: Callable[[Situation], None] | None = None) -> None:
         self.replay = ScriptedDecider([Decision(action=r["action"], **r.get("args", {}))
                                        for r in recorded])
         self.thinks = [float(r.get("think", 0)) for r in recorded]
         self.then = then
         self.name = then.name
+        self.observer = observer
+        self.on_handover = on_handover
+        self.handed_over = False
 
     @property
     def replaying(self) -> bool:
@@ -46,16 +102,75 @@ class ChainDecider:
 
     def decide(self, situation: Situation) -> Action:
         if self.replay.exhausted:
+            if not self.handed_over:
+                self.handed_over = True
+                if self.on_handover is not None:
+                    self.on_handover(situation)
+                if self.observer is not None:
+                    self.observer.resumed(situation)
             return self.then.decide(situation)
         think = self.thinks[self.replay.index]
         action = self.replay.decide(situation)
-        return Action(action.id, action.args, think)
+        action = Action(action.id, action.args, think)
+        if self.observer is not None:
+            self.observer.replayed(situation, action)
+        return action
+
+
+def simulation_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records the simulation wrote: everything but coaching and pause entries."""
+    return [r for r in records if r.get("actor") not in UI_ACTORS]
 
 
 def check_replay(records: list[dict[str, Any]], replayed: list[dict[str, Any]], path: str
                  ) -> None:
     """A resumed run must re-create the interrupted one exactly before it goes on."""
-    original = [r for r in records if r.get("kind") not in ("interrupted", "resumed")]
-    if replayed[: len(original)] != original:
+    if simulation_records(replayed) != simulation_records(records):
         raise InputError(f"{path}: replaying the journal did not reproduce it; it was written "
                          "by another version of the tool or edited by hand")
+
+
+def resumable(path: Path) -> Journal:
+    """Read a journal and refuse one that cannot be continued."""
+    journal = read_journal(path)
+    if journal.end is not None:
+        raise InputError(f"{path}: this drill has already ended "
+                         f"({journal.end.get('outcome', {}).get('status', 'finished')}); "
+                         "start a new one with 'tabletop run'")
+    return journal
+
+
+def resume_drill(path: Path, make_decider: Callable[[Scenario, dict[str, Any]], Decider]
+                 ) -> tuple[Outcome, Scenario]:
+    """Continue an interrupted journal, appending to the same file.
+
+    ``make_decider(scenario, header options)`` builds the live decider; if it also is a
+    ReplayObserver it sees every replayed decision (the coach rebuilds its memory so).
+    """
+    from simulator.loader import scenario_for_journal
+
+    journal = resumable(path)
+    header = journal.header
+    ref = header.get("scenario") or {}
+    scenario = scenario_for_journal(ref)
+    options = header.get("options") or {}
+    drill = Drill(scenario, ref, int(header.get("seed", 0)), None, options)
+    decider = make_decider(scenario, options)
+    observer = decider if isinstance(decider, ReplayObserver) else None
+    on_disk = [header, *journal.records]
+    interruptions = sum(1 for r in journal.records if r.get("kind") == "interrupted")
+
+    def handover(situation: Situation) -> None:
+        check_replay(on_disk, drill.journal.records, str(path))
+        drill.journal.append_to(path)
+        drill.note("resumed", "trainee", interruptions=interruptions)
+
+    chain = ChainDecider(journal.decisions(), decider, observer, handover)
+    try:
+        outcome = play(drill, chain)
+    except DecisionRejected as exc:
+        raise InputError(f"{path}: a recorded decision could not be replayed ({exc})") from None
+    if not chain.handed_over:
+        raise InputError(f"{path}: the journal's decisions already end the drill; "
+                         "nothing is left to resume")
+    return outcome, scenario

@@ -1,14 +1,22 @@
-"""`tabletop run`: choose the decider and the journal, play, print the outcome."""
+"""`tabletop run` and `tabletop resume`: choose the decider and the journal, play, report.
+
+Exit codes: 0 resolved, 1 played but not resolved (or abandoned), 2 bad input (including
+an interactive drill without a terminal), 130 paused or interrupted (journal kept, and
+`tabletop resume JOURNAL` continues it).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from simulator.drill import Decider, Outcome
-from simulator.errors import ExitCode, InputError
+from simulator.errors import DrillInterrupted, ExitCode, InputError
 from simulator.scenario import Scenario
 
 
@@ -27,17 +35,23 @@ def has_terminal() -> bool:
         return False
 
 
-def interactive_decider(scenario: Scenario, args: argparse.Namespace) -> Decider:
+def need_terminal() -> None:
     if not has_terminal():
         raise InputError("an interactive drill needs a terminal on stdin and stdout; "
                          "to play without one use --decisions FILE or --bot expert")
+
+
+def interactive_decider(scenario: Scenario, args: argparse.Namespace) -> Decider:
+    need_terminal()
     from simulator.ui.prompts import PromptDecider
 
-    return PromptDecider(scenario, **_ui_options(args))
+    return PromptDecider(scenario, **ui_options(args))
 
 
-def _ui_options(args: argparse.Namespace) -> dict[str, object]:
-    return {k: getattr(args, k) for k in ("coach", "pressure") if hasattr(args, k)}
+def ui_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The interactive settings, recorded in the journal header so resume reuses them."""
+    return {k: getattr(args, k) for k in ("coach", "pressure") if getattr(args, k, None)
+            is not None}
 
 
 def pick_decider(scenario: Scenario, args: argparse.Namespace) -> Decider:
@@ -75,10 +89,52 @@ def run_command(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else new_seed()
     decider = pick_decider(scenario, args)
     journal = args.journal or default_journal(scenario.id, seed)
-    options = {"bot": args.bot} if args.bot else {}
-    outcome = run_drill(scenario, ref, decider, seed, journal, options)
+    interactive = not (args.bot or args.decisions)
+    options = {"bot": args.bot} if args.bot else ui_options(args) if interactive else {}
+    with paused_message(journal):
+        outcome = run_drill(scenario, ref, decider, seed, journal, options)
     if args.export_decisions:
         records = read_journal(journal).decisions()
         args.export_decisions.write_text(export_decisions(records), encoding="utf-8")
+    if interactive:
+        show_debrief(scenario, outcome, journal)
     print_outcome(outcome, journal, scenario)
+    return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED
+
+
+@contextmanager
+def paused_message(journal: Path) -> Iterator[None]:
+    """Turn a pause into a message that says how to continue."""
+    try:
+        yield
+    except DrillInterrupted as exc:
+        raise DrillInterrupted(f"{exc}; the journal is kept. Continue with:\n"
+                               f"  tabletop resume {journal}") from None
+
+
+def show_debrief(scenario: Scenario, outcome: Outcome, journal: Path) -> None:
+    from rich.console import Console
+
+    from simulator.ui.debrief import render_debrief
+
+    Console().print(render_debrief(scenario, outcome, journal))
+
+
+def resume_command(args: argparse.Namespace) -> int:
+    """Replay an interrupted journal and continue it interactively, in the same file."""
+    from simulator.play import resumable, resume_drill
+    from simulator.ui.prompts import PromptDecider
+
+    path: Path = args.journal
+    resumable(path)  # a finished or unreadable journal is refused before asking for a terminal
+    need_terminal()
+
+    def make(scenario: Scenario, options: dict[str, Any]) -> PromptDecider:
+        return PromptDecider(scenario, coach=str(options.get("coach", "full")),
+                             pressure=float(options.get("pressure", 0.0)))
+
+    with paused_message(path):
+        outcome, scenario = resume_drill(path, make)
+    show_debrief(scenario, outcome, path)
+    print_outcome(outcome, path, scenario)
     return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED

@@ -1,0 +1,307 @@
+"""Follow-up forms: the arguments of an action, asked field by field with validation.
+
+Each form offers only values that are valid right now (``actions.choices``), so a finished
+form always passes ``actions.check``; free-text and number fields validate as you type.
+A form returns the action's arguments, or None when the trainee backs out of it.
+Every prompt uses ``unsafe_ask`` so Ctrl-C reaches the decider (pause / abandon).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import questionary
+from questionary import Choice
+
+from simulator.actions import CHANGE_ACTIONS, choices, flag_segments
+from simulator.engine import Engine
+
+BACK = "__back__"
+Validator = Callable[[str], bool | str]
+Form = Callable[[Engine], dict[str, Any] | None]
+DUE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\+?\d{1,3} ?(d|days?|w|weeks?))$")
+
+
+# --- validators (pure; the tests call them directly too) -------------------------------
+def number_between(low: float, high: float, whole: bool = False) -> Validator:
+    def check(text: str) -> bool | str:
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            return f"type a {'whole ' if whole else ''}number from {low:g} to {high:g}"
+        return True if low <= value <= high else f"must be from {low:g} to {high:g}"
+    return check
+
+
+def required(what: str) -> Validator:
+    return lambda text: True if text.strip() else f"{what} cannot be empty"
+
+
+def due_date(text: str) -> bool | str:
+    if DUE.match(text.strip()):
+        return True
+    return "a date like 2026-12-01, or a delay like '+7 days' or '2 weeks'"
+
+
+# --- prompt helpers ----------------------------------------------------------------------
+def pick(message: str, options: list[tuple[str, Any]], back: bool = True,
+         default: Any = None) -> Any:
+    """Select one value; returns None when the trainee picks '← back'."""
+    items = [Choice(title, value) for title, value in options]
+    if back:
+        items.append(Choice("← back", BACK))
+    start = next((c for c in items if c.value == default), None)
+    answer = questionary.select(message, items, default=start,
+                                instruction="(↑↓ then enter)").unsafe_ask()
+    return None if answer == BACK else answer
+
+
+def ask_text(message: str, validate: Validator | None = None, default: str = "") -> str:
+    answer = questionary.text(message, default=default, validate=validate).unsafe_ask()
+    return str(answer).strip()
+
+
+def ask_number(message: str, low: float, high: float, default: float | None = None,
+               whole: bool = False) -> float | int:
+    text = ask_text(message, number_between(low, high, whole),
+                    "" if default is None else f"{default:g}")
+    return int(text) if whole else float(text)
+
+
+def ask_list(message: str) -> list[str]:
+    """Several short lines, one per prompt; an empty line ends the list."""
+    items: list[str] = []
+    while True:
+        line = ask_text(f"{message} #{len(items) + 1} (empty line when done)")
+        if not line:
+            return items
+        items.append(line)
+
+
+def _person(engine: Engine, pid: str) -> str:
+    person = engine.scenario.person(pid)
+    if person is None or pid == "ic":
+        return "Me (the IC)"
+    skills = f" [{', '.join(person.skills)}]" if person.skills else ""
+    return f"{person.name}, {person.role}{skills}"
+
+
+# --- the forms ---------------------------------------------------------------------------
+def declare(engine: Engine) -> dict[str, Any] | None:
+    labels = {"P1": "P1  service down for many users", "P2": "P2  degraded: some users hurt",
+              "P3": "P3  one user or a small part"}
+    severity = pick("Severity?", [(labels[s], s) for s in choices(engine, "declare")["severity"]])
+    return None if severity is None else {"severity": severity}
+
+
+def hand_over(engine: Engine) -> dict[str, Any] | None:
+    to = pick("Hand command to whom?", [(_person(engine, p), p)
+                                        for p in choices(engine, "hand_over")["to"]])
+    if to is None:
+        return None
+    return {"to": to, "summary": ask_text("Handover summary (state, theory, what is running)",
+                                          required("the summary"))}
+
+
+def assign_role(engine: Engine) -> dict[str, Any] | None:
+    found = choices(engine, "assign_role")
+    person = pick("Who?", [(_person(engine, p), p) for p in found["person"]])
+    if person is None:
+        return None
+    role = pick("Which role?", [(r, r) for r in found["role"]])
+    return None if role is None else {"person": person, "role": role}
+
+
+def _investigation_choices(engine: Engine, ids: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for inv in engine.scenario.investigations:
+        if inv.id in ids:
+            skill = f", needs {inv.skill}" if inv.skill else ""
+            out.append((f"{inv.title} (~{inv.minutes:g} min{skill})", inv.id))
+    return out
+
+
+def delegate(engine: Engine) -> dict[str, Any] | None:
+    found = choices(engine, "delegate")
+    responder = pick("Delegate to whom? (only free responders)",
+                     [(_person(engine, p), p) for p in found["responder"]])
+    if responder is None:
+        return None
+    what = pick("What should they find out?", _investigation_choices(engine,
+                                                                      found["investigation"]))
+    if what is None:
+        return None
+    timebox = ask_number("Time box in minutes (report back by then)", 1, 60, 10, whole=True)
+    return {"responder": responder, "investigation": what, "timebox_minutes": timebox}
+
+
+def investigate(engine: Engine) -> dict[str, Any] | None:
+    what = pick("What do you check yourself? (you coordinate nothing meanwhile)",
+                _investigation_choices(engine, choices(engine, "investigate")["investigation"]))
+    return None if what is None else {"investigation": what}
+
+
+def _target(engine: Engine, action_id: str) -> dict[str, Any] | None:
+    """The first part of a change form: what exactly changes."""
+    found = choices(engine, action_id)
+    if action_id == "rollback":
+        svc = pick("Roll back which service?", [(s, s) for s in found["service"]])
+        return None if svc is None else {"service": svc}
+    if action_id == "toggle_flag":
+        flag = pick("Which flag?", [(f, f) for f in found["flag"]])
+        if flag is None:
+            return None
+        state = pick("Turn it", [("off", "off"), ("on", "on")], back=False)
+        segment = pick("For whom?", [(s, s) for s in flag_segments(engine, flag)], back=False)
+        return {"flag": flag, "state": state, "segment": segment}
+    if action_id == "failover":
+        region = pick("Fail over to which region?", [(r, r) for r in found["region"]])
+        return None if region is None else {"region": region}
+    if action_id == "scale":
+        svc = pick("Scale which service?", [(f"{s} (now {engine.world.replicas[s]} replicas)", s)
+                                           for s in found["service"]])
+        if svc is None:
+            return None
+        return {"service": svc, "replicas": ask_number("How many replicas?", 1, 100,
+                                                       engine.world.replicas[svc], whole=True)}
+    if action_id == "set_config":
+        key = pick("Which setting?", [(f"{k} (now {engine.world.config[k]})", k)
+                                      for k in found["key"]])
+        if key is None:
+            return None
+        current = engine.world.config[key]
+        if isinstance(current, (int, float)):
+            value: Any = ask_number(f"New value for {key}", 0, 1_000_000, whole=isinstance(
+                current, int))
+        else:
+            value = ask_text(f"New value for {key}", required("the value"))
+        return {"key": key, "value": value}
+    if action_id == "restart":
+        target = pick("Restart what?", [(t, t) for t in found["target"]])
+        return None if target is None else {"target": target}
+    fixes = {f.id: f.title for f in engine.scenario.fixes}
+    fix = pick("Which fix?", [(f"{fixes[f]} ({f})", f) for f in found["fix"]])
+    return None if fix is None else {"fix": fix}
+
+
+def describe(action_id: str, args: dict[str, Any], engine: Engine) -> str:
+    """A plain sentence for the default announcement."""
+    if action_id == "rollback":
+        return f"roll back {args['service']}"
+    if action_id == "toggle_flag":
+        return f"turn the {args['flag']} flag {args['state']} for {args['segment']}"
+    if action_id == "failover":
+        return f"fail over to {args['region']}"
+    if action_id == "scale":
+        return f"scale {args['service']} to {args['replicas']} replicas"
+    if action_id == "set_config":
+        return f"set {args['key']} to {args['value']}"
+    if action_id == "restart":
+        return f"restart {args['target']}"
+    fix = next(f for f in engine.scenario.fixes if f.id == args["fix"])
+    return fix.title
+
+
+def change_form(action_id: str) -> Form:
+    def form(engine: Engine) -> dict[str, Any] | None:
+        args = _target(engine, action_id)
+        if args is None:
+            return None
+        by = pick("Who makes the change?", [(_person(engine, p), p)
+                                            for p in choices(engine, action_id)["by"]],
+                  default=next((p for p in choices(engine, action_id)["by"] if p != "ic"), None))
+        if by is None:
+            return None
+        who = "I" if by == "ic" else engine.name(by).split()[0]
+        key_metric = engine.scenario.metric(engine.scenario.impact.metric).title.lower()
+        default = (f"I'm going to {describe(action_id, args, engine)}; {who} will run it. "
+                   f"Watch {key_metric}.")
+        announcement = ask_text("Announcement posted in the channel before the change "
+                                "(empty = change silently)", default=default)
+        return {**args, "by": by, "announcement": announcement}
+    return form
+
+
+def post_update(engine: Engine) -> dict[str, Any] | None:
+    audience = pick("Who is this update for?", [(a, a) for a in choices(engine, "post_update")[
+        "audience"]], default="all")
+    if audience is None:
+        return None
+    impact = ask_text("User impact, in plain words", required("the impact"))
+    doing = ask_text("What the team is doing now", required("what you are doing"))
+    nxt = ask_number("Next update in how many minutes?", 1, 60, 15, whole=True)
+    return {"audience": audience, "impact": impact, "doing": doing, "next_update_minutes": nxt}
+
+
+def note(engine: Engine) -> dict[str, Any] | None:
+    return {"text": ask_text("Timeline note (finding, decision or result)",
+                             required("the note"))}
+
+
+def wait(engine: Engine) -> dict[str, Any] | None:
+    return {"minutes": ask_number("Wait how many minutes?", 0.5, 30, 1)}
+
+
+def declare_resolved(engine: Engine) -> dict[str, Any] | None:
+    sc = engine.scenario
+    impact = f"about {round(engine.failed_total):,} {sc.impact.unit}"
+    return {
+        "message": ask_text("Resolution message", required("the message"),
+                            "Service is restored and the metrics have held."),
+        "root_cause": ask_text("Root cause, as far as you know it", required("the root cause")),
+        "fix": ask_text("Fix applied", required("the fix")),
+        "customer_impact": ask_text("Customer impact", required("the impact"), impact),
+        "follow_up": ask_text("Postmortem date and immediate follow-ups",
+                              required("the follow-up"), "postmortem tomorrow; action items there"),
+    }
+
+
+def action_items(engine: Engine) -> list[dict[str, str]]:
+    people = [(p.name, p.id) for p in engine.scenario.roster.responders]
+    if engine.scenario.roster.comms_lead:
+        lead = engine.scenario.roster.comms_lead
+        people.append((lead.name, lead.id))
+    items: list[dict[str, str]] = []
+    while True:
+        what = ask_text(f"Action item #{len(items) + 1} (empty line when done)")
+        if not what:
+            return items
+        owner = pick("Owner?", people, back=False)
+        due = ask_text("Due (2026-12-01, +7 days, 2 weeks)", due_date, "+7 days")
+        items.append({"what": what, "owner": owner, "due": due})
+
+
+def write_postmortem(engine: Engine) -> dict[str, Any] | None:
+    return {
+        "summary": ask_text("Summary: what happened, in two sentences", required("the summary")),
+        "timeline": ask_text("Timeline highlights (key times: start, declared, mitigated)"),
+        "root_cause": ask_text("Root cause (the system, not a person)", required("the root cause")),
+        "contributing_factors": ask_list("Contributing factor"),
+        "went_well": ask_list("Went well"),
+        "went_poorly": ask_list("Went poorly"),
+        "action_items": action_items(engine),
+        "lessons": ask_list("Lesson learned"),
+    }
+
+
+def finish(engine: Engine) -> dict[str, Any] | None:
+    sure = questionary.confirm("End the drill without a postmortem? It will be graded as "
+                               "missing.", default=False).unsafe_ask()
+    return {} if sure else None
+
+
+FORMS: dict[str, Form] = {
+    "declare": declare, "hand_over": hand_over, "assign_role": assign_role,
+    "delegate": delegate, "investigate": investigate, "post_update": post_update,
+    "note": note, "wait": wait, "declare_resolved": declare_resolved,
+    "write_postmortem": write_postmortem, "finish": finish,
+    **{a: change_form(a) for a in CHANGE_ACTIONS},
+}
+
+
+def fill(engine: Engine, action_id: str) -> dict[str, Any] | None:
+    """The arguments for ``action_id`` (an empty dict when it takes none), or None to go back."""
+    form = FORMS.get(action_id)
+    return {} if form is None else form(engine)

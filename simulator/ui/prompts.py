@@ -1,0 +1,237 @@
+"""The interactive decider: draws the incident, asks for the IC's next action.
+
+One decision goes: coaching tips (if any) → the incident view → a short menu of action
+groups → the group's actions (unavailable ones shown with the reason) → the action's
+form → a coaching warning if the action is harmful → the action. The view is printed
+statically before each prompt; nothing is live while questionary owns the terminal.
+
+Ctrl-C at any prompt opens a small menu: back to the drill, pause (the journal is kept and
+`tabletop resume` continues it), or abandon. Ctrl-C again stops at once, journal intact.
+With ``pressure`` N, each real second spent deciding costs N simulated seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import questionary
+from questionary import Choice, Separator
+from rich.console import Console
+from rich.panel import Panel
+from rich.text import Text
+
+from simulator.actions import Action, Option, check
+from simulator.drill import Situation
+from simulator.errors import DrillInterrupted
+from simulator.play import DrillAbandoned
+from simulator.scenario import Scenario
+from simulator.ui import forms
+from simulator.ui.coach import Coach, Tip
+from simulator.ui.view import Budget, clock, render
+
+GROUPS = {"coordinate": "Coordinate", "investigate": "Investigate", "mitigate": "Mitigate",
+          "communicate": "Communicate", "close": "Close the incident"}
+MENU_ROWS = 11  # the group menu, its question and instruction lines, and a spare row
+HELP, CHANNEL, BACK = "__help__", "__channel__", "__back__"
+
+
+def cost(option: Option) -> str:
+    if option.id == "wait":
+        return "you choose how long"
+    if option.id == "investigate":
+        return "as long as the check takes"
+    return f"{option.seconds:g} s of your time" if option.seconds else "no time"
+
+
+class PromptDecider:
+    """Asks a person at the terminal; the drill loop treats it like any other decider."""
+
+    name = "interactive"
+
+    def __init__(self, scenario: Scenario, coach: str = "full", pressure: float = 0.0,
+                 console: Console | None = None,
+                 clock_: Callable[[], float] = time.monotonic) -> None:
+        self.scenario = scenario
+        self.coach = Coach(coach)
+        self.pressure = float(pressure)
+        self.console = console or Console()
+        self.clock = clock_
+        self.seen = 0  # channel entries already shown in a previous view
+        self.briefed = False
+
+    # --- the Decider protocol --------------------------------------------------------
+    def decide(self, situation: Situation) -> Action:
+        if not self.briefed:
+            self.briefed = True
+            if situation.decision_index == 0:
+                self.brief()
+        tips = self.coach.before(situation, situation.note)
+        self.show(situation, tips)
+        started, paused = self.clock(), 0.0
+        while True:
+            try:
+                action = self.choose(situation)
+                if action is None:
+                    continue
+                warned = self.coach.warning(situation, action)
+                if warned is not None and not self.confirm(warned):
+                    self.coach.heeded(warned, action, situation.note)
+                    continue
+            except KeyboardInterrupt:
+                stopped = self.clock()
+                self.interrupted(situation)
+                paused += self.clock() - stopped
+                self.show(situation, tips)
+                continue
+            problem = check(situation.engine, action, situation.closing)
+            if problem:  # a form should never allow this; say so rather than crash
+                self.console.print(Text(problem, style="red"))
+                continue
+            self.coach.after(situation, action, warned, situation.note)
+            think = round(max(0.0, self.clock() - started - paused) * self.pressure, 1)
+            return Action(action.id, action.args, think)
+
+    # --- resume support (see play.ChainDecider) --------------------------------------
+    def replayed(self, situation: Situation, action: Action) -> None:
+        """Rebuild the coach's memory from a decision replayed out of the journal."""
+        self.coach.before(situation, situation.note)
+        self.coach.after(situation, action, self.coach.warning(situation, action),
+                         situation.note)
+
+    def resumed(self, situation: Situation) -> None:
+        """The journal already holds this decision's tips: recompute them without writing."""
+        self.briefed = True
+        self.coach.before(situation, None)
+        self.seen = max(0, len(situation.engine.channel) - 3)
+        self.console.print(Text(f"Resuming {self.scenario.title} at "
+                                f"{clock(situation.engine.now)}.", style="bold green"))
+
+    # --- screens -------------------------------------------------------------------------
+    def brief(self) -> None:
+        """The scenario's briefing, short enough for one 80x24 screen."""
+        sc = self.scenario
+        text = Text()
+        text.append(" ".join(sc.briefing.split()) + "\n\n")
+        text.append("Your team\n", style="bold")
+        for person in sc.roster.responders:
+            text.append(f"  {person.name}: {person.role}\n")
+        if sc.roster.comms_lead:
+            lead = sc.roster.comms_lead
+            text.append(f"  {lead.name}: {lead.role} (can run communications)\n")
+        for stake in sc.roster.stakeholders:
+            text.append(f"  {stake.name}: {stake.role}, wants updates\n")
+        text.append(f"\nCoaching: {self.coach.mode}. Simulated time passes only when you act"
+                    + (f"; each second you think costs {self.pressure:g} simulated seconds."
+                       if self.pressure else ".") + " Ctrl-C pauses.", style="dim")
+        self.console.print(Panel(text, title=sc.title, expand=False))
+        questionary.press_any_key_to_continue("Press any key to take the call…").unsafe_ask()
+
+    def show(self, situation: Situation, tips: list[Tip]) -> None:
+        engine = situation.engine
+        width, height = self.console.size
+        tip_rows = sum(1 + len(t.text) // max(20, width - 4) for t in tips)
+        budget = Budget(width, max(10, height - MENU_ROWS - tip_rows))
+        if self.console.is_terminal:
+            self.console.clear()
+        self.console.print(render(engine, budget, self.seen))
+        self.seen = len(engine.channel)
+        for tip in tips:
+            self.console.print(Text(f"Coach ({tip.section}): ", style="bold magenta")
+                               + Text(tip.text, style="magenta"))
+
+    def confirm(self, tip: Tip) -> bool:
+        self.console.print(Text(f"Coach, before you do that ({tip.section}): ",
+                                style="bold magenta") + Text(tip.text, style="magenta"))
+        answer = questionary.select("Go ahead anyway?", [
+            Choice("No, let me choose again", False), Choice("Yes, do it", True)]).unsafe_ask()
+        return bool(answer)
+
+    def show_help(self, situation: Situation) -> None:
+        option = forms.pick("Explain which action?", [(o.title, o) for o in situation.options])
+        if option is None:
+            return
+        text = Text()
+        text.append(f"{option.title}\n", style="bold")
+        text.append(f"{option.help}\nCosts: {cost(option)}.")
+        if option.group == "mitigate":
+            text.append(" The change itself then takes its own time to run and to show.")
+        if not option.enabled:
+            text.append(f"\nNot possible now: {option.reason}.", style="yellow")
+        self.console.print(text)
+
+    def show_channel(self, situation: Situation) -> None:
+        engine = situation.engine
+        for record in engine.channel:
+            self.console.print(Text(engine.clock(record["t"]) + " ", style="dim")
+                               + Text(" ".join(str(record["text"]).split())))
+
+    # --- menus ---------------------------------------------------------------------------
+    def choose(self, situation: Situation) -> Action | None:
+        """One pass through the menus; None means 'nothing chosen yet, ask again'."""
+        picked = self.menu(situation)
+        if picked == HELP:
+            self.show_help(situation)
+            return None
+        if picked == CHANNEL:
+            self.show_channel(situation)
+            return None
+        if picked is None:
+            return None
+        args = forms.fill(situation.engine, picked)
+        return None if args is None else Action(picked, args)
+
+    def menu(self, situation: Situation) -> str | None:
+        by_group: dict[str, list[Option]] = {}
+        for option in situation.options:
+            by_group.setdefault(option.group, []).append(option)
+        if situation.closing:
+            return self.group_menu(by_group["close"], "The incident is over. What now?")
+        items: list[Any] = []
+        for group, title in GROUPS.items():
+            opts = by_group.get(group, [])
+            ready = [o for o in opts if o.enabled]
+            label = f"{title} ({len(ready)} of {len(opts)} possible now)"
+            items.append(Choice(label, group, disabled=None if ready else "nothing possible now"))
+        wait = next(o for o in by_group["wait"])
+        items += [Choice(f"{wait.title}", "wait"), Separator(),
+                  Choice("Help: what does an action do?", HELP),
+                  Choice("Read the whole incident channel", CHANNEL)]
+        group = questionary.select(
+            f"{clock(situation.engine.now)} What do you do?", items,
+            instruction="(↑↓ enter; Ctrl-C pauses)").unsafe_ask()
+        if group in ("wait", HELP, CHANNEL):
+            return str(group)
+        return self.group_menu(by_group[group], f"{GROUPS[group]}:")
+
+    def group_menu(self, options: list[Option], question: str) -> str | None:
+        items: list[Any] = []
+        for option in options:
+            disabled = option.reason or None
+            items.append(Choice(f"{option.title}  · {cost(option)}", option.id,
+                                disabled=disabled))
+        items.append(Choice("← back", BACK))
+        picked = questionary.select(question, items, instruction="(↑↓ enter)").unsafe_ask()
+        return None if picked == BACK else str(picked)
+
+    # --- interruptions ---------------------------------------------------------------
+    def interrupted(self, situation: Situation) -> None:
+        """Ctrl-C: back to the drill, pause, or abandon; Ctrl-C again stops at once."""
+        at = clock(situation.engine.now)
+        try:
+            answer = questionary.select(f"Drill interrupted at {at}.", [
+                Choice("Back to the drill", "continue"),
+                Choice("Pause: stop now, continue later with 'tabletop resume'", "pause"),
+                Choice("Abandon the drill (it ends unresolved)", "abandon")],
+                instruction="(Ctrl-C again stops at once)").unsafe_ask()
+            if answer == "abandon" and not questionary.confirm(
+                    "Really abandon? The drill ends now and is graded as is.",
+                    default=False).unsafe_ask():
+                answer = "continue"
+        except KeyboardInterrupt:
+            raise DrillInterrupted(f"stopped at {at}") from None
+        if answer == "pause":
+            raise DrillInterrupted(f"paused at {at}")
+        if answer == "abandon":
+            raise DrillAbandoned(at)

@@ -1,0 +1,210 @@
+"""The incident view: one static picture of the incident, drawn between two decisions.
+
+It is rendered, never kept live: a `rich.live.Live` running while questionary prompts
+garbles the screen, so the view is printed once and the prompt goes below it. The layout
+is budgeted in lines so that view + menu fit an 80x24 terminal; a wide terminal gets the
+channel in a second column with more history. Out-of-SLO metrics carry a "!" as well as a
+colour, so NO_COLOR terminals (and plain-text tests) see the same warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import StringIO
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from simulator.engine import Engine
+from simulator.world import SECONDS
+
+SPARKS = "▁▂▃▄▅▆▇█"
+WIDE = 110  # from this width the channel moves to a second column
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The space the view may use: terminal width and the lines left above the prompt."""
+
+    width: int = 80
+    lines: int = 14
+
+
+def clock(seconds: float) -> str:
+    """Simulated time since the drill started, as T+mm:ss."""
+    total = int(seconds)
+    return f"T+{total // 60:02d}:{total % 60:02d}"
+
+
+def number(value: float) -> str:
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
+
+
+def sparkline(values: list[float], low: float, high: float) -> str:
+    """One character per minute, scaled between ``low`` and ``high``."""
+    span = high - low
+    if span <= 0:
+        return SPARKS[0] * len(values)
+    return "".join(SPARKS[min(len(SPARKS) - 1, max(0, int((v - low) / span * len(SPARKS))))]
+                   for v in values)
+
+
+def rows(text: Text, width: int) -> int:
+    """How many terminal rows ``text`` takes once word-wrapped to ``width``."""
+    console = Console(file=StringIO(), width=width, color_system=None)
+    return len(text.wrap(console, width))
+
+
+def header(engine: Engine) -> Table:
+    """Title on the left (cut to fit), clock, severity and commander on the right."""
+    commander = engine.name(engine.commander) if engine.commander else "nobody"
+    right = Text()
+    right.append(f"{clock(engine.now)} {engine.clock(engine.now)} UTC", style="bold cyan")
+    right.append(f"  {engine.severity or 'undeclared'}",
+                 style="bold red" if engine.severity in (None, "P1") else "bold yellow")
+    right.append(f"  IC {commander}")
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_row(Text(engine.scenario.title, style="bold"), right)
+    return grid
+
+
+def metrics_table(engine: Engine, spark_width: int) -> Table:
+    sc, world = engine.scenario, engine.world
+    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, expand=False)
+    table.add_column("metric", no_wrap=True, overflow="ellipsis", max_width=26)
+    table.add_column("now", justify="right", no_wrap=True)
+    table.add_column("base", justify="right", no_wrap=True, style="dim")
+    table.add_column("SLO", justify="right", no_wrap=True, style="dim")
+    table.add_column(f"last {spark_width} min", no_wrap=True)
+    for metric in sc.metrics:
+        value = world.values[metric.id]
+        bad = not world.within_slo(metric.id)
+        slo = (f"≤{number(metric.slo.max)}" if metric.slo.max is not None else
+               f"≥{number(metric.slo.min)}" if metric.slo.min is not None else "-")
+        series = [h[metric.id] for h in engine.history[-spark_width:]]
+        low = min([metric.baseline, *series])
+        high = max([metric.baseline, *series,
+                    *(x for x in (metric.slo.max,) if x is not None)])
+        style = "bold red" if bad else ""
+        table.add_row(Text(("! " if bad else "  ") + metric.title, style=style),
+                      Text(number(value) + metric.unit, style=style),
+                      number(metric.baseline) + metric.unit, slo,
+                      Text(sparkline(series, low, high), style="red" if bad else "green"))
+    return table
+
+
+def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) -> Text:
+    """The newest channel entries that fit in ``lines`` rows of ``width`` columns."""
+    picked: list[Text] = []
+    used = 0
+    for index in range(len(engine.channel) - 1, -1, -1):
+        record = engine.channel[index]
+        entry = Text()
+        entry.append(engine.clock(record["t"]) + " ", style="dim")
+        body = " ".join(str(record["text"]).split())
+        entry.append(body, style="bold" if index >= new_since else "")
+        need = rows(entry, width)
+        if used + need > lines:
+            if not picked and lines > 0:  # always show the newest, cut to the space left
+                entry.truncate(max(20, width) * lines - 1, overflow="ellipsis")
+                picked.append(entry)
+            break
+        picked.append(entry)
+        used += need
+    picked.reverse()
+    return Text("\n").join(picked) if picked else Text("(the channel is quiet)", style="dim")
+
+
+def team_line(engine: Engine) -> Text:
+    sc = engine.scenario
+    line = Text("Team: ", style="bold")
+    people = [*sc.roster.responders, *([sc.roster.comms_lead] if sc.roster.comms_lead else [])]
+    for i, person in enumerate(people):
+        if i:
+            line.append(" · ")
+        first = person.name.split()[0]
+        task = engine.tasks.get(person.id)
+        role = engine.roles.get(person.id)
+        line.append(first + (f" ({role})" if role else ""), style="bold")
+        if task is not None and task.until > engine.now:
+            what = task.title.lower().split(" (")[0]
+            what = what if len(what) <= 24 else what[:23] + "…"
+            line.append(f" {what} →{engine.clock(task.until)}")
+        else:
+            line.append(" free", style="green")
+    ic_task = engine.tasks.get("ic")
+    if ic_task is not None and ic_task.until > engine.now:
+        line.append(f" · You: {ic_task.title.lower()}", style="yellow")
+    return line
+
+
+def last_update(engine: Engine, audience: str) -> float | None:
+    """When this audience last heard from the incident (an update to it or to all)."""
+    for record in reversed(engine.channel):
+        data: dict[str, Any] = record.get("data") or {}
+        if record.get("kind") == "status_update" and data.get("audience") in (audience, "all"):
+            return float(record["t"])
+    return None
+
+
+def stakeholder_line(engine: Engine) -> Text:
+    line = Text("Waiting: ", style="bold")
+    for i, person in enumerate(engine.scenario.roster.stakeholders):
+        if i:
+            line.append(" · ")
+        since = last_update(engine, person.audience)
+        silent = (engine.now - (since or 0.0)) / SECONDS
+        late = silent >= min(10.0, person.patience_minutes)
+        line.append(f"{person.name.split()[0]} ({person.audience}) ")
+        words = (f"no update yet, {silent:.0f} min" if since is None
+                 else f"updated {silent:.0f} min ago")
+        line.append(words, style="bold red" if late else "")
+    return line
+
+
+def changes_line(engine: Engine) -> Text:
+    line = Text("Changes: ", style="bold")
+    flying = engine.in_flight()
+    settling = engine.settling()
+    if not flying and not settling:
+        line.append("none in flight", style="dim")
+        return line
+    parts = [f"{c.title} by {engine.name(c.by).split()[0]}, done ~"
+             f"{engine.clock(c.started + c.minutes * SECONDS)}" for c in flying]
+    parts += [f"{c.title} landed {engine.clock(c.applied or 0)}, settling" for c in settling]
+    line.append(" | ".join(parts), style="yellow")
+    return line
+
+
+def render(engine: Engine, budget: Budget = Budget(), new_since: int = 0) -> RenderableType:
+    """The whole view, sized for ``budget``; ``new_since`` marks unread channel entries."""
+    width = budget.width
+    wide = width >= WIDE
+    spark = 15 if wide else 8 if width < 90 else 12
+    metrics = metrics_table(engine, spark)
+    status = [team_line(engine), stakeholder_line(engine), changes_line(engine)]
+    if wide:
+        left_width = 66
+        right_width = width - left_width - 2
+        status_rows = sum(rows(t, left_width) for t in status)
+        left = Group(metrics, Text(""), *status)
+        lines = max(len(engine.scenario.metrics) + 2 + status_rows, budget.lines - 2)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(width=left_width)
+        grid.add_column(width=right_width)
+        channel = channel_lines(engine, right_width, lines, new_since)
+        grid.add_row(left, Group(Text("Incident channel", style="bold underline"), channel))
+        return Group(header(engine), grid)
+    status_rows = sum(rows(t, width) for t in status)
+    fixed = 1 + len(engine.scenario.metrics) + 1 + 1 + status_rows
+    channel = channel_lines(engine, width, max(2, budget.lines - fixed), new_since)
+    rule = Text("── incident channel " + "─" * max(0, width - 20), style="dim")
+    return Group(header(engine), metrics, rule, channel, *status)
