@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("resume", help="continue a paused interactive drill from its journal")
     s.add_argument("journal", type=Path, help="the journal (.jsonl) of the paused drill")
 
+    s = sub.add_parser("prove", help="play every bot on several seeds: is the scenario "
+                       "winnable by the process and does each anti-pattern do worse?")
+    s.add_argument("scenario", help="a built-in id or a path to a YAML file")
+    s.add_argument("--seeds", type=int, default=5, help="how many seeds (1..N; default 5)")
+    s.add_argument("--json", action="store_true", help="print the table as JSON")
+
     s = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
     s.add_argument("files", nargs="+", help="scenario files or built-in ids")
 
@@ -122,6 +128,27 @@ def _validate(args: argparse.Namespace) -> int:
     return ExitCode.BAD_INPUT if failed else ExitCode.OK
 
 
+def _prove(args: argparse.Namespace) -> int:
+    from simulator.loader import load_scenario
+    from simulator.proving import print_proof, prove
+
+    if not 1 <= args.seeds <= 200:
+        raise InputError("--seeds must be from 1 to 200")
+    scenario, ref = load_scenario(args.scenario)
+    proof = prove(scenario, ref, list(range(1, args.seeds + 1)), _scorer())
+    print_proof(proof, as_json=args.json)
+    return ExitCode.OK if proof.ok else ExitCode.GOAL_FAILED
+
+
+def _scorer() -> Any:
+    """The scorer's total for in-memory records, when the scoring package provides it."""
+    try:
+        from scoring.api import score_records
+    except ImportError:
+        return None
+    return score_records
+
+
 def _schema(args: argparse.Namespace) -> int:
     from simulator.scenario import Scenario
 
@@ -149,7 +176,7 @@ def _resume(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "run": _run, "resume": _resume,
-                            "validate": _validate, "schema": _schema}
+                            "prove": _prove, "validate": _validate, "schema": _schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
