@@ -85,12 +85,19 @@ def _problems(results: dict[str, BotResult], seeds: list[int]) -> list[str]:
         if name == "expert":
             continue
         for i, seed in enumerate(seeds):
-            worse_harm = result.harm[i] > expert.harm[i] or result.statuses[i] != "resolved"
-            worse_score = not result.scores or result.scores[i] < expert.scores[i]
-            if not (worse_harm and worse_score):
+            if not _worse(result, expert, i):
                 problems.append(f"not discriminating: {name} did as well as expert on seed {seed}")
                 break
     return problems
+
+
+def _worse(bot: BotResult, expert: BotResult, i: int) -> bool:
+    """Visibly worse: a lower score, or (without a scorer) harm the outcome shows."""
+    if bot.scores and expert.scores:
+        return bot.scores[i] < expert.scores[i]
+    return (bot.statuses[i] != "resolved" or bot.harm[i] > expert.harm[i]
+            or bot.evidence_lost > expert.evidence_lost
+            or bot.second_incidents > expert.second_incidents)
 
 
 def summary_rows(proof: Proof) -> list[dict[str, Any]]:
