@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scoring.ratings import Finding, at_most, by_limits, by_share, not_applicable, worse
+from scoring.ratings import (
+    Finding,
+    at_most,
+    by_limits,
+    by_share,
+    deadline,
+    not_applicable,
+    worse,
+)
 from scoring.run import Evidence, Record, Run, at, clock
 from simulator.actions import CHANGE_ACTIONS
 from simulator.bots import change_key
@@ -49,10 +57,16 @@ def blast_before_change(run: Run, p: Params) -> Finding:
 
 
 def mitigation_keys(run: Run) -> set[str]:
-    """Changes that stop the harm: the scenario's ideal moves, and rolling back a release."""
+    """Changes that stop the harm without curing the cause.
+
+    The ideal path puts the workaround first, so its first change counts, as does every
+    rollback, flag, failover, scaling or config change on it (a hotfix or a restart later
+    on the path is cause work), and rolling back a release that shipped just before.
+    """
     sc = run.scenario
-    keys = {change_key(d.action, dict(d.model_extra or {})) for d in sc.debrief.ideal_path
-            if d.action in CHANGE_ACTIONS}
+    moves = [d for d in sc.debrief.ideal_path if d.action in CHANGE_ACTIONS]
+    keys = {change_key(d.action, dict(d.model_extra or {})) for i, d in enumerate(moves)
+            if i == 0 or d.action not in ("apply_fix", "restart")}
     if _recent_deploy(run, 60):
         keys |= {f"rollback:{s.id}" for s in sc.system.services if s.previous_version}
     return keys
@@ -95,17 +109,22 @@ def stabilise_first(run: Run, p: Params) -> Finding:
                        f"{facts['evidence_at']}); went for other changes instead" if other
                        else f"evidence for a workaround from {facts['evidence_at']}, "
                        "none applied", facts)
-    delay = max(0.0, (mitigation["t"] - (ready_at or mitigation["t"])) / 60)
+    own = evidence_time(run, str(run.data(mitigation).get("change")))
+    start = own if own is not None else mitigation["t"]
+    delay = max(0.0, (mitigation["t"] - start) / 60)
     facts["delay"] = f"{delay:.0f} min"
     rating = by_limits(delay, p["p"], p["s"], p["m"])
+    if ready_at is not None and (mitigation["t"] - ready_at) / 60 > p["m"]:
+        rating = worse(rating)  # a quicker workaround was on the table for a long time
     detours = [c for c in live if c["t"] < mitigation["t"]]
     if detours:
         rating = worse(rating)
     evidence = [_ready_quote(run, ready_at)] if ready_at is not None else []
     evidence += run.quotes(detours, False) + [run.quote(mitigation, rating == "P")]
-    reason = (f"mitigation started at {at(mitigation)}, {delay:.0f} min after the evidence "
-              f"for it ({facts['evidence_at']})" + (f"; {len(detours)} other change(s) "
-                                                  "first" if detours else ""))
+    basis = (f"{delay:.0f} min after the evidence for it ({clock(own)})" if own is not None
+             else "before any finding pointed at it")
+    reason = (f"mitigation started at {at(mitigation)}, {basis}" + (
+        f"; {len(detours)} other change(s) first" if detours else ""))
     return Finding(rating, evidence, reason, facts)
 
 
@@ -171,6 +190,8 @@ def one_at_a_time(run: Run, p: Params) -> Finding:
     if not run.ic_changes:
         return _no_changes(run)
     ic_keys = {id(c) for c in run.ic_changes}
+    landed = [int(e["t"]) for e in run.of("change_applied")]
+    watch = p["watch_minutes"] * 60
     collisions, rushed = [], []
     for c in run.changes:
         d = run.data(c)
@@ -179,7 +200,7 @@ def one_at_a_time(run: Run, p: Params) -> Finding:
             if o["t"] <= c["t"])
         if d.get("in_flight") and involves_ic:
             collisions.append(c)
-        elif d.get("settling") and id(c) in ic_keys:
+        elif id(c) in ic_keys and any(c["t"] - watch < t <= c["t"] for t in landed):
             rushed.append(c)
     peak = peak_in_flight(run)
     facts = {"collisions": len(collisions), "rushed": len(rushed), "peak": peak}
@@ -301,3 +322,25 @@ def informed_changes(run: Run, p: Params) -> Finding:
     return Finding(rating, sorted(evidence, key=lambda e: e.t),
                    f"{len(hunches)} of {len(run.ic_changes)} change(s) made without a finding "
                    "to back them", facts)
+
+
+def impact_time(run: Run, p: Params) -> Finding:
+    """How long users were hurt: metrics healthy again, against the scenario's expected time.
+
+    Thresholds are multiples of the scenario's ``expected_minutes`` so that one rubric fits a
+    five-minute rollback and an hour-long data repair alike.
+    """
+    expected = run.scenario.expected_minutes
+    recovered = run.first("recovered")
+    since = int(run.data(recovered).get("since", recovered["t"])) if recovered else None
+    limits = [p[k] * expected for k in ("p", "s", "m")]
+    rating, reason = deadline(run, since, *limits, "service healthy again")
+    facts = {"healthy_at": clock(since) if since is not None else "never",
+             "expected": expected, "aim": f"{limits[0]:g} min"}
+    if rating is None:
+        return not_applicable(reason)
+    evidence = [run.quote(recovered, rating in ("P", "S"))] if recovered else [run.end_quote()]
+    landed = [e for e in run.of("change_applied") if since is None or e["t"] <= since]
+    if landed:
+        evidence.insert(0, run.quote(landed[-1], rating in ("P", "S")))
+    return Finding(rating, evidence, reason, facts)

@@ -13,7 +13,7 @@ def declared_early(run: Run, p: Params) -> Finding:
     """Acknowledge the alert and declare (naming the IC) within minutes of the page."""
     ack, declare = run.first("acknowledge"), run.first("declare")
     rating, reason = deadline(run, declare["t"] if declare else None, p["p"], p["s"], p["m"],
-                              "the declaration")
+                              "declaration")
     facts = {"declared_at": at(declare), "acknowledged_at": at(ack)}
     evidence = [run.quote(r, True) for r in (ack, declare) if r is not None]
     if rating is None:
@@ -82,7 +82,8 @@ def ic_delegates(run: Run, p: Params) -> Finding:
     over_changes = len(own_changes) - int(p["own_changes_ok"])
     over_checks = len(own_checks) - int(p["own_investigations_ok"])
     rating = ("U" if over_changes >= 2 else "M" if over_changes == 1 else
-              "S" if over_checks > 0 else "P")
+              "U" if over_checks > p["own_investigations_m"] else
+              "M" if over_checks > p["own_investigations_s"] else "S" if over_checks > 0 else "P")
     evidence = run.quotes(own_changes, False) + run.quotes(own_checks[:3], False)
     evidence += run.quotes((delegated + handed)[:3], True)
     evidence.sort(key=lambda e: e.t)
@@ -95,7 +96,7 @@ def freeze_early(run: Run, p: Params) -> Finding:
     """Unrelated changes frozen early, and before the response's own first change."""
     freeze = run.first("freeze_changes")
     rating, reason = deadline(run, freeze["t"] if freeze else None, p["p"], p["s"], p["m"],
-                              "the change freeze")
+                              "change freeze")
     facts = {"frozen_at": at(freeze)}
     evidence = [run.quote(freeze, True)] if freeze else []
     if rating is None:

@@ -17,7 +17,7 @@ def first_update(run: Run, p: Params) -> Finding:
     """A first stakeholder update within minutes, even if it only says 'investigating'."""
     first = run.updates[0] if run.updates else None
     rating, reason = deadline(run, first["t"] if first else None, p["p"], p["s"], p["m"],
-                              "the first update")
+                              "first update")
     if rating is None:
         return not_applicable(reason)
     evidence = [run.quote(first, rating == "P")] if first else [run.end_quote()]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import string
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -89,7 +88,7 @@ class RubricChanges(Model):
 
 
 def builtin_path() -> Path:
-    return Path(str(resources.files("scoring"))) / "rubric.yaml"
+    return Path(__file__).resolve().parent / "rubric.yaml"  # package data beside the code
 
 
 def load_rubric(path: Path | None = None) -> Rubric:
