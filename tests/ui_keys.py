@@ -85,3 +85,8 @@ def resume_keys(keys: str, journal: Path, console: Console | None = None) -> Out
         inp.send_text(keys)
         inp.close()
         return resume_drill(journal, make)[0]
+
+
+def abandon() -> str:
+    """Ctrl-C, 'Abandon', and confirm."""
+    return CTRL_C + pick(2) + "y"

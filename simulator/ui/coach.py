@@ -105,7 +105,8 @@ def _tip_facts(engine: Engine) -> dict[str, dict[str, Any] | None]:
         "comms.cadence": {"minutes": round(silent)} if (
             world.last_update_at is not None and silent >= 10) else None,
         "roles.delegate": {"people": _people(free)} if (
-            free and _open_investigations(engine)) else None,
+            free and _open_investigations(engine) and moving is None
+            and engine.recovered_at is None) else None,
         "orient.blast": {"missing": ", ".join(missing)} if (
             missing and not engine.changes) else None,
         "change.watch-effect": {"change": moving[0], "state": moving[1]} if moving else None,
