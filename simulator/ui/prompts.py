@@ -197,7 +197,7 @@ class PromptDecider:
         wait = next(o for o in by_group["wait"])
         items += [Choice(f"{wait.title}", "wait"), Separator(),
                   Choice("Help: what does an action do?", HELP),
-                  Choice("Read the whole incident channel", CHANNEL)]
+                  Choice("Read the whole channel", CHANNEL)]
         group = questionary.select(
             f"{clock(situation.engine.now)} What do you do?", items,
             instruction="(↑↓ enter; Ctrl-C pauses)").unsafe_ask()

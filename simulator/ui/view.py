@@ -102,9 +102,14 @@ def metrics_table(engine: Engine, spark_width: int) -> Table:
 
 
 def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) -> Text:
-    """The newest channel entries that fit in ``lines`` rows of ``width`` columns."""
+    """The newest channel entries that fit in ``lines`` rows of ``width`` columns.
+
+    Entries posted since the last view (index >= ``new_since``) are bold; if some of them
+    do not fit, a last line says how many and where to read them.
+    """
     picked: list[Text] = []
     used = 0
+    first_shown = len(engine.channel)
     for index in range(len(engine.channel) - 1, -1, -1):
         record = engine.channel[index]
         entry = Text()
@@ -114,12 +119,21 @@ def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) ->
         need = rows(entry, width)
         if used + need > lines:
             if not picked and lines > 0:  # always show the newest, cut to the space left
-                entry.truncate(max(20, width) * lines - 1, overflow="ellipsis")
+                entry.truncate(width * lines - 1, overflow="ellipsis")
                 picked.append(entry)
+                first_shown = index
             break
         picked.append(entry)
+        first_shown = index
         used += need
     picked.reverse()
+    unread = max(0, first_shown - max(new_since, 0))
+    if unread and used + 1 > lines and len(picked) > 1:
+        used -= rows(picked.pop(0), width)  # make room for the notice, keep the newest
+        unread += 1
+    if unread and used + 1 <= lines:
+        picked.insert(0, Text(f"… {unread} more new above (menu: Read the whole channel)",
+                              style="yellow"))
     return Text("\n").join(picked) if picked else Text("(the channel is quiet)", style="dim")
 
 
@@ -163,9 +177,9 @@ def stakeholder_line(engine: Engine) -> Text:
         since = last_update(engine, person.audience)
         silent = (engine.now - (since or 0.0)) / SECONDS
         late = silent >= min(10.0, person.patience_minutes)
-        line.append(f"{person.name.split()[0]} ({person.audience}) ")
-        words = (f"no update yet, {silent:.0f} min" if since is None
-                 else f"updated {silent:.0f} min ago")
+        line.append(f"{person.name.split()[0]} ({person.audience}): ")
+        words = (f"none in {silent:.0f} min" if since is None
+                 else f"{silent:.0f} min ago")
         line.append(words, style="bold red" if late else "")
     return line
 
@@ -179,7 +193,7 @@ def changes_line(engine: Engine) -> Text:
         return line
     parts = [f"{c.title} by {engine.name(c.by).split()[0]}, done ~"
              f"{engine.clock(c.started + c.minutes * SECONDS)}" for c in flying]
-    parts += [f"{c.title} landed {engine.clock(c.applied or 0)}, settling" for c in settling]
+    parts += [f"{c.title} landed {engine.clock(c.applied or 0)}" for c in settling]
     line.append(" | ".join(parts), style="yellow")
     return line
 
@@ -205,6 +219,6 @@ def render(engine: Engine, budget: Budget = Budget(), new_since: int = 0) -> Ren
         return Group(header(engine), grid)
     status_rows = sum(rows(t, width) for t in status)
     fixed = 1 + len(engine.scenario.metrics) + 1 + 1 + status_rows
-    channel = channel_lines(engine, width, max(2, budget.lines - fixed), new_since)
+    channel = channel_lines(engine, width, max(1, budget.lines - fixed), new_since)
     rule = Text("── incident channel " + "─" * max(0, width - 20), style="dim")
     return Group(header(engine), metrics, rule, channel, *status)
