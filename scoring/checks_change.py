@@ -118,7 +118,7 @@ def stabilise_first(run: Run, p: Params) -> Finding:
         rating = worse(rating)  # a quicker workaround was on the table for a long time
     detours = [c for c in live if c["t"] < mitigation["t"]]
     if detours:
-        rating = worse(rating)
+        rating = worse(rating, len(detours))
     evidence = [_ready_quote(run, ready_at)] if ready_at is not None else []
     evidence += run.quotes(detours, False) + [run.quote(mitigation, rating == "P")]
     basis = (f"{delay:.0f} min after the evidence for it ({clock(own)})" if own is not None

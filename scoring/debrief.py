@@ -1,3 +1,88 @@
-"""Placeholder replaced below."""
-def write_reports(*a, **k):  # pragma: no cover
-    raise NotImplementedError
+"""Reports for a finished (or stopped) drill: written next to the journal, and the debrief.
+
+`write_reports(journal)` is what `tabletop run` and the interactive UI call when a drill
+ends; `score_command` is `tabletop score`. Both only read the journal (and the scenario it
+names), so a run can be re-scored later with another rubric.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from scoring.grader import score_journal
+from scoring.report_html import render_html
+from scoring.report_json import render_json
+from scoring.report_md import render_markdown
+from scoring.report_text import render_scorecard, render_text
+from scoring.scorecard import Scorecard
+
+RENDERERS: dict[str, tuple[str, Callable[[Scorecard], str]]] = {
+    "text": (".score.txt", render_text),
+    "md": (".score.md", render_markdown),
+    "json": (".score.json", render_json),
+    "html": (".score.html", render_html),
+}
+
+
+def report_path(journal: Path, fmt: str) -> Path:
+    """`runs/x.jsonl` -> `runs/x.score.md` (and .json, .html, .txt)."""
+    return journal.with_name(journal.stem + RENDERERS[fmt][0])
+
+
+def write_reports(journal: Path, rubric: Path | None = None,
+                  formats: tuple[str, ...] = ("md", "json", "html")
+                  ) -> tuple[Scorecard, dict[str, Path]]:
+    """Score a journal and write its reports beside it; returns the scorecard and paths."""
+    card = score_journal(journal, rubric)
+    written: dict[str, Path] = {}
+    for fmt in formats:
+        path = report_path(journal, fmt)
+        path.write_text(RENDERERS[fmt][1](card), encoding="utf-8")
+        written[fmt] = path
+    return card, written
+
+
+def print_debrief(card: Scorecard, written: dict[str, Path] | None = None) -> None:
+    """The end-of-drill debrief on the terminal: scorecard, figures, improvement plan."""
+    from rich.console import Console
+
+    console = Console()
+    console.print(render_scorecard(card))
+    for fmt, path in (written or {}).items():
+        console.print(f"{fmt} report: {path}", highlight=False)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("journal", type=Path, help="a drill's journal (.jsonl)")
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="text",
+                        help="report format (default: text)")
+    parser.add_argument("--output", type=Path, metavar="FILE",
+                        help="write the report to FILE instead of stdout")
+    parser.add_argument("--rubric", type=Path, metavar="FILE",
+                        help="a rubric YAML file (full, or 'extends: builtin' with changes)")
+
+
+def score_command(args: argparse.Namespace) -> int:
+    """`tabletop score`: exit 0 after writing the report; bad input raises (exit 2)."""
+    card = score_journal(args.journal, args.rubric)
+    if args.format == "text" and args.output is None:
+        print_debrief(card)
+        return 0
+    text = RENDERERS[args.format][1](card)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"{args.format} report written to {args.output}")
+    return 0
+
+
+def debrief_after_run(journal: Path, quiet: bool = False) -> Scorecard:
+    """What `tabletop run` does at the end: reports beside the journal, then the debrief."""
+    card, written = write_reports(journal)
+    if not quiet:
+        print_debrief(card, written)
+    return card

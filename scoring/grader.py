@@ -91,10 +91,12 @@ def chart_data(run: Run) -> dict[str, Any]:
 
 def _decision_label(d: dict[str, Any]) -> str:
     args = d.get("args") or {}
+    if d.get("action") in ("declare_resolved", "write_postmortem", "note", "finish"):
+        return str(d.get("action"))
     detail = (args.get("investigation") or args.get("target") or args.get("service") or
               args.get("key") or args.get("severity") or args.get("audience") or
               args.get("flag") or args.get("fix") or "")
-    return f"#{d.get('n')} {d.get('action')}" + (f" {detail}" if detail else "")
+    return str(d.get("action")) + (f" {detail}" if detail else "")
 
 
 def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | None = None,

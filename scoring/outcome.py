@@ -62,3 +62,27 @@ FIGURE_LABELS = {
 
 def describe(value: Any) -> str:
     return "never" if value is None else clock(value)
+
+
+def rows(mine: dict[str, Any], expert: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """(figure, this run, expert path) rows shared by every report format."""
+    def both(fn: Any) -> tuple[str, str]:
+        return fn(mine), (fn(expert) if expert is not None else "–")
+
+    table: list[tuple[str, str, str]] = []
+    for key, label in FIGURE_LABELS.items():
+        table.append((label, *both(lambda f, k=key: describe(f.get(k)))))
+    unit = mine.get("impact_unit", "failed requests")
+    table.append((f"Harm ({unit})", *both(lambda f: f"{f.get('failed', 0):,}")))
+    if mine.get("failed_by_limit") is not None:
+        table.append(("Harm by the time limit if left as it was",
+                      *both(lambda f: f"{f.get('failed_by_limit') or 0:,}")))
+    table.append(("Longest silence toward stakeholders",
+                  *both(lambda f: f"{f['longest_silence'] // 60} min (from "
+                        f"{describe(f['longest_silence_from'])})")))
+    table.append(("Most changes in flight at once",
+                  *both(lambda f: str(f["most_changes_in_flight"]))))
+    table.append(("Evidence lost", *both(lambda f: ", ".join(f["evidence_lost"]) or "none")))
+    table.append(("Second incident caused",
+                  *both(lambda f: ", ".join(f["second_incident"]) or "none")))
+    return table

@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--seeds", type=int, default=5, help="how many seeds (1..N; default 5)")
     s.add_argument("--json", action="store_true", help="print the table as JSON")
 
+    s = sub.add_parser("score", help="grade a journal against the incident process "
+                       "(after-action report)")
+    from scoring.debrief import add_arguments
+
+    add_arguments(s)
+
     s = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
     s.add_argument("files", nargs="+", help="scenario files or built-in ids")
 
@@ -175,8 +181,15 @@ def _resume(args: argparse.Namespace) -> int:
     return resume_command(args)
 
 
+def _score(args: argparse.Namespace) -> int:
+    from scoring.debrief import score_command
+
+    return score_command(args)
+
+
 COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "run": _run, "resume": _resume,
-                            "prove": _prove, "validate": _validate, "schema": _schema}
+                            "prove": _prove, "score": _score, "validate": _validate,
+                            "schema": _schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -98,6 +98,9 @@ def run_command(args: argparse.Namespace) -> int:
         args.export_decisions.write_text(export_decisions(records), encoding="utf-8")
     if interactive:
         show_debrief(scenario, outcome, journal)
+    from scoring.debrief import debrief_after_run
+
+    debrief_after_run(journal, quiet=getattr(args, "quiet", False))
     print_outcome(outcome, journal, scenario)
     return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED
 

@@ -1,0 +1,92 @@
+"""An inline SVG chart of the key metric, with every decision and consequence marked.
+
+Plain SVG built from numbers (no script, no remote fonts), so the HTML report stays one
+self-contained file. Decisions are numbered ticks along the bottom, changes landing and
+evidence lost are vertical lines across the plot, and each mark has a tooltip that quotes
+the journal, so cause and effect can be read off the chart.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+WIDTH, HEIGHT = 960, 340
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 20, 70
+MARK_STYLE = {
+    "change_applied": ("#1f6feb", "change landed"),
+    "evidence_lost": ("#cf222e", "evidence lost"),
+    "recovered": ("#1a7f37", "recovered (holding)"),
+    "reopened": ("#cf222e", "reopened"),
+    "inject": ("#9a6700", "inject"),
+}
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def render_svg(chart: dict[str, Any]) -> str:
+    points: list[tuple[int, float]] = [(int(t), float(v)) for t, v in chart["points"]]
+    end = max([chart.get("end", 0), *(t for t, _ in points), 60])
+    top_value = max([v for _, v in points] + [chart.get("slo_max") or 0, chart["baseline"], 1e-9])
+    y_max = top_value * 1.1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(t: float) -> float:
+        return LEFT + plot_w * t / end
+
+    def y(v: float) -> float:
+        return TOP + plot_h * (1 - v / y_max)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+           f'role="img" aria-label="{escape(chart["title"])} over time" class="chart">',
+           f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#fbfbfc" '
+           'stroke="#d0d7de"/>']
+    for i in range(5):  # horizontal grid and value labels
+        v = y_max * i / 4
+        out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+                   'stroke="#eaeef2"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" '
+                   f'class="axis">{_fmt(v)}</text>')
+    step = 5 if end <= 3600 else 10
+    for minute in range(0, int(end // 60) + 1, step):
+        out.append(f'<text x="{x(minute * 60):.1f}" y="{TOP + plot_h + 14}" '
+                   f'text-anchor="middle" class="axis">T+{minute}</text>')
+    if chart.get("slo_max") is not None:
+        slo = float(chart["slo_max"])
+        out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(slo):.1f}" y2="{y(slo):.1f}" '
+                   'stroke="#1a7f37" stroke-dasharray="6 4"><title>SLO: '
+                   f'{_fmt(slo)}{escape(chart["unit"])}</title></line>')
+        out.append(f'<text x="{LEFT + plot_w - 4}" y="{y(slo) - 4:.1f}" text-anchor="end" '
+                   f'class="slo">SLO {_fmt(slo)}{escape(chart["unit"])}</text>')
+    for mark in chart["marks"]:
+        style = MARK_STYLE.get(mark["kind"])
+        if style is None:
+            continue
+        colour, what = style
+        out.append(f'<line x1="{x(mark["t"]):.1f}" x2="{x(mark["t"]):.1f}" y1="{TOP}" '
+                   f'y2="{TOP + plot_h}" stroke="{colour}" stroke-width="1.5" '
+                   f'stroke-dasharray="{"2 3" if mark["kind"] == "inject" else "none"}" '
+                   f'class="mark {mark["kind"]}"><title>{_clock(mark["t"])} {what}: '
+                   f'{escape(mark["label"])}</title></line>')
+    if points:
+        path = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="#24292f" stroke-width="2">'
+                   f'<title>{escape(chart["title"])}</title></polyline>')
+    lane = TOP + plot_h + 24
+    for i, mark in enumerate(m for m in chart["marks"] if m["kind"] == "decision"):
+        cx, cy = x(mark["t"]), lane + (i % 3) * 14
+        out.append(f'<g class="decision"><line x1="{cx:.1f}" x2="{cx:.1f}" y1="{TOP + plot_h}" '
+                   f'y2="{cy - 5:.1f}" stroke="#8c959f"/><circle cx="{cx:.1f}" cy="{cy:.1f}" '
+                   f'r="6" fill="#6e40c9"/><text x="{cx:.1f}" y="{cy + 3:.1f}" '
+                   f'text-anchor="middle" class="n">{mark["n"]}</text><title>'
+                   f'{_clock(mark["t"])} decision {escape(mark["label"])}</title></g>')
+    out.append(f'<text x="{LEFT}" y="{TOP - 6}" class="title">{escape(chart["title"])} '
+               f'({escape(chart["unit"]) or "value"}); numbered dots: decisions</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _clock(t: int) -> str:
+    return f"T+{t // 60}:{t % 60:02d}"

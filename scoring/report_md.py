@@ -1,0 +1,13 @@
+"""The Markdown after-action report: scorecard, figures, findings, timeline, plan."""
+
+from __future__ import annotations
+
+from scoring.outcome import rows
+from scoring.scorecard import Scorecard
+from scoring.templating import environment
+
+
+def render_markdown(card: Scorecard) -> str:
+    expert = card.comparison["expert"] if card.comparison else None
+    template = environment().get_template("report.md.j2")
+    return template.render(card=card, figures=rows(card.outcome, expert))
