@@ -96,13 +96,23 @@ def run_command(args: argparse.Namespace) -> int:
     if args.export_decisions:
         records = read_journal(journal).decisions()
         args.export_decisions.write_text(export_decisions(records), encoding="utf-8")
-    if interactive:
-        show_debrief(scenario, outcome, journal)
+    report(scenario, outcome, journal, interactive, quiet=getattr(args, "quiet", False))
+    return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED
+
+
+def report(scenario: Scenario, outcome: Outcome, journal: Path, interactive: bool,
+           quiet: bool = False) -> None:
+    """The end of a drill: the reveal (interactive only), the scorer's debrief, the outcome."""
     from scoring.debrief import debrief_after_run
 
-    debrief_after_run(journal, quiet=getattr(args, "quiet", False))
+    if interactive and not quiet:
+        from rich.console import Console
+
+        from simulator.ui.debrief import render_reveal
+
+        Console().print(render_reveal(scenario, outcome, journal))
+    debrief_after_run(journal, quiet=quiet)
     print_outcome(outcome, journal, scenario)
-    return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED
 
 
 @contextmanager
@@ -113,14 +123,6 @@ def paused_message(journal: Path) -> Iterator[None]:
     except DrillInterrupted as exc:
         raise DrillInterrupted(f"{exc}; the journal is kept. Continue with:\n"
                                f"  tabletop resume {journal}") from None
-
-
-def show_debrief(scenario: Scenario, outcome: Outcome, journal: Path) -> None:
-    from rich.console import Console
-
-    from simulator.ui.debrief import render_debrief
-
-    Console().print(render_debrief(scenario, outcome, journal))
 
 
 def resume_command(args: argparse.Namespace) -> int:
@@ -138,6 +140,5 @@ def resume_command(args: argparse.Namespace) -> int:
 
     with paused_message(path):
         outcome, scenario = resume_drill(path, make)
-    show_debrief(scenario, outcome, path)
-    print_outcome(outcome, path, scenario)
+    report(scenario, outcome, path, interactive=True)
     return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from ui_keys import ENTER, START, abandon, pick, play_keys, screen, text, top, wait
-from ui_scripts import redis_good_opening, redis_good_rest
+from ui_scripts import bad_deploy_good, failed_batch_job_good, redis_good_opening, redis_good_rest
 
 from simulator.journal import read_journal
 
@@ -87,3 +88,20 @@ def test_pressure_turns_real_seconds_into_simulated_seconds(tmp_path: Path) -> N
     decisions = read_journal(journal).decisions()
     assert decisions[0]["think"] == 30.0
     assert decisions[1]["t"] == 30 + 20  # the thinking, then the acknowledgement itself
+
+
+@pytest.mark.parametrize(("scenario_id", "script", "change", "coach"), [
+    ("bad-deploy", bad_deploy_good, "rollback", "full"),
+    ("failed-batch-job", failed_batch_job_good, "toggle_flag", "off"),
+])
+def test_other_seed_scenarios_resolve_from_keystrokes(tmp_path: Path, scenario_id: str,
+                                                      script: Callable[[], str],
+                                                      change: str, coach: str) -> None:
+    """The other built-in scenarios can be played to a resolution and a postmortem too."""
+    journal = tmp_path / f"{scenario_id}.jsonl"
+    outcome = play_keys(script(), journal, scenario_id=scenario_id, coach=coach)
+    assert outcome.status == "resolved", outcome.data
+    records = read_journal(journal)
+    assert any(d["action"] == change for d in records.decisions())
+    assert next(records.events("postmortem"))["data"]["action_items"]
+    assert not outcome.data["evidence_lost"] and not outcome.data["second_incident"]

@@ -1,7 +1,9 @@
-"""The debrief shown when a drill ends: what happened, read back from the journal.
+"""The reveal shown when an interactive drill ends, before the scorer's debrief.
 
-It reveals what the drill hid while it ran (the root cause, the red herrings) next to
-what the trainee wrote in the postmortem, the outcome figures, and what the coach said.
+It tells what the drill hid while it ran (the root cause, the red herrings) next to what
+the trainee wrote in the postmortem, and what the coach said. The grading, the figures
+and the improvement plan are the scorer's (scoring.debrief); this part only reads the
+journal and the scenario.
 """
 
 from __future__ import annotations
@@ -11,35 +13,11 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from simulator.drill import Outcome
 from simulator.journal import Journal, read_journal
 from simulator.scenario import Scenario
-
-
-def at(seconds: int | None) -> str:
-    return "never" if seconds is None else f"T+{seconds // 60}:{seconds % 60:02d}"
-
-
-def figures(outcome: Outcome) -> Table:
-    d = outcome.data
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
-    rows = [
-        ("Outcome", outcome.status),
-        ("Service recovered", at(d.get("recovered_at"))),
-        ("Declared resolved", at(d.get("resolved_at"))),
-        ("User impact", f"{d.get('failed', 0):,} {d.get('impact_unit', '')}"),
-        ("Evidence lost", ", ".join(d.get("evidence_lost", [])) or "none"),
-        ("Second incident caused", ", ".join(d.get("second_incident", [])) or "no"),
-        ("Decisions", str(d.get("decisions", 0))),
-    ]
-    for name, value in rows:
-        table.add_row(name, value)
-    return table
 
 
 def _postmortem(journal: Journal) -> dict[str, Any] | None:
@@ -60,11 +38,12 @@ def _coaching(journal: Journal) -> Text:
     return line
 
 
-def render_debrief(scenario: Scenario, outcome: Outcome, journal_path: Path) -> RenderableType:
+def render_reveal(scenario: Scenario, outcome: Outcome, journal_path: Path) -> RenderableType:
     journal = read_journal(journal_path)
     d = scenario.debrief
-    parts: list[RenderableType] = [figures(outcome), Text("")]
-    parts += [Text("What was really going on", style="bold"), Text(" ".join(d.root_cause.split()))]
+    parts: list[RenderableType] = [
+        Text(f"The drill ended: {outcome.status}.", style="bold"), Text(""),
+        Text("What was really going on", style="bold"), Text(" ".join(d.root_cause.split()))]
     if d.contributing_factors:
         parts += [Text("Contributing factors", style="bold"),
                   *[Text(f"  • {f}") for f in d.contributing_factors]]
@@ -85,5 +64,4 @@ def render_debrief(scenario: Scenario, outcome: Outcome, journal_path: Path) -> 
                   *[Text(f"  • {f}") for f in d.follow_ups]]
     if any(True for _ in journal.events("coaching")):
         parts += [Text("Coaching", style="bold"), _coaching(journal)]
-    parts.append(Text(f"\nJournal: {journal_path}", style="dim"))
     return Panel(Group(*parts), title=f"Debrief: {scenario.title}", expand=True)
