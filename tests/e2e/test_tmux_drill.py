@@ -1,0 +1,152 @@
+"""`tabletop run` and `tabletop resume` in a real 80x24 terminal, driven through tmux."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.timeout(120),
+              pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
+
+
+class Terminal:
+    """One tmux session running one shell command, read back through capture-pane."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def start(self, command: str, cwd: Path) -> None:
+        shell = f"cd {shlex.quote(str(cwd))} && {command}; echo EXIT=$?; sleep 60"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24",
+                        shell], check=True, env={"PATH": "/usr/bin:/bin", "TERM": "xterm",
+                                                 "HOME": str(cwd)})
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
+                              capture_output=True, text=True, check=True).stdout
+
+    def expect(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def gone(self, text: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while text in self.screen():
+            assert time.monotonic() < deadline, f"{text!r} stayed on the screen"
+            time.sleep(0.1)
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            time.sleep(0.05)
+
+    def type(self, text: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        self.keys("Enter")
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def term() -> Iterator[Terminal]:
+    terminal = Terminal(f"tabletop-test-{uuid.uuid4().hex[:8]}")
+    yield terminal
+    terminal.stop()
+
+
+def tabletop(*args: str) -> str:
+    return " ".join(shlex.quote(a) for a in (sys.executable, "-m", "simulator", *args))
+
+
+def choose(term: Terminal, question: str, downs: int) -> None:
+    term.expect(question)
+    term.keys(*(["Down"] * downs), "Enter")
+
+
+def test_drill_in_a_real_terminal_fits_80x24(term: Terminal, tmp_path: Path) -> None:
+    """A hasty run: the view fits the screen, the coach warns, the drill ends with a debrief."""
+    journal = tmp_path / "run.jsonl"
+    term.start(tabletop("run", "redis-saturation", "--seed", "7", "--coach", "light",
+                        "--journal", str(journal)), tmp_path)
+    term.expect("Press any key")
+    term.keys("Enter")
+    shown = term.expect("What do you do?")
+    rows = shown.splitlines()
+    assert "T+00:00 14:03 UTC" in rows[0] and "undeclared" in rows[0]
+    assert "! Checkout error rate" in shown and "incident channel" in shown
+    assert "Team: Bob free" in shown and "Coordinate (7 of 7 possible now)" in shown
+    choose(term, "What do you do?", 2)           # Mitigate
+    choose(term, "Mitigate:", 3)                 # Restart
+    choose(term, "Restart what?", 2)             # redis
+    choose(term, "Who makes the change?", 0)     # Bob (suggested)
+    term.expect("Announcement posted in the channel")
+    term.keys("Enter")
+    shown = term.expect("Go ahead anyway?")
+    assert "restarting can wipe the logs" in " ".join(shown.split())
+    term.keys("Down", "Enter")
+    shown = term.expect("Bob Tran: starting to restart redis.")
+    assert "Changes: restart redis by Bob" in shown
+    choose(term, "What do you do?", 4)           # Close
+    choose(term, "Close the incident:", 0)       # Declare resolved
+    for question, answer in [("Resolution message", ""), ("Root cause", "redis was stuck"),
+                             ("Fix applied", "restarted redis"), ("Customer impact", ""),
+                             ("Postmortem date", "")]:
+        term.expect(question)
+        term.type(answer)
+    term.expect("Go ahead anyway?")
+    term.keys("Down", "Enter")
+    choose(term, "The incident is over. What now?", 1)  # finish without a postmortem
+    term.expect("End the drill without a postmortem?")
+    term.keys("y")
+    shown = term.expect("EXIT=1", timeout=30)
+    assert "outcome: reopened" in shown
+    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert records[-1]["type"] == "end"
+    assert [r["action"] for r in records if r["type"] == "decision"] == [
+        "restart", "declare_resolved", "finish"]
+
+
+def test_ctrl_c_pause_then_resume_in_a_real_terminal(term: Terminal, tmp_path: Path) -> None:
+    """Ctrl-C → Pause exits 130 with the journal kept; `tabletop resume` continues it."""
+    journal = tmp_path / "run.jsonl"
+    term.start(tabletop("run", "redis-saturation", "--seed", "7", "--coach", "off",
+                        "--journal", str(journal)) + "; echo PAUSED=$?; read x; "
+               + tabletop("resume", str(journal)), tmp_path)
+    term.expect("Press any key")
+    term.keys("Enter")
+    choose(term, "What do you do?", 0)           # Coordinate
+    choose(term, "Coordinate:", 0)               # Acknowledge
+    term.expect("T+00:20 What do you do?")
+    term.keys("C-c")
+    choose(term, "Drill interrupted at T+00:20", 1)  # Pause
+    shown = term.expect("PAUSED=130", timeout=30)
+    flat = "".join(shown.split())  # the long path wraps
+    assert "pausedatT+00:20" in flat and f"tabletopresume{journal}" in flat
+    term.keys("Enter")
+    term.gone("PAUSED=130", timeout=30)  # the resumed drill has redrawn the screen
+    shown = term.expect("T+00:20 What do you do?", timeout=30)
+    assert "acknowledged, I have this alert" in shown
+    term.keys("C-c")
+    choose(term, "Drill interrupted", 2)         # Abandon
+    term.expect("Really abandon?")
+    term.keys("y")
+    shown = term.expect("EXIT=1", timeout=30)
+    assert "outcome: abandoned" in shown
+    kinds = [json.loads(line).get("kind") for line in journal.read_text().splitlines()]
+    assert kinds.count("interrupted") == 1 and kinds.count("resumed") == 1
+    assert "abandoned" in kinds
