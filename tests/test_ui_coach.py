@@ -37,9 +37,18 @@ def tips(coach: Coach, drill: Drill, notes: Notes | None = None) -> list[Tip]:
 
 def test_full_coach_names_a_long_silence() -> None:
     """Twelve minutes after the last update, full coaching names the cadence principle."""
-    drill = drill_until("redis-saturation", [Action("acknowledge"), UPDATE], 13.5)
+    opening = [Action("acknowledge"), Action("declare", {"severity": "P2"}),
+               Action("freeze_changes"), UPDATE]
+    drill = drill_until("redis-saturation", opening, 14.5)
     said = {t.principle: t.text for t in tips(Coach("full"), drill)}
     assert said["comms.cadence"].startswith("No stakeholder update for 12 minutes")
+
+
+def test_at_most_two_tips_at_once() -> None:
+    """Several missed principles give two tips, the earliest in the process first."""
+    drill = drill_until("redis-saturation", [], 6)
+    assert [t.principle for t in tips(Coach("full"), drill)] == [
+        "detect.acknowledge", "detect.declare"]
 
 
 def test_light_and_off_coaches_give_no_tips() -> None:
@@ -54,13 +63,13 @@ def test_light_coach_warns_only_before_damaging_actions() -> None:
     """A restart before evidence is flagged; an unannounced harmless change is not."""
     drill = drill_until("redis-saturation", [], 1)
     light, full = Coach("light"), Coach("full")
-    warned = light.warning(drill.situation(), RESTART)
-    assert warned is not None and warned.principle == "change.evidence-first"
+    warned = light.warnings(drill.situation(), RESTART)
+    assert [w.principle for w in warned] == ["change.evidence-first"]
     quiet = Action("scale", {"service": "payment-service", "replicas": 6, "by": "bob"})
-    assert light.warning(drill.situation(), quiet) is None
-    sloppy = full.warning(drill.situation(), quiet)
-    assert sloppy is not None and sloppy.principle == "loop.evidence-before-fix"
-    assert Coach("off").warning(drill.situation(), RESTART) is None
+    assert light.warnings(drill.situation(), quiet) == []
+    sloppy = full.warnings(drill.situation(), quiet)
+    assert [w.principle for w in sloppy] == ["loop.evidence-before-fix", "change.announce"]
+    assert Coach("off").warnings(drill.situation(), RESTART) == []
 
 
 def test_second_change_in_flight_and_early_resolve_are_flagged() -> None:
@@ -69,20 +78,20 @@ def test_second_change_in_flight_and_early_resolve_are_flagged() -> None:
                               "announcement": "scaling"})
     drill = drill_until("redis-saturation", [Action("freeze_changes"), change], 0.9)
     coach = Coach("light")
-    second = coach.warning(drill.situation(), RESTART)
-    assert second is not None and second.principle == "change.one-at-a-time"
-    early = coach.warning(drill.situation(), Action("declare_resolved", {"message": "ok"}))
-    assert early is not None and early.principle == "verify.before-resolve"
-    assert "Checkout error rate" in early.text
+    second = coach.warnings(drill.situation(), RESTART)
+    assert [w.principle for w in second] == ["change.one-at-a-time", "change.evidence-first"]
+    early = coach.warnings(drill.situation(), Action("declare_resolved", {"message": "ok"}))
+    assert [w.principle for w in early] == ["verify.before-resolve"]
+    assert "Checkout error rate" in early[0].text
 
 
 def test_principle_fades_after_being_applied_unprompted() -> None:
     """Two unprompted updates on cadence fade 'comms.cadence', recorded once in the journal."""
     coach, notes = Coach("full"), Notes()
     drill = drill_until("redis-saturation", [UPDATE], 8)
-    coach.after(drill.situation(), UPDATE, None, notes)
+    coach.after(drill.situation(), UPDATE, [], notes)
     drill = drill_until("redis-saturation", [UPDATE, UPDATE], 16)
-    coach.after(drill.situation(), UPDATE, None, notes)
+    coach.after(drill.situation(), UPDATE, [], notes)
     assert ("coaching_faded", {"principle": "comms.cadence", "applied": 2}) in notes.items
     late = drill_until("redis-saturation", [UPDATE], 14)
     assert "comms.cadence" not in {t.principle for t in tips(coach, late)}
@@ -94,7 +103,7 @@ def test_a_prompted_action_earns_no_credit() -> None:
     drill = drill_until("redis-saturation", [], 3)
     shown = {t.principle for t in tips(coach, drill, notes)}
     assert "detect.acknowledge" in shown
-    coach.after(drill.situation(), Action("acknowledge"), None, notes)
+    coach.after(drill.situation(), Action("acknowledge"), [], notes)
     assert "detect.acknowledge" not in coach.faded
     assert ("coaching", {"principle": "detect.acknowledge", "mode": "tip",
                          "text": next(d["text"] for k, d in notes.items
@@ -120,8 +129,8 @@ def test_tips_never_reveal_the_root_cause(scenario_id: str, bot: str) -> None:
         situation = drill.situation()
         said += [t.text for t in coach.before(situation)]
         action = player.decide(situation)
-        warned = coach.warning(situation, action)
-        said += [warned.text] if warned else []
+        warned = coach.warnings(situation, action)
+        said += [w.text for w in warned]
         coach.after(situation, action, warned)
         drill.submit(action)
     assert said

@@ -29,6 +29,7 @@ from simulator.engine import Engine
 from simulator.world import SECONDS
 
 MODES = ("full", "light", "off")
+MAX_TIPS = 2  # more at once is noise, and pushes the incident off an 80x24 screen
 DAMAGING = ("change.evidence-first", "change.one-at-a-time", "verify.before-resolve")
 BLAST = {"blast_radius": "blast radius", "location": "location", "anchor_time": "anchor time",
          "system_change": "system change", "mitigation": "temporary mitigation"}
@@ -82,10 +83,10 @@ def _moving(engine: Engine) -> tuple[str, str] | None:
     """The change whose effect is still unknown: in flight, or landed minutes ago."""
     flying = engine.in_flight()
     if flying:
-        return flying[-1].title, "still running"
+        return flying[-1].title, "is still running"
     settling = engine.settling()
     if settling:
-        return settling[-1].title, "landed but still settling"
+        return settling[-1].title, "has landed and is still settling"
     return None
 
 
@@ -210,7 +211,7 @@ class Coach:
             for principle, values in _tip_facts(engine).items():
                 grace = float(entries[principle].get("grace_minutes", 0))
                 if (values is None or principle in self.faded or _minutes(engine) < grace
-                        or self._prompted(principle, engine)):
+                        or self._prompted(principle, engine) or len(tips) >= MAX_TIPS):
                     continue
                 tips.append(self._tip(principle, values))
                 self.last_shown[principle] = engine.now
@@ -219,32 +220,29 @@ class Coach:
         self._prepared = (index, tips)
         return tips
 
-    def warning(self, situation: Situation, action: Action) -> Tip | None:
-        """The first warning this action deserves in this mode, or None."""
+    def warnings(self, situation: Situation, action: Action) -> list[Tip]:
+        """Every warning this action deserves in this mode, most damaging first."""
         if self.mode == "off" or situation.closing:
-            return None
-        for principle, values in _warning_facts(situation.engine, action).items():
-            if self.mode == "light" and principle not in DAMAGING:
-                continue
-            if principle in self.faded:
-                continue
-            return self._tip(principle, values, warning=True)
-        return None
+            return []
+        return [self._tip(principle, values, warning=True)
+                for principle, values in _warning_facts(situation.engine, action).items()
+                if (self.mode == "full" or principle in DAMAGING) and principle not in self.faded]
 
     # --- what happened ---------------------------------------------------------------
-    def heeded(self, tip: Tip, action: Action, note: Note | None) -> None:
-        """The trainee read a warning and chose something else."""
-        self._record(note, "coaching", principle=tip.principle, mode="warning",
-                     action=action.id, heeded=True)
+    def heeded(self, warned: list[Tip], action: Action, note: Note | None) -> None:
+        """The trainee read the warnings and chose something else."""
+        for tip in warned:
+            self._record(note, "coaching", principle=tip.principle, mode="warning",
+                         action=action.id, heeded=True)
 
-    def after(self, situation: Situation, action: Action, warned: Tip | None,
+    def after(self, situation: Situation, action: Action, warned: list[Tip],
               note: Note | None = None) -> None:
-        """The decision is made: record an ignored warning, credit unprompted good practice."""
+        """The decision is made: record ignored warnings, credit unprompted good practice."""
         engine = situation.engine
-        if warned is not None:
-            self._record(note, "coaching", principle=warned.principle, mode="warning",
+        for tip in warned:
+            self._record(note, "coaching", principle=tip.principle, mode="warning",
                          action=action.id, heeded=False)
-            self.last_shown[warned.principle] = engine.now
+            self.last_shown[tip.principle] = engine.now
         if self.mode != "full":
             return
         entries = texts()["principles"]

@@ -29,11 +29,11 @@ from simulator.play import DrillAbandoned
 from simulator.scenario import Scenario
 from simulator.ui import forms
 from simulator.ui.coach import Coach, Tip
-from simulator.ui.view import Budget, clock, render
+from simulator.ui.view import Budget, clock, render, rows
 
 GROUPS = {"coordinate": "Coordinate", "investigate": "Investigate", "mitigate": "Mitigate",
           "communicate": "Communicate", "close": "Close the incident"}
-MENU_ROWS = 11  # the group menu, its question and instruction lines, and a spare row
+MENU_ROWS = 10  # the group menu: its question line and nine entries
 HELP, CHANNEL, BACK = "__help__", "__channel__", "__back__"
 
 
@@ -75,8 +75,8 @@ class PromptDecider:
                 action = self.choose(situation)
                 if action is None:
                     continue
-                warned = self.coach.warning(situation, action)
-                if warned is not None and not self.confirm(warned):
+                warned = self.coach.warnings(situation, action)
+                if warned and not self.confirm(warned):
                     self.coach.heeded(warned, action, situation.note)
                     continue
             except KeyboardInterrupt:
@@ -97,7 +97,7 @@ class PromptDecider:
     def replayed(self, situation: Situation, action: Action) -> None:
         """Rebuild the coach's memory from a decision replayed out of the journal."""
         self.coach.before(situation, situation.note)
-        self.coach.after(situation, action, self.coach.warning(situation, action),
+        self.coach.after(situation, action, self.coach.warnings(situation, action),
                          situation.note)
 
     def resumed(self, situation: Situation) -> None:
@@ -131,19 +131,21 @@ class PromptDecider:
     def show(self, situation: Situation, tips: list[Tip]) -> None:
         engine = situation.engine
         width, height = self.console.size
-        tip_rows = sum(1 + len(t.text) // max(20, width - 4) for t in tips)
-        budget = Budget(width, max(10, height - MENU_ROWS - tip_rows))
+        said = [Text(f"Coach ({tip.section}): ", style="bold magenta")
+                + Text(tip.text, style="magenta") for tip in tips]
+        budget = Budget(width, max(8, height - MENU_ROWS - sum(rows(t, width) for t in said)))
         if self.console.is_terminal:
             self.console.clear()
         self.console.print(render(engine, budget, self.seen))
         self.seen = len(engine.channel)
-        for tip in tips:
-            self.console.print(Text(f"Coach ({tip.section}): ", style="bold magenta")
-                               + Text(tip.text, style="magenta"))
+        for line in said:
+            self.console.print(line)
 
-    def confirm(self, tip: Tip) -> bool:
-        self.console.print(Text(f"Coach, before you do that ({tip.section}): ",
-                                style="bold magenta") + Text(tip.text, style="magenta"))
+    def confirm(self, warned: list[Tip]) -> bool:
+        self.console.print(Text("Coach, before you do that:", style="bold magenta"))
+        for tip in warned:
+            self.console.print(Text(f"• {tip.section}: ", style="bold magenta")
+                               + Text(tip.text, style="magenta"))
         answer = questionary.select("Go ahead anyway?", [
             Choice("No, let me choose again", False), Choice("Yes, do it", True)]).unsafe_ask()
         return bool(answer)
