@@ -104,8 +104,11 @@ def audience_served(run: Run, p: Params) -> Finding:
     if not run.updates:
         if run.truncated:
             return not_applicable("no update before the drill stopped")
-        return Finding("U", [run.end_quote()], "no stakeholder was ever updated",
-                       {"unserved": ", ".join(audiences) or "everyone"})
+        asks = run.of("stakeholder_ping", "missed_update", "inject", where=_asks(run))
+        return Finding("U", [*run.quotes(asks[:3], False), run.end_quote()],
+                       "no stakeholder was ever updated",
+                       {"unserved": ", ".join(audiences) or "everyone", "late": 0,
+                        "unanswered": len(asks)})
     heard = {str(run.data(u).get("audience")) for u in run.updates}
     unserved = [a for a in audiences if a not in heard and "all" not in heard]
     window = p["answer_within"] * 60

@@ -39,7 +39,8 @@ def grade_criterion(run: Run, criterion: Criterion, rubric: Rubric) -> Criterion
     spec = CHECKS[criterion.check]
     params = {**spec.defaults, **criterion.thresholds}
     finding = spec.run(run, params)
-    facts = {**{k: f"{v:g}" for k, v in params.items()}, **finding.facts}
+    facts = {**dict.fromkeys(spec.facts, "n/a"), **{k: f"{v:g}" for k, v in params.items()},
+             **finding.facts}
     if finding.rating == "N/A":
         points, max_points, advice = 0.0, 0.0, f"Not rated: {finding.reason}."
     else:

@@ -1,0 +1,33 @@
+"""Play a bot in memory and grade it: shared by the scoring and bot tests."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from scoring.grader import grade
+from scoring.scorecard import Scorecard
+from simulator.bots import make_bot
+from simulator.drill import Drill
+from simulator.journal import Journal
+from simulator.loader import load_scenario
+
+SEEDS = (1, 2, 3)
+
+
+@cache
+def played(scenario_id: str, bot: str, seed: int) -> Journal:
+    scenario, ref = load_scenario(scenario_id)
+    drill = Drill(scenario, ref, seed, None, {"decider": bot, "bot": bot})
+    drill.run(make_bot(bot))
+    records = drill.journal.records
+    return Journal(f"<{bot}>", records[0], records[1:])
+
+
+@cache
+def scored(scenario_id: str, bot: str, seed: int) -> Scorecard:
+    scenario, _ = load_scenario(scenario_id)
+    return grade(played(scenario_id, bot, seed), scenario, compare=False)
+
+
+def ratings(card: Scorecard) -> dict[str, str]:
+    return {c.id: c.rating for c in card.criteria}
