@@ -80,7 +80,8 @@ def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
         "scale": {"service": list(world.replicas), "by": executors},
         "set_config": {"key": list(world.config), "by": executors},
         "restart": {"target": list(sc.restart_targets()), "by": executors},
-        "apply_fix": {"fix": [f.id for f in sc.fixes if not _pending(engine, f"fix:{f.id}")],
+        "apply_fix": {"fix": [f.id for f in sc.fixes if not _pending(engine, f"fix:{f.id}")
+                              and (f.available_when is None or _holds(engine, f.available_when))],
                       "by": executors},
         "post_update": {"audience": list(AUDIENCES)},
     }
@@ -159,7 +160,7 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
     if action_id == "failover" and not choices(engine, "failover")["region"]:
         return "no other region"
     if action_id == "apply_fix" and not choices(engine, "apply_fix")["fix"]:
-        return "every fix is already running"
+        return "no fix is known yet (investigate first)"
     return ""
 
 

@@ -125,6 +125,7 @@ class _Checker:
             self.condition(("investigations", i, "lost_when"), inv.lost_when)
             self.condition(("investigations", i, "available_when"), inv.available_when)
         for i, fix in enumerate(sc.fixes):
+            self.condition(("fixes", i, "available_when"), fix.available_when)
             for finding in fix.informed_by:
                 self.ref(("fixes", i, "informed_by"), "finding", finding, self.findings)
             for j, mut in enumerate(fix.does):

@@ -200,6 +200,8 @@ class Fix(Model):
     minutes: float = Field(gt=0)
     does: list[Mutation] = Field(min_length=1)
     informed_by: list[str] = []
+    available_when: Condition | None = Field(
+        None, description="offered only once this holds (a fix nobody has thought of yet)")
     note: str = ""
 
 

@@ -122,8 +122,10 @@ def test_the_hunch_fix_causes_a_second_incident() -> None:
     """The rushed cache bypass breaks page loads on top of the stale data."""
     drill = drill_until("failed-batch-job", [
         Action("freeze_changes"),
+        Action("delegate", {"responder": "omar", "investigation": "deploy-history"}),
+        Action("wait", {"minutes": 4}),
         Action("apply_fix", {"fix": "cache-bypass-hotfix", "by": "omar"}),
-    ], 14)
+    ], 18)
     sample = [r for r in drill.journal.records if r["type"] == "metrics"][-1]
     assert sample["values"]["page_errors_pct"] > 15
     assert "hotfix-breaks-pages" in drill.engine.seen_faults
@@ -163,3 +165,19 @@ def test_time_box_brings_a_check_in() -> None:
     done = events(drill, "investigation_done")
     assert checkin and done and checkin[0]["t"] < done[0]["t"]
     assert "time box is up" in checkin[0]["text"]
+
+
+def test_fixes_stay_hidden_until_someone_could_think_of_them() -> None:
+    """The root-cause fix is not on the menu at T+0: offering it would give the answer away."""
+    from simulator.actions import choices
+
+    start = drill_until("failed-batch-job", [], 0)
+    assert choices(start.engine, "apply_fix")["fix"] == []
+    later = drill_until("failed-batch-job", [
+        Action("freeze_changes"),
+        Action("delegate", {"responder": "ana", "investigation": "job-history"}),
+        Action("wait", {"minutes": 4}),
+        Action("delegate", {"responder": "ana", "investigation": "job-logs"}),
+        Action("wait", {"minutes": 6}),
+    ], 12)
+    assert "quarantine-and-refresh" in choices(later.engine, "apply_fix")["fix"]
