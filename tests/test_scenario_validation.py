@@ -63,8 +63,8 @@ def test_missing_key_and_wrong_type_are_reported_together() -> None:
 
 def test_bad_condition_key_is_explained() -> None:
     """A condition with no known key lists the keys a condition can have."""
-    text = REDIS.replace("active_when: {service: payment-service, version: v2.4.1}",
-                         "active_when: {servic: payment-service, version: v2.4.1}")
+    text = REDIS.replace("- {service: payment-service, version: v2.4.1}",
+                         "- {servic: payment-service, version: v2.4.1}", 1)
     found = errors_for(text)
     assert any("a condition needs one of the keys: service" in p for p in found)
 
@@ -74,8 +74,8 @@ def test_bad_condition_key_is_explained() -> None:
     [
         ("      checkout_error_rate: 7.9\n", "      checkout_eror_rate: 7.9\n",
          "unknown metric 'checkout_eror_rate' (did you mean 'checkout_error_rate'?)"),
-        ("{service: payment-service, version: v2.4.1}\n    effects:\n      redis_connections: 70",
-         "{service: payment-service, version: v9}\n    effects:\n      redis_connections: 70",
+        ("- {service: payment-service, version: v2.4.1}\n        - {config: redis.maxclients, ab",
+         "- {service: payment-service, version: v9}\n        - {config: redis.maxclients, ab",
          "service 'payment-service' never runs version 'v9'"),
         ("available_when: {known: redis-refused}", "available_when: {known: redis-refusd}",
          "unknown finding 'redis-refusd' (did you mean 'redis-refused'?)"),
