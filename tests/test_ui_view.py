@@ -10,7 +10,7 @@ from rich.console import Console
 
 from simulator.actions import Action
 from simulator.drill import Drill
-from simulator.ui.view import Budget, clock, render, sparkline
+from simulator.ui.view import Budget, clock, hidden_news, render, sparkline
 
 OPENING = [Action("acknowledge"), Action("declare", {"severity": "P2"}),
            Action("delegate", {"responder": "bob", "investigation": "payment-logs"}),
@@ -64,11 +64,16 @@ def test_wide_view_puts_the_channel_beside_the_metrics(mid: Drill) -> None:
 
 
 def test_unread_messages_that_do_not_fit_are_counted(mid: Drill) -> None:
-    """New messages cut for space are announced, with where to read them."""
+    """New messages cut for space are counted; hidden_news lists them for the prompt."""
     console = Console(file=StringIO(), width=80, color_system=None)
     console.print(render(mid.engine, Budget(80, 16), new_since=0))
     out = console.file.getvalue()
-    assert "more new above (menu: Read the whole channel)" in out
+    assert isinstance(out, str)
+    hidden = hidden_news(mid.engine, Budget(80, 16), 0)
+    assert 0 < len(hidden) < len(mid.engine.channel)
+    assert hidden == mid.engine.channel[:len(hidden)]
+    assert hidden_news(mid.engine, Budget(80, 16), len(mid.engine.channel) - 1) == []
+    assert f"↑ {len(hidden)} more new message(s) above the view" in out
     assert "14:07 Dave Kim: starting to restart payment-service." in out
 
 

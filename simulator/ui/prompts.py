@@ -29,11 +29,11 @@ from simulator.play import DrillAbandoned
 from simulator.scenario import Scenario
 from simulator.ui import forms
 from simulator.ui.coach import Coach, Tip
-from simulator.ui.view import Budget, clock, render, rows
+from simulator.ui.view import Budget, clock, entry, hidden_news, render, rows
 
 GROUPS = {"coordinate": "Coordinate", "investigate": "Investigate", "mitigate": "Mitigate",
           "communicate": "Communicate", "close": "Close the incident"}
-MENU_ROWS = 10  # the group menu: its question line and nine entries
+MENU_ROWS = 11  # the group menu (a question line, nine entries) and the cursor's row
 HELP, CHANNEL, BACK = "__help__", "__channel__", "__back__"
 
 
@@ -134,8 +134,11 @@ class PromptDecider:
         said = [Text(f"Coach ({tip.section}): ", style="bold magenta")
                 + Text(tip.text, style="magenta") for tip in tips]
         budget = Budget(width, max(8, height - MENU_ROWS - sum(rows(t, width) for t in said)))
-        if self.console.is_terminal:
-            self.console.clear()
+        news = hidden_news(engine, budget, self.seen)
+        if news:  # more news than the view has room for: in full, above it (scrollback)
+            self.console.rule("New in the incident channel", style="yellow")
+            for record in news:
+                self.console.print(entry(engine, record, True))
         self.console.print(render(engine, budget, self.seen))
         self.seen = len(engine.channel)
         for line in said:
@@ -166,8 +169,7 @@ class PromptDecider:
     def show_channel(self, situation: Situation) -> None:
         engine = situation.engine
         for record in engine.channel:
-            self.console.print(Text(engine.clock(record["t"]) + " ", style="dim")
-                               + Text(" ".join(str(record["text"]).split())))
+            self.console.print(entry(engine, record, False))
 
     # --- menus ---------------------------------------------------------------------------
     def choose(self, situation: Situation) -> Action | None:

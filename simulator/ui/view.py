@@ -101,40 +101,55 @@ def metrics_table(engine: Engine, spark_width: int) -> Table:
     return table
 
 
+def entry(engine: Engine, record: dict[str, Any], new: bool) -> Text:
+    line = Text()
+    line.append(engine.clock(record["t"]) + " ", style="dim")
+    line.append(" ".join(str(record["text"]).split()), style="bold" if new else "")
+    return line
+
+
+def oldest_fitting(engine: Engine, width: int, lines: int) -> int:
+    """Index of the oldest entry shown when the newest fill ``lines`` rows (newest always)."""
+    used = 0
+    for index in range(len(engine.channel) - 1, -1, -1):
+        used += rows(entry(engine, engine.channel[index], False), width)
+        if used > lines:
+            return min(index + 1, len(engine.channel) - 1)
+    return 0
+
+
+def first_shown(engine: Engine, width: int, lines: int, new_since: int) -> int:
+    """Where the channel section starts; a row is kept free to point at hidden news."""
+    first = oldest_fitting(engine, width, lines)
+    if first > new_since and lines > 1:
+        first = oldest_fitting(engine, width, lines - 1)
+    return first
+
+
 def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) -> Text:
     """The newest channel entries that fit in ``lines`` rows of ``width`` columns.
 
     Entries posted since the last view (index >= ``new_since``) are bold; if some of them
-    do not fit, a last line says how many and where to read them.
+    do not fit, the first row says how many (the prompt prints them above the view).
     """
-    picked: list[Text] = []
-    used = 0
-    first_shown = len(engine.channel)
-    for index in range(len(engine.channel) - 1, -1, -1):
-        record = engine.channel[index]
-        entry = Text()
-        entry.append(engine.clock(record["t"]) + " ", style="dim")
-        body = " ".join(str(record["text"]).split())
-        entry.append(body, style="bold" if index >= new_since else "")
-        need = rows(entry, width)
-        if used + need > lines:
-            if not picked and lines > 0:  # always show the newest, cut to the space left
-                entry.truncate(width * lines - 1, overflow="ellipsis")
-                picked.append(entry)
-                first_shown = index
-            break
-        picked.append(entry)
-        first_shown = index
-        used += need
-    picked.reverse()
-    unread = max(0, first_shown - max(new_since, 0))
-    if unread and used + 1 > lines and len(picked) > 1:
-        used -= rows(picked.pop(0), width)  # make room for the notice, keep the newest
-        unread += 1
-    if unread and used + 1 <= lines:
-        picked.insert(0, Text(f"… {unread} more new above (menu: Read the whole channel)",
-                              style="yellow"))
-    return Text("\n").join(picked) if picked else Text("(the channel is quiet)", style="dim")
+    if not engine.channel:
+        return Text("(the channel is quiet)", style="dim")
+    first = first_shown(engine, width, lines, new_since)
+    hidden = max(0, first - new_since) if lines > 1 else 0
+    shown = [entry(engine, engine.channel[i], i >= new_since)
+             for i in range(first, len(engine.channel))]
+    room = lines - (1 if hidden else 0)
+    if len(shown) == 1 and rows(shown[0], width) > room:
+        shown[0].truncate(width * max(1, room) - 1, overflow="ellipsis")
+    if hidden:
+        shown.insert(0, Text(f"↑ {hidden} more new message(s) above the view", style="yellow"))
+    return Text("\n").join(shown)
+
+
+def hidden_news(engine: Engine, budget: Budget, new_since: int) -> list[dict[str, Any]]:
+    """New channel entries the view has no room for: print them in full before it."""
+    width, lines = channel_space(engine, budget)
+    return engine.channel[new_since:first_shown(engine, width, lines, new_since)]
 
 
 def team_line(engine: Engine) -> Text:
@@ -198,27 +213,38 @@ def changes_line(engine: Engine) -> Text:
     return line
 
 
+def _status(engine: Engine) -> list[Text]:
+    return [team_line(engine), stakeholder_line(engine), changes_line(engine)]
+
+
+LEFT = 66  # the metrics column of the wide layout
+
+
+def channel_space(engine: Engine, budget: Budget) -> tuple[int, int]:
+    """Columns and rows the channel section gets in this layout."""
+    status = _status(engine)
+    metrics = len(engine.scenario.metrics)
+    if budget.width >= WIDE:
+        status_rows = sum(rows(t, LEFT) for t in status)
+        return budget.width - LEFT - 2, max(metrics + 2 + status_rows, budget.lines - 2)
+    status_rows = sum(rows(t, budget.width) for t in status)
+    return budget.width, max(1, budget.lines - (3 + metrics + status_rows))
+
+
 def render(engine: Engine, budget: Budget = Budget(), new_since: int = 0) -> RenderableType:
     """The whole view, sized for ``budget``; ``new_since`` marks unread channel entries."""
     width = budget.width
     wide = width >= WIDE
-    spark = 15 if wide else 8 if width < 90 else 12
-    metrics = metrics_table(engine, spark)
-    status = [team_line(engine), stakeholder_line(engine), changes_line(engine)]
+    metrics = metrics_table(engine, 15 if wide else 8 if width < 90 else 12)
+    status = _status(engine)
+    chan_width, chan_lines = channel_space(engine, budget)
+    channel = channel_lines(engine, chan_width, chan_lines, new_since)
     if wide:
-        left_width = 66
-        right_width = width - left_width - 2
-        status_rows = sum(rows(t, left_width) for t in status)
-        left = Group(metrics, Text(""), *status)
-        lines = max(len(engine.scenario.metrics) + 2 + status_rows, budget.lines - 2)
         grid = Table.grid(padding=(0, 2))
-        grid.add_column(width=left_width)
-        grid.add_column(width=right_width)
-        channel = channel_lines(engine, right_width, lines, new_since)
-        grid.add_row(left, Group(Text("Incident channel", style="bold underline"), channel))
+        grid.add_column(width=LEFT)
+        grid.add_column(width=chan_width)
+        grid.add_row(Group(metrics, Text(""), *status),
+                     Group(Text("Incident channel", style="bold underline"), channel))
         return Group(header(engine), grid)
-    status_rows = sum(rows(t, width) for t in status)
-    fixed = 1 + len(engine.scenario.metrics) + 1 + 1 + status_rows
-    channel = channel_lines(engine, width, max(1, budget.lines - fixed), new_since)
     rule = Text("── incident channel " + "─" * max(0, width - 20), style="dim")
     return Group(header(engine), metrics, rule, channel, *status)
