@@ -21,7 +21,8 @@ OPENING = [Action("acknowledge"), Action("declare", {"severity": "P2"}),
 def draw(drill: Drill, width: int, height: int = 24, color: bool = False) -> str:
     console = Console(file=StringIO(), width=width, height=height,
                       color_system="truecolor" if color else None, force_terminal=color)
-    console.print(render(drill.engine, Budget(width, height - 10)))
+    seen = len(drill.engine.channel)  # everything read: the view shows the newest that fit
+    console.print(render(drill.engine, Budget(width, height - 10), seen))
     out = console.file.getvalue()
     assert isinstance(out, str)
     return out
@@ -73,7 +74,7 @@ def test_unread_messages_that_do_not_fit_are_counted(mid: Drill) -> None:
     assert 0 < len(hidden) < len(mid.engine.channel)
     assert hidden == mid.engine.channel[:len(hidden)]
     assert hidden_news(mid.engine, Budget(80, 16), len(mid.engine.channel) - 1) == []
-    assert f"↑ {len(hidden)} more new message(s) above the view" in out
+    assert f"↑ {len(hidden)} new message(s) above the view" in out
     assert "14:07 Dave Kim: starting to restart payment-service." in out
 
 

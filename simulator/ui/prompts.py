@@ -131,7 +131,7 @@ class PromptDecider:
     def show(self, situation: Situation, tips: list[Tip]) -> None:
         engine = situation.engine
         width, height = self.console.size
-        said = [Text(f"Coach ({tip.section}): ", style="bold magenta")
+        said = [Text(f"Coach · {tip.section}: ", style="bold magenta")
                 + Text(tip.text, style="magenta") for tip in tips]
         budget = Budget(width, max(8, height - MENU_ROWS - sum(rows(t, width) for t in said)))
         news = hidden_news(engine, budget, self.seen)

@@ -109,19 +109,20 @@ def entry(engine: Engine, record: dict[str, Any], new: bool) -> Text:
 
 
 def oldest_fitting(engine: Engine, width: int, lines: int) -> int:
-    """Index of the oldest entry shown when the newest fill ``lines`` rows (newest always)."""
+    """Index of the oldest entry shown when the newest entries fill ``lines`` rows."""
     used = 0
     for index in range(len(engine.channel) - 1, -1, -1):
         used += rows(entry(engine, engine.channel[index], False), width)
         if used > lines:
-            return min(index + 1, len(engine.channel) - 1)
+            return index + 1
     return 0
 
 
 def first_shown(engine: Engine, width: int, lines: int, new_since: int) -> int:
-    """Where the channel section starts; a row is kept free to point at hidden news."""
+    """Where the channel section starts. A new entry is never cut: if it does not fit it
+    goes above the view (see hidden_news) and one row is kept to say so."""
     first = oldest_fitting(engine, width, lines)
-    if first > new_since and lines > 1:
+    if first > new_since:
         first = oldest_fitting(engine, width, lines - 1)
     return first
 
@@ -129,20 +130,22 @@ def first_shown(engine: Engine, width: int, lines: int, new_since: int) -> int:
 def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) -> Text:
     """The newest channel entries that fit in ``lines`` rows of ``width`` columns.
 
-    Entries posted since the last view (index >= ``new_since``) are bold; if some of them
-    do not fit, the first row says how many (the prompt prints them above the view).
+    Entries posted since the last view (index >= ``new_since``) are bold; those that do
+    not fit are counted on the first row (the prompt prints them in full above the view).
+    An old entry too long for the space is cut, since it was shown in full before.
     """
     if not engine.channel:
         return Text("(the channel is quiet)", style="dim")
     first = first_shown(engine, width, lines, new_since)
-    hidden = max(0, first - new_since) if lines > 1 else 0
+    hidden = max(0, first - new_since)
     shown = [entry(engine, engine.channel[i], i >= new_since)
              for i in range(first, len(engine.channel))]
-    room = lines - (1 if hidden else 0)
-    if len(shown) == 1 and rows(shown[0], width) > room:
-        shown[0].truncate(width * max(1, room) - 1, overflow="ellipsis")
     if hidden:
-        shown.insert(0, Text(f"↑ {hidden} more new message(s) above the view", style="yellow"))
+        shown.insert(0, Text(f"↑ {hidden} new message(s) above the view", style="yellow"))
+    elif not shown:
+        newest = entry(engine, engine.channel[-1], False)
+        newest.truncate(width * lines - 1, overflow="ellipsis")
+        shown = [newest]
     return Text("\n").join(shown)
 
 
