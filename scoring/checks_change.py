@@ -7,7 +7,9 @@ or collided with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from scoring.ratings import (
     Finding,
@@ -110,19 +112,20 @@ def stabilise_first(run: Run, p: Params) -> Finding:
                        else f"evidence for a workaround from {facts['evidence_at']}, "
                        "none applied", facts)
     own = evidence_time(run, str(run.data(mitigation).get("change")))
-    start = own if own is not None else mitigation["t"]
+    # Measured from the first evidence for *any* workaround: gathering the evidence for a
+    # favourite one while a justified rollback waits is still time users pay for.
+    start = ready_at if ready_at is not None else 0  # no evidence at all: since the page
     delay = max(0.0, (mitigation["t"] - start) / 60)
     facts["delay"] = f"{delay:.0f} min"
     rating = by_limits(delay, p["p"], p["s"], p["m"])
-    if ready_at is not None and (mitigation["t"] - ready_at) / 60 > p["m"]:
-        rating = worse(rating)  # a quicker workaround was on the table for a long time
     detours = [c for c in live if c["t"] < mitigation["t"]]
     if detours:
         rating = worse(rating, len(detours))
     evidence = [_ready_quote(run, ready_at)] if ready_at is not None else []
-    evidence += run.quotes(detours, False) + [run.quote(mitigation, rating == "P")]
-    basis = (f"{delay:.0f} min after the evidence for it ({clock(own)})" if own is not None
-             else "before any finding pointed at it")
+    evidence += [*run.quotes(detours, False), run.quote(mitigation, rating == "P")]
+    basis = (f"{delay:.0f} min after the first evidence for a workaround "
+             f"({facts['evidence_at']}; for this one: {clock(own)})" if own is not None
+             else f"{delay:.0f} min after the page, before any finding pointed at it")
     reason = (f"mitigation started at {at(mitigation)}, {basis}" + (
         f"; {len(detours)} other change(s) first" if detours else ""))
     return Finding(rating, evidence, reason, facts)
@@ -179,6 +182,7 @@ def rollback_considered(run: Run, p: Params) -> Finding:
                        f"release found at {at(known)}; no rollback or workaround weighed", facts)
     delay = max(0.0, (t - start) / 60)
     rating = by_limits(delay, p["p"], p["s"], p["m"])
+    assert considered is not None
     evidence = sorted([run.quote(known, True), run.quote(considered, rating == "P")],
                       key=lambda e: e.t)
     return Finding(rating, evidence, f"release found at {at(known)}; a rollback or "
@@ -233,7 +237,8 @@ def announced_and_logged(run: Run, p: Params) -> Finding:
     if not run.ic_changes:
         return _no_changes(run)
     window = p["log_within"] * 60
-    good, bad = [], []
+    good: list[Evidence] = []
+    bad: list[Evidence] = []
     due = owed = 0
     for c in run.ic_changes:
         key = run.data(c).get("change")
@@ -242,12 +247,11 @@ def announced_and_logged(run: Run, p: Params) -> Finding:
                                             run.describe(c) + " (not announced)"))
         due += 1
         owed += 0 if announced else 1
-        landed = run.first("change_applied", "change_cancelled", where=lambda e, k=key,
-                           s=c["t"]: run.data(e).get("change") == k and e["t"] >= s)
+        landed = run.first("change_applied", "change_cancelled",
+                           where=_same_change(run, key, int(c["t"])))
         if landed is None:
             continue
-        log = run.first("note", "status_update", where=lambda e, t=landed["t"]: e.get(
-            "actor") == "ic" and t <= e["t"] <= t + window)
+        log = run.first("note", "status_update", where=_ic_within(int(landed["t"]), window))
         if landed["t"] + window > run.end_t and log is None and run.truncated:
             continue
         due += 1
@@ -261,6 +265,18 @@ def announced_and_logged(run: Run, p: Params) -> Finding:
     facts = {"missing": owed, "expected": due}
     return Finding(rating, sorted(good + bad, key=lambda e: e.t),
                    f"{due - owed} of {due} announcements and result notes made", facts)
+
+
+def _same_change(run: Run, key: Any, since: int) -> Callable[[Record], bool]:
+    def same(e: Record) -> bool:
+        return bool(run.data(e).get("change") == key and e["t"] >= since)
+    return same
+
+
+def _ic_within(start: int, window: float) -> Callable[[Record], bool]:
+    def logged(e: Record) -> bool:
+        return bool(e.get("actor") == "ic" and start <= e["t"] <= start + window)
+    return logged
 
 
 def evidence_preserved(run: Run, p: Params) -> Finding:
@@ -332,9 +348,10 @@ def impact_time(run: Run, p: Params) -> Finding:
     """
     expected = run.scenario.expected_minutes
     recovered = run.first("recovered")
-    since = int(run.data(recovered).get("since", recovered["t"])) if recovered else None
+    since = int(run.data(recovered).get("since") or recovered["t"]) if recovered else None
     limits = [p[k] * expected for k in ("p", "s", "m")]
-    rating, reason = deadline(run, since, *limits, "service healthy again")
+    rating, reason = deadline(run, since, limits[0], limits[1], limits[2],
+                              "service healthy again")
     facts = {"healthy_at": clock(since) if since is not None else "never",
              "expected": expected, "aim": f"{limits[0]:g} min"}
     if rating is None:

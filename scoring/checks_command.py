@@ -71,7 +71,8 @@ def ic_delegates(run: Run, p: Params) -> Finding:
     own_changes = [c for c in run.ic_changes if run.data(c).get("executor") == "ic"]
     own_checks = run.of("investigation_started",
                         where=lambda e: not run.data(e).get("delegated", True))
-    delegated = run.of("investigation_started", where=lambda e: run.data(e).get("delegated"))
+    delegated = run.of("investigation_started",
+                       where=lambda e: bool(run.data(e).get("delegated")))
     handed = [c for c in run.ic_changes if run.data(c).get("executor") != "ic"]
     facts = {"own_changes": len(own_changes), "own_investigations": len(own_checks),
              "delegated": len(delegated) + len(handed)}

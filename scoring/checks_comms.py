@@ -6,8 +6,10 @@ telling stakeholders, since it ends the silence it follows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from scoring.ratings import Finding, by_limits, by_share, deadline, not_applicable, worse
-from scoring.run import Record, Run, at, clock
+from scoring.run import Evidence, Record, Run, at, clock
 
 Params = dict[str, float]
 PARTS = ("impact", "doing", "next_update_minutes")
@@ -32,7 +34,7 @@ def silences(run: Run) -> list[tuple[int, int, Record | None]]:
     """Gaps without news for stakeholders: (from, to, the update that ended it or None)."""
     told = run.of("status_update", "declare_resolved")
     marks: list[tuple[int, Record | None]] = [(0, None)]
-    gaps = []
+    gaps: list[tuple[int, int, Record | None]] = []
     for e in told:
         gaps.append((marks[-1][0], int(e["t"]), e))
         marks.append((int(e["t"]), e))
@@ -112,11 +114,12 @@ def audience_served(run: Run, p: Params) -> Finding:
     heard = {str(run.data(u).get("audience")) for u in run.updates}
     unserved = [a for a in audiences if a not in heard and "all" not in heard]
     window = p["answer_within"] * 60
-    late, unanswered, answered = [], [], []
+    late: list[Evidence] = []
+    unanswered: list[Evidence] = []
+    answered: list[Evidence] = []
     for ask in run.of("stakeholder_ping", "missed_update", "inject", where=_asks(run)):
         want = run.audience_of(str(ask.get("actor"))) or "any"
-        reply = run.first("status_update", where=lambda e, a=ask, w=want: e["t"] >= a["t"] and (
-            w == "any" or run.data(e).get("audience") in (w, "all")))
+        reply = run.first("status_update", where=_answers(run, int(ask["t"]), want))
         if reply is None:
             if not (run.truncated and run.end_t - ask["t"] <= window):
                 unanswered.append(run.quote(ask, False, run.describe(ask) + " (never answered)"))
@@ -133,7 +136,15 @@ def audience_served(run: Run, p: Params) -> Finding:
     return Finding(rating, evidence, reason, facts)
 
 
-def _asks(run: Run):  # type: ignore[no-untyped-def]
+def _answers(run: Run, asked: int, audience: str) -> Callable[[Record], bool]:
+    """An update after the question that reaches the asker's audience."""
+    def answers(e: Record) -> bool:
+        return e["t"] >= asked and (audience == "any" or run.data(e).get("audience") in (
+            audience, "all"))
+    return answers
+
+
+def _asks(run: Run) -> Callable[[Record], bool]:
     """Stakeholder questions: pings, broken promises, and injects aimed at communication."""
     def asks(e: Record) -> bool:
         if e["kind"] != "inject":

@@ -98,12 +98,15 @@ def blame_sentences(run: Run, postmortem: dict[str, Any]) -> tuple[list[str], li
 
 def _names(run: Run) -> list[str]:
     sc = run.scenario
-    people = [*sc.roster.responders, *([sc.roster.comms_lead] if sc.roster.comms_lead else []),
-              sc.roster.ic, *sc.roster.stakeholders]
+    people: list[tuple[str, str]] = [(p.name, p.id) for p in sc.roster.responders]
+    people += [(s.name, s.id) for s in sc.roster.stakeholders]
+    people.append((sc.roster.ic.name, sc.roster.ic.id))
+    if sc.roster.comms_lead:
+        people.append((sc.roster.comms_lead.name, sc.roster.comms_lead.id))
     names: set[str] = set()
-    for p in people:
-        clean = re.sub(r"\(.*?\)", "", p.name).strip()
-        names |= {clean, *clean.split(), p.id}
+    for name, person_id in people:
+        clean = re.sub(r"\(.*?\)", "", name).strip()
+        names |= {clean, *clean.split(), person_id}
     return sorted((n for n in names if len(n) > 1 and n.lower() != "ic"), key=len, reverse=True)
 
 

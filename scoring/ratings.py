@@ -6,6 +6,7 @@ U: unable to perform · N/A: the criterion did not apply or the drill never reac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scoring.run import Evidence, Run
@@ -20,7 +21,7 @@ class Finding:
     rating: str
     evidence: list[Evidence] = field(default_factory=list)
     reason: str = ""
-    facts: dict[str, object] = field(default_factory=dict)
+    facts: Mapping[str, object] = field(default_factory=dict)
 
 
 def not_applicable(reason: str, evidence: list[Evidence] | None = None) -> Finding:

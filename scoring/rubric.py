@@ -60,7 +60,7 @@ class Criterion(Model):
 class Rubric(Model):
     schema_version: Literal[1]
     title: str = "Incident process rubric"
-    ratings: Factors = Factors()
+    ratings: Factors = Factors.model_validate({})
     criteria: list[Criterion] = Field(min_length=1)
 
     def enabled(self) -> list[Criterion]:

@@ -353,8 +353,9 @@ class PanicBot(ExpertBot):
 class SlowBot(ExpertBot):
     """Root-causes at length before any mitigation, doing the digging personally.
 
-    Declares and posts a first update, then works through every investigation itself,
-    answering stakeholders only when they chase, and ships the root-cause fix at the end.
+    Declares, then works through every investigation itself, heads down: stakeholders hear
+    from it only when they chase. Ships the root-cause fix at the end (or, if the cause
+    could not be pinned down, the workaround it could have applied long before).
     """
 
     name = "slow"
@@ -363,7 +364,7 @@ class SlowBot(ExpertBot):
         engine = situation.engine
         chased = [e for e in engine.channel if e["kind"] in ("stakeholder_ping", "missed_update")
                   and e["t"] > (engine.world.last_update_at or 0)]
-        if not situation.closing and chased and engine.world.last_update_at is not None:
+        if not situation.closing and chased:  # heads down: updates only when chased
             return self.update(engine, "all")
         return Bot.decide(self, situation)
 
@@ -385,20 +386,23 @@ class SlowBot(ExpertBot):
             for inv in sc.investigations:
                 action = Action("investigate", {"investigation": inv.id})
                 if check(engine, action) is None:
-                    if engine.world.last_update_at is None and self.minutes(engine) > 3:
-                        self.queue.append(self.update(engine, "all"))
                     self.queue.append(action)
                     pending = True
                     yield
         self.queue.append(Action("note", {"text": "Root cause understood; shipping the fix."}))
         fixes = [d for d in _changes_of(sc.debrief.ideal_path) if d.action == "apply_fix"]
-        fixes = fixes or [Decision(action="apply_fix", fix=f.id) for f in sc.fixes]
-        moves = fixes or _changes_of(sc.debrief.ideal_path)
+        fixes = fixes or [Decision.model_validate({"action": "apply_fix", "fix": f.id})
+                          for f in sc.fixes]
+        ready = [d for d in fixes if check(engine, Action("apply_fix", {"fix": _args(d)[
+            "fix"]})) is None]  # a fix nobody has thought of is not on the menu
+        moves = ready or _changes_of(sc.debrief.ideal_path)
         for decision in moves:
             args = _args(decision)
             args["by"] = self.idle_responder(engine, args.get("by")) or "ic"
             args["announcement"] = f"Shipping {change_key(decision.action, args)} now."
-            yield from self.before_change(engine, change_key(decision.action, args))
+            while engine.in_flight():  # every finding is in: no more waiting for evidence
+                self.queue.append(Action("wait", {"minutes": 1}))
+                yield
             self.queue.append(Action(decision.action, args))
             yield
             yield from self.after_change(engine)

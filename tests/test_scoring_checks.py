@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from scoring_helpers import played, ratings, scored
 
 from scoring.grader import grade
 from scoring.postmortem import blame_sentences
 from scoring.ratings import by_limits, by_share, deadline
 from scoring.run import Run, clock
-from scoring_helpers import played, ratings, scored
 from simulator.journal import Journal
 from simulator.loader import builtin_ids, load_scenario
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from scoring_helpers import SEEDS, ratings, scored
 
 from simulator.loader import builtin_ids
-from scoring_helpers import SEEDS, ratings, scored
 
 CASES = [(s, seed) for s in builtin_ids() for seed in SEEDS]
 BAD = ("hero", "silent", "panic", "slow", "premature")
@@ -70,9 +70,10 @@ def test_no_points_lost_for_what_the_bot_does_right(scenario: str, seed: int,
 @pytest.mark.parametrize(("scenario", "seed"), CASES)
 def test_scores_are_deterministic(scenario: str, seed: int) -> None:
     """Grading the same journal twice gives the same scorecard."""
+    from scoring_helpers import played
+
     from scoring.grader import grade
     from simulator.loader import load_scenario
-    from scoring_helpers import played
 
     sc, _ = load_scenario(scenario)
     journal = played(scenario, "panic", seed)

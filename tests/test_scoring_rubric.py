@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from scoring_helpers import played
 
 from scoring.checks import CHECKS
 from scoring.grader import grade
 from scoring.rubric import load_rubric
-from scoring_helpers import played
 from simulator.errors import InputError
 from simulator.loader import load_scenario
 
