@@ -44,11 +44,13 @@ def test_full_coach_names_a_long_silence() -> None:
     assert said["comms.cadence"].startswith("No stakeholder update for 12 minutes")
 
 
-def test_at_most_two_tips_at_once() -> None:
-    """Several missed principles give two tips, the earliest in the process first."""
+def test_one_tip_at_a_time_earliest_principle_first() -> None:
+    """Several missed principles give one tip: the earliest in the process, then the next."""
     drill = drill_until("redis-saturation", [], 6)
-    assert [t.principle for t in tips(Coach("full"), drill)] == [
-        "detect.acknowledge", "detect.declare"]
+    coach = Coach("full")
+    assert [t.principle for t in tips(coach, drill)] == ["detect.acknowledge"]
+    later = drill_until("redis-saturation", [], 7)
+    assert [t.principle for t in tips(coach, later)] == ["detect.declare"]
 
 
 def test_light_and_off_coaches_give_no_tips() -> None:

@@ -6,7 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ui_keys import ENTER, START, abandon, pick, play_keys, screen, text, top, wait
+from ui_keys import (
+    ENTER,
+    START,
+    abandon,
+    explain,
+    pick,
+    play_keys,
+    read_channel,
+    screen,
+    text,
+    top,
+    wait,
+)
 from ui_scripts import bad_deploy_good, failed_batch_job_good, redis_good_opening, redis_good_rest
 
 from simulator.journal import read_journal
@@ -67,7 +79,7 @@ def test_help_and_channel_cost_no_simulated_time(tmp_path: Path) -> None:
     """The help entry explains an action with its cost; reading the channel is free too."""
     journal = tmp_path / "help.jsonl"
     console = screen()
-    keys = (START + top("help") + pick(1) + top("channel")
+    keys = (START + explain() + pick(1) + read_channel()
             + top("coordinate") + pick(0) + abandon())
     outcome = play_keys(keys, journal, console=console)
     out = console.file.getvalue()

@@ -25,7 +25,7 @@ from simulator.ui.prompts import PromptDecider
 
 DOWN, UP, ENTER, CTRL_C, CLEAR = "\x1b[B", "\x1b[A", "\r", "\x03", "\x15"
 TOP = {"coordinate": 0, "investigate": 1, "mitigate": 2, "communicate": 3, "close": 4,
-       "wait": 5, "help": 6, "channel": 7}
+       "wait": 5, "more": 6}
 START = ENTER  # any key leaves the briefing
 
 
@@ -40,6 +40,15 @@ def text(value: str, replace: bool = False) -> str:
 
 def top(name: str) -> str:
     return pick(TOP[name])
+
+
+def explain() -> str:
+    """Help › explain an action (the action is picked next)."""
+    return top("more") + pick(0)
+
+
+def read_channel() -> str:
+    return top("more") + pick(1)
 
 
 def wait(minutes: float) -> str:

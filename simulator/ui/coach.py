@@ -29,7 +29,7 @@ from simulator.engine import Engine
 from simulator.world import SECONDS
 
 MODES = ("full", "light", "off")
-MAX_TIPS = 2  # more at once is noise, and pushes the incident off an 80x24 screen
+MAX_TIPS = 1  # one principle at a time: more is noise, and pushes the view off 80x24
 DAMAGING = ("change.evidence-first", "change.one-at-a-time", "verify.before-resolve")
 BLAST = {"blast_radius": "blast radius", "location": "location", "anchor_time": "anchor time",
          "system_change": "system change", "mitigation": "temporary mitigation"}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import questionary
-from questionary import Choice, Separator
+from questionary import Choice
 from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
@@ -33,8 +33,8 @@ from simulator.ui.view import Budget, clock, entry, hidden_news, render, rows
 
 GROUPS = {"coordinate": "Coordinate", "investigate": "Investigate", "mitigate": "Mitigate",
           "communicate": "Communicate", "close": "Close the incident"}
-MENU_ROWS = 11  # the group menu (a question line, nine entries) and the cursor's row
-HELP, CHANNEL, BACK = "__help__", "__channel__", "__back__"
+MENU_ROWS = 9  # the group menu (a question line, seven entries) and the cursor's row
+HELP, CHANNEL, MORE, BACK = "__help__", "__channel__", "__more__", "__back__"
 
 
 def cost(option: Option) -> str:
@@ -199,14 +199,17 @@ class PromptDecider:
             label = f"{title} ({len(ready)} of {len(opts)} possible now)"
             items.append(Choice(label, group, disabled=None if ready else "nothing possible now"))
         wait = next(o for o in by_group["wait"])
-        items += [Choice(f"{wait.title}", "wait"), Separator(),
-                  Choice("Help: what does an action do?", HELP),
-                  Choice("Read the whole channel", CHANNEL)]
+        items += [Choice(f"{wait.title}", "wait"),
+                  Choice("Help, or read the whole channel (no time passes)", MORE)]
         group = questionary.select(
             f"{clock(situation.engine.now)} What do you do?", items,
             instruction="(↑↓ enter; Ctrl-C pauses)").unsafe_ask()
-        if group in ("wait", HELP, CHANNEL):
-            return str(group)
+        if group == "wait":
+            return "wait"
+        if group == MORE:
+            return str(forms.pick("Help:", [
+                ("Explain an action: what it does, what it costs", HELP),
+                ("Read the whole incident channel", CHANNEL)]))
         return self.group_menu(by_group[group], f"{GROUPS[group]}:")
 
     def group_menu(self, options: list[Option], question: str) -> str | None:
