@@ -16,6 +16,7 @@ LEFT, RIGHT, TOP, BOTTOM = 56, 16, 20, 70
 MARK_STYLE = {
     "change_applied": ("#1f6feb", "change landed"),
     "evidence_lost": ("#cf222e", "evidence lost"),
+    "change_cancelled": ("#cf222e", "change undone"),
     "recovered": ("#1a7f37", "recovered (holding)"),
     "reopened": ("#cf222e", "reopened"),
     "inject": ("#9a6700", "inject"),

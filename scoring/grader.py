@@ -83,7 +83,8 @@ def chart_data(run: Run) -> dict[str, Any]:
             continue
         marks.append({"t": int(d["t"]), "kind": "decision", "n": d.get("n"),
                       "label": _decision_label(d)})
-    for e in run.of("change_applied", "evidence_lost", "recovered", "reopened", "inject"):
+    for e in run.of("change_applied", "change_cancelled", "evidence_lost", "recovered",
+                    "reopened", "inject"):
         marks.append({"t": int(e["t"]), "kind": e["kind"], "label": run.describe(e)})
     return {"metric": metric.id, "title": metric.title, "unit": metric.unit,
             "baseline": metric.baseline, "slo_max": metric.slo.max, "points": points,
