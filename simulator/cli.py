@@ -147,12 +147,11 @@ def _prove(args: argparse.Namespace) -> int:
 
 
 def _scorer() -> Any:
-    """The scorer's total for in-memory records, when the scoring package provides it."""
-    try:
-        from scoring.api import score_records
-    except ImportError:
-        return None
-    return score_records
+    """The scorer's total for a journal held in memory (no expert comparison needed)."""
+    from scoring import grade, load_rubric
+
+    rubric = load_rubric()
+    return lambda journal, scenario: grade(journal, scenario, rubric, compare=False).score
 
 
 def _schema(args: argparse.Namespace) -> int:

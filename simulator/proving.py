@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.bots import BOTS, make_bot
+from simulator.journal import Journal
 from simulator.play import run_drill
 from simulator.scenario import Scenario
 
-Scorer = Callable[[list[dict[str, Any]]], float]
+Scorer = Callable[[Journal, Scenario], float]
 
 
 @dataclass
@@ -46,13 +47,15 @@ class Proof:
         return not self.problems
 
 
-def _drill_records(scenario: Scenario, ref: dict[str, str], bot: str, seed: int
-                   ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _journal(scenario: Scenario, ref: dict[str, str], bot: str, seed: int
+             ) -> tuple[dict[str, Any], Journal]:
+    """Play one bot in memory and keep its journal for the scorer."""
     from simulator.drill import Drill
 
     drill = Drill(scenario, ref, seed, None, {"decider": bot, "bot": bot})
     outcome = drill.run(make_bot(bot))
-    return outcome.data, drill.journal.records
+    records = drill.journal.records
+    return outcome.data, Journal("<memory>", records[0], records[1:])
 
 
 def prove(scenario: Scenario, ref: dict[str, str], seeds: list[int],
@@ -64,8 +67,8 @@ def prove(scenario: Scenario, ref: dict[str, str], seeds: list[int],
             if scorer is None:
                 outcome = run_drill(scenario, ref, make_bot(name), seed, None).data
             else:
-                outcome, records = _drill_records(scenario, ref, name, seed)
-                result.scores.append(scorer(records))
+                outcome, journal = _journal(scenario, ref, name, seed)
+                result.scores.append(scorer(journal, scenario))
             result.statuses.append(outcome["status"])
             result.harm.append(float(outcome["failed_by_limit"]))
             result.evidence_lost += bool(outcome["evidence_lost"])

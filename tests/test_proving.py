@@ -40,6 +40,8 @@ def test_prove_cli_json(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
     assert verdict["ok"] is True and {b["bot"] for b in verdict["bots"]} >= {"expert", "hero"}
+    scores = {b["bot"]: b["median_score"] for b in verdict["bots"]}
+    assert scores["expert"] >= 90 and all(v <= 60 for k, v in scores.items() if k != "expert")
 
 
 def test_prove_rejects_silly_seed_counts() -> None:
