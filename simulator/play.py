@@ -123,11 +123,20 @@ def simulation_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def check_replay(records: list[dict[str, Any]], replayed: list[dict[str, Any]], path: str
-                 ) -> None:
-    """A resumed run must re-create the interrupted one exactly before it goes on."""
-    if simulation_records(replayed) != simulation_records(records):
+                 ) -> list[dict[str, Any]]:
+    """A resumed run must re-create the interrupted one exactly before it goes on.
+
+    Returns the replayed records the file lacks: none after a pause at a prompt; the tail
+    of the last step when the run was killed while the simulation was moving.
+    """
+    on_file, again = simulation_records(records), simulation_records(replayed)
+    if again[: len(on_file)] != on_file:
         raise InputError(f"{path}: replaying the journal did not reproduce it; it was written "
                          "by another version of the tool or edited by hand")
+    if len(again) == len(on_file):
+        return []
+    first_missing = again[len(on_file)]
+    return replayed[next(i for i, r in enumerate(replayed) if r is first_missing):]
 
 
 def resumable(path: Path) -> Journal:
@@ -161,8 +170,12 @@ def resume_drill(path: Path, make_decider: Callable[[Scenario, dict[str, Any]], 
     interruptions = sum(1 for r in journal.records if r.get("kind") == "interrupted")
 
     def handover(situation: Situation) -> None:
-        check_replay(on_disk, drill.journal.records, str(path))
+        missing = check_replay(on_disk, drill.journal.records, str(path))
         drill.journal.append_to(path)
+        if missing:  # the tail of a step the file lost: write it again, in order
+            del drill.journal.records[-len(missing):]
+            for record in missing:
+                drill.journal.write(record)
         drill.note("resumed", "trainee", interruptions=interruptions)
 
     chain = ChainDecider(journal.decisions(), decider, observer, handover)

@@ -91,3 +91,20 @@ def test_resume_refuses_an_edited_journal(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="did not reproduce"):
         resume_keys(redis_good_rest(), journal)
     assert journal.read_text(encoding="utf-8") == before
+
+
+def test_resume_repairs_a_journal_cut_while_the_simulation_ran(tmp_path: Path) -> None:
+    """A run killed mid-step (its last records lost) resumes with those records rewritten."""
+    straight = tmp_path / "straight.jsonl"
+    play_keys(redis_good_opening() + redis_good_rest(), straight)
+    cut = tmp_path / "cut.jsonl"
+    with pytest.raises(DrillInterrupted):
+        play_keys(redis_good_opening() + pause(), cut)
+    records = lines(cut)
+    last_decision = max(i for i, r in enumerate(records) if r["type"] == "decision")
+    kept = records[: last_decision + 3]  # the step after the last decision, half written
+    cut.write_text("".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
+                           for r in kept), encoding="utf-8")
+    assert resume_keys(redis_good_rest(), cut).status == "resolved"
+    resumed = [r for r in lines(cut) if r.get("kind") != "resumed"]
+    assert resumed == lines(straight)
