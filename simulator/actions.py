@@ -191,7 +191,41 @@ def check(engine: Engine, action: Action, closing: bool = False) -> str | None:
         if str(args[arg]) not in valid:
             return (f"'{action.id}': {arg} {args[arg]!r} is not possible now "
                     f"(one of: {', '.join(valid) or 'none now'})")
-    return _check_values(engine, action.id, args)
+    return _check_values(engine, action.id, args) or _already(engine, action.id, args)
+
+
+def _already(engine: Engine, action_id: str, args: dict[str, Any]) -> str | None:
+    """Refuse a decision that would change nothing (a no-op still costs the IC time)."""
+    world = engine.world
+    if action_id == "declare" and engine.severity == args["severity"]:
+        return f"'declare': already declared {engine.severity}"
+    if action_id == "assign_role" and engine.roles.get(args["person"]) == args["role"]:
+        return f"'assign_role': {args['person']} is already {args['role']}"
+    if action_id == "toggle_flag":
+        segment = args.get("segment", "all")
+        if world.flag_state(args["flag"], segment) == args["state"] and (
+                segment != "all" or set(world.flags[args["flag"]].values()) == {args["state"]}):
+            return f"'toggle_flag': {args['flag']} is already {args['state']} for {segment}"
+    if action_id == "scale" and world.replicas.get(args["service"]) == args["replicas"]:
+        return f"'scale': {args['service']} already runs {args['replicas']} replicas"
+    if action_id in ("set_config", "apply_fix"):
+        from simulator.changes import describe
+
+        mutations = describe(engine, action_id, args)[3]
+        if mutations and all(_holds_already(engine, m) for m in mutations):
+            return f"'{action_id}': already in effect"
+    return None
+
+
+def _holds_already(engine: Engine, m: Any) -> bool:
+    world = engine.world
+    if m.service is not None and world.versions.get(m.service) != m.version:
+        return False
+    if m.config is not None and world.config_value(m.config) != m.value:
+        return False
+    if m.set_fact and m.set_fact not in world.facts:
+        return False
+    return not (m.clear_fact and m.clear_fact in world.facts)
 
 
 def _check_values(engine: Engine, action_id: str, args: dict[str, Any]) -> str | None:

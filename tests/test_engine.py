@@ -181,3 +181,21 @@ def test_fixes_stay_hidden_until_someone_could_think_of_them() -> None:
         Action("wait", {"minutes": 6}),
     ], 12)
     assert "quarantine-and-refresh" in choices(later.engine, "apply_fix")["fix"]
+
+
+def test_no_op_decisions_are_refused_with_a_reason() -> None:
+    """Declaring the same severity twice or re-setting a value already set changes nothing."""
+    from simulator.actions import check
+
+    drill = drill_until("redis-saturation", [
+        Action("declare", {"severity": "P2"}),
+        Action("freeze_changes"),
+        Action("set_config", {"key": "redis.maxclients", "value": 200, "by": "priya"}),
+        Action("wait", {"minutes": 3}),
+    ], 6)
+    engine = drill.engine
+    assert check(engine, Action("declare", {"severity": "P2"})) == (
+        "'declare': already declared P2")
+    assert check(engine, Action("declare", {"severity": "P1"})) is None
+    assert check(engine, Action("set_config", {"key": "redis.maxclients", "value": 200})) == (
+        "'set_config': already in effect")
