@@ -69,7 +69,7 @@ class Run:
     def status(self) -> str:
         """resolved | reopened | timeout | unresolved | abandoned | interrupted."""
         end = self.journal.end
-        if end is None or any(e["kind"] == "interrupted" for e in self.events):
+        if end is None:  # a paused drill that was resumed has its end record: it finished
             return "interrupted"
         return str(end.get("outcome", {}).get("status", "unresolved"))
 

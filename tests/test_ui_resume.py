@@ -108,3 +108,14 @@ def test_resume_repairs_a_journal_cut_while_the_simulation_ran(tmp_path: Path) -
     assert resume_keys(redis_good_rest(), cut).status == "resolved"
     resumed = [r for r in lines(cut) if r.get("kind") != "resumed"]
     assert resumed == lines(straight)
+
+
+def test_a_resumed_drill_is_scored_as_finished(tmp_path: Path) -> None:
+    """Pausing once does not make the finished run count as interrupted for the scorer."""
+    from scoring.grader import score_journal
+
+    journal = tmp_path / "j.jsonl"
+    with pytest.raises(DrillInterrupted):
+        play_keys(redis_good_opening() + pause(), journal)
+    resume_keys(redis_good_rest(), journal)
+    assert score_journal(journal, None).status == "resolved"
