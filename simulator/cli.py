@@ -50,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--pressure", type=_pressure, default=0.0, metavar="N",
                    help="each real second at a prompt costs N simulated seconds (default 0)")
 
-    s = sub.add_parser("resume", help="continue a paused interactive drill from its journal")
+    s = sub.add_parser(
+        "resume", help="continue a paused interactive drill from its journal",
+        description="Replay the journal's decisions, check that they re-create it exactly, "
+        "and continue the drill interactively where it stopped, appending to the same "
+        "journal. Ctrl-C during a drill offers to pause (exit status 130, journal kept) or "
+        "to abandon (the drill ends unresolved, exit status 1).")
     s.add_argument("journal", type=Path, help="the journal (.jsonl) of the paused drill")
 
     s = sub.add_parser("prove", help="play every bot on several seeds: is the scenario "
