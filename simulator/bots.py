@@ -142,24 +142,20 @@ class ExpertBot(Bot):
                                                    "role": "comms"}))
         self.queue.append(self.update(engine, "all"))
         yield
+        for action_id, args in self.repairs(engine):
+            yield from self.change(engine, action_id, args, need_evidence=False)
         for decision in sc.debrief.ideal_path:
             args = _args(decision)
+            if decision.action in CHANGE_ACTIONS:
+                yield from self.change(engine, decision.action, args)
+                continue
             if decision.action == "delegate":
                 while self.idle_responder(engine) is None:
                     self.do(engine, Action("wait", {"minutes": 1}))
                     yield
                 args["responder"] = self.idle_responder(engine, args.get("responder"))
-            if decision.action in CHANGE_ACTIONS:
-                yield from self.before_change(engine, change_key(decision.action, args))
-                args["by"] = self.idle_responder(engine, args.get("by")) or "ic"
-                title = describe(engine, decision.action, args)[1]
-                args.setdefault("announcement", f"Next change: {title}, done by "
-                                f"{engine.name(args['by'])}. Nothing else changes until we "
-                                "have seen its effect.")
             self.do(engine, Action(decision.action, args))
             yield
-            if decision.action in CHANGE_ACTIONS:
-                yield from self.after_change(engine)
         limit = sc.time_limit_minutes - sc.success.hold_minutes - 3
         while engine.recovered_at is None and self.minutes(engine) < limit:
             self.do(engine, Action("wait", {"minutes": 1}))
@@ -174,6 +170,37 @@ class ExpertBot(Bot):
             "customer_impact": f"about {round(engine.failed_total):,} {sc.impact.unit}",
             "follow_up": "postmortem tomorrow 10:00; action items listed there"}))
         yield
+
+    def change(self, engine: Engine, action_id: str, args: dict[str, Any],
+               need_evidence: bool = True) -> Iterator[None]:
+        """One change: wait for its evidence and a quiet system, announce, make, watch."""
+        if need_evidence:
+            yield from self.before_change(engine, change_key(action_id, args))
+        while engine.in_flight():
+            self.do(engine, Action("wait", {"minutes": 1}))
+            yield
+        args["by"] = self.idle_responder(engine, args.get("by")) or "ic"
+        title = describe(engine, action_id, args)[1]
+        args.setdefault("announcement", f"Next change: {title}, done by "
+                        f"{engine.name(args['by'])}. Nothing else changes until we have seen "
+                        "its effect.")
+        self.do(engine, Action(action_id, args))
+        yield
+        yield from self.after_change(engine)
+
+    def repairs(self, engine: Engine) -> list[tuple[str, dict[str, Any]]]:
+        """Undo what others changed before the expert took command (a branch, an NPC)."""
+        sc, world = engine.scenario, engine.world
+        planned = {change_key(d.action, _args(d)) for d in sc.debrief.ideal_path
+                   if d.action in CHANGE_ACTIONS}
+        out: list[tuple[str, dict[str, Any]]] = [
+            ("set_config", {"key": key, "value": value.value})
+            for key, value in sc.config_values().items()
+            if world.config.get(key) != value.value and f"config:{key}" not in planned]
+        out += [("rollback", {"service": svc.id}) for svc in sc.system.services
+                if svc.previous_version and f"rollback:{svc.id}" not in planned
+                and world.versions[svc.id] not in (svc.version, svc.previous_version)]
+        return out
 
     def before_change(self, engine: Engine, key: str) -> Iterator[None]:
         """Wait for the evidence that justifies the change, and for other changes to settle."""

@@ -58,6 +58,19 @@ def _parser() -> argparse.ArgumentParser:
         "to abandon (the drill ends unresolved, exit status 1).")
     s.add_argument("journal", type=Path, help="the journal (.jsonl) of the paused drill")
 
+    s = sub.add_parser("branch", help="replay a journal up to decision N, then let a bot, "
+                       "a decisions file or you decide from there (a counterfactual run)")
+    s.add_argument("journal", type=Path, help="the journal to branch from")
+    s.add_argument("--at", type=int, required=True, metavar="N",
+                   help="keep decisions 0..N-1 (the numbers in the report's chart)")
+    who = s.add_mutually_exclusive_group()
+    who.add_argument("--bot", choices=sorted(BOTS), help="let a bot take over")
+    who.add_argument("--decisions", type=Path, help="continue with a YAML file of decisions")
+    s.add_argument("--output", type=Path, metavar="JOURNAL",
+                   help="the branch's journal (default: next to the original)")
+    s.add_argument("--coach", choices=("full", "light", "off"), default="full")
+    s.add_argument("--pressure", type=_pressure, default=0.0, metavar="N")
+
     s = sub.add_parser("prove", help="play every bot on several seeds: is the scenario "
                        "winnable by the process and does each anti-pattern do worse?")
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
@@ -139,6 +152,12 @@ def _validate(args: argparse.Namespace) -> int:
     return ExitCode.BAD_INPUT if failed else ExitCode.OK
 
 
+def _branch(args: argparse.Namespace) -> int:
+    from simulator.branching import branch_command
+
+    return branch_command(args)
+
+
 def _prove(args: argparse.Namespace) -> int:
     from simulator.loader import load_scenario
     from simulator.proving import print_proof, prove
@@ -192,8 +211,8 @@ def _score(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "run": _run, "resume": _resume,
-                            "prove": _prove, "score": _score, "validate": _validate,
-                            "schema": _schema}
+                            "branch": _branch, "prove": _prove, "score": _score,
+                            "validate": _validate, "schema": _schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
