@@ -1,22 +1,19 @@
 """Golden transcripts: scenario + seed + bot -> this exact journal and this exact report.
 
-When a change of behaviour is intended, regenerate with `python tests/golden/update.py`
+When a change of behaviour is intended, regenerate with `python tests/golden_runs.py`
 and review the diff of tests/golden/ before committing.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from golden_runs import BOTS, golden_paths, render
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
-from update import BOTS, golden_paths, render  # noqa: E402
+from simulator.loader import builtin_ids
 
-from simulator.loader import builtin_ids  # noqa: E402
-
-HINT = "behaviour changed: if intended, run `python tests/golden/update.py` and review the diff"
+HINT = "behaviour changed: if intended, run `python tests/golden_runs.py` and review the diff"
 
 
 @pytest.mark.parametrize("bot", BOTS)

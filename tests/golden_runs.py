@@ -1,4 +1,4 @@
-"""Regenerate the golden transcripts: `python tests/golden/update.py`.
+"""Golden transcripts; regenerate them with `python tests/golden_runs.py`.
 
 Run it only when a change of behaviour is intended, then read the diff of this folder
 before committing: it shows exactly how the runs and their reports changed.
@@ -13,7 +13,7 @@ from simulator.bots import make_bot
 from simulator.loader import builtin_ids, load_scenario
 from simulator.play import run_drill
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "golden"
 BOTS = ("expert", "hero")
 SEED = 7
 
