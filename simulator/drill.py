@@ -55,6 +55,10 @@ class Outcome:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+class DrillAbandoned(Exception):
+    """The trainee gave up on the drill: it ends now, unresolved, with a complete journal."""
+
+
 class DecisionRejected(InputError):
     """A decider proposed an action that cannot run; scripted play stops with exit 2."""
 
@@ -180,7 +184,11 @@ class Drill:
         self.pending.succeed(action)
 
     def run(self, decider: Decider) -> Outcome:
-        """Play the drill to its end with one decider; the journal is complete afterwards."""
+        """Play the drill to its end with one decider; the journal is complete afterwards.
+
+        The trainee can stop in two ways: abandon (the drill ends now, unresolved, and is
+        scored) or pause/interrupt (the journal is kept open-ended for `tabletop resume`).
+        """
         self.start()
         try:
             while True:
@@ -188,9 +196,11 @@ class Drill:
                 if self.phase == "ended":
                     break
                 self.submit(decider.decide(self.situation()))
+        except DrillAbandoned:
+            self.note("abandoned", "trainee")
+            self.status = "abandoned"
         except DrillInterrupted:
-            self.journal.write({"type": "event", "t": int(self.engine.now), "actor": "trainee",
-                                "kind": "interrupted"})
+            self.note("interrupted", "trainee")
             self.journal.close()
             raise
         except BaseException:

@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 from simulator.actions import Action
 from simulator.decisions import ScriptedDecider
 from simulator.drill import Decider, DecisionRejected, Drill, Outcome, Situation
-from simulator.errors import DrillInterrupted, InputError
+from simulator.errors import InputError
 from simulator.journal import Journal, read_journal
 from simulator.scenario import Decision, Scenario
 
@@ -24,36 +24,9 @@ from simulator.scenario import Decision, Scenario
 UI_ACTORS = ("coach", "trainee")
 
 
-class DrillAbandoned(Exception):
-    """The trainee gave up on the drill: it ends now, unresolved, with a complete journal."""
-
-
 def new_seed() -> int:
     """A fresh seed for an unseeded run; it is recorded in the journal, so replays match."""
     return int.from_bytes(os.urandom(4), "big") % 1_000_000
-
-
-def play(drill: Drill, decider: Decider) -> Outcome:
-    """The decision loop, with the two ways a trainee can stop: pause and abandon."""
-    drill.start()
-    try:
-        while True:
-            drill.advance()
-            if drill.phase == "ended":
-                break
-            drill.submit(decider.decide(drill.situation()))
-    except DrillAbandoned:
-        drill.note("abandoned", "trainee")
-        drill.status = "abandoned"
-        return drill.finish()
-    except DrillInterrupted:
-        drill.note("interrupted", "trainee")
-        drill.journal.close()
-        raise
-    except BaseException:
-        drill.journal.close()
-        raise
-    return drill.finish()
 
 
 def run_drill(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,
@@ -61,7 +34,7 @@ def run_drill(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: i
     """Play one drill to its end; raises InputError for a scripted decision that cannot run."""
     drill = Drill(scenario, ref, seed, journal, {"decider": decider.name, **(options or {})})
     try:
-        return play(drill, decider)
+        return drill.run(decider)
     except DecisionRejected as exc:
         if isinstance(decider, ScriptedDecider):
             raise decider.reject(str(exc)) from None
@@ -180,7 +153,7 @@ def resume_drill(path: Path, make_decider: Callable[[Scenario, dict[str, Any]], 
 
     chain = ChainDecider(journal.decisions(), decider, observer, handover)
     try:
-        outcome = play(drill, chain)
+        outcome = drill.run(chain)
     except DecisionRejected as exc:
         raise InputError(f"{path}: a recorded decision could not be replayed ({exc})") from None
     if not chain.handed_over:

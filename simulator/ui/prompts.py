@@ -23,9 +23,8 @@ from rich.panel import Panel
 from rich.text import Text
 
 from simulator.actions import Action, Option, check
-from simulator.drill import Situation
+from simulator.drill import DrillAbandoned, Situation
 from simulator.errors import DrillInterrupted
-from simulator.play import DrillAbandoned
 from simulator.scenario import Scenario
 from simulator.ui import forms
 from simulator.ui.coach import Coach, Tip
