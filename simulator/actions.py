@@ -268,6 +268,8 @@ def _check_values(engine: Engine, action_id: str, args: dict[str, Any]) -> str |
                 isinstance(args["value"], bool) or not isinstance(args["value"], (int, float))):
             return f"'set_config': {args['key']} takes a number"
     if action_id == "wait":
+        if not isinstance(args.get("until_news", False), bool):
+            return "'wait': until_news must be true or false"
         return number("minutes", 0.05, 30)
     if action_id == "delegate":
         return number("timebox_minutes", 1, 60, required=False)
@@ -288,7 +290,7 @@ def _check_values(engine: Engine, action_id: str, args: dict[str, Any]) -> str |
 def _extra_args(action_id: str) -> set[str]:
     extra = {
         "toggle_flag": {"segment"}, "scale": {"replicas"}, "set_config": {"value"},
-        "wait": {"minutes"}, "delegate": {"timebox_minutes"},
+        "wait": {"minutes", "until_news"}, "delegate": {"timebox_minutes"},
         "post_update": {"impact", "doing", "next_update_minutes", "message"},
         "note": {"text"}, "hand_over": {"summary"},
         "declare_resolved": {"message", "root_cause", "fix", "customer_impact", "follow_up"},
@@ -445,8 +447,17 @@ def _finish_investigation(engine: Engine, inv_id: str, who: str, minutes: float,
 
 
 def _wait(engine: Engine, args: dict[str, Any]) -> Gen:
-    engine.emit("wait", "ic", "", minutes=args["minutes"])
-    yield engine.env.timeout(args["minutes"] * SECONDS)
+    """Let time pass; with `until_news`, stop at the first thing the IC should look at
+    (a finding, a landed change, a stakeholder's question) or when a promised update is due.
+    """
+    seconds = args["minutes"] * SECONDS
+    engine.emit("wait", "ic", "", **args)
+    if not args.get("until_news"):
+        yield engine.env.timeout(seconds)
+        return
+    if engine.promised_by is not None and engine.now < engine.promised_by:
+        seconds = min(seconds, engine.promised_by - engine.now)
+    yield engine.env.timeout(seconds) | engine.news
 
 
 def _change_handler(action_id: str) -> Callable[[Engine, dict[str, Any]], Gen]:

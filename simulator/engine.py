@@ -24,6 +24,11 @@ from simulator.world import SECONDS, World
 SETTLE_MINUTES = 5  # after a change lands, its effect is still being read for this long
 ENGINE_FACTS_PREFIXES = ("restarted.", "in-channel.")
 ENGINE_FACTS = ("acknowledged", "declared", "channel-open", "changes-frozen", "comms-lead")
+#: event kinds that end a "wait until news" early: something the IC should look at
+NEWS_KINDS = frozenset({
+    "investigation_done", "investigation_checkin", "change_applied", "change_cancelled",
+    "evidence_lost", "inject", "stakeholder_ping", "missed_update", "recovered",
+    "symptoms_reset", "reopened", "timeout"})
 
 
 @dataclass
@@ -73,6 +78,7 @@ class Engine:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.world = World(self.scenario, self.rng)
+        self.news: simpy.Event = self.env.event()
 
     # --- journal ------------------------------------------------------------------------
     @property
@@ -89,6 +95,9 @@ class Engine:
         self.journal.write(record)
         if text_:
             self.channel.append(record)
+        if kind in NEWS_KINDS:
+            self.news.succeed(kind)
+            self.news = self.env.event()
         return record
 
     def name(self, person_id: str) -> str:

@@ -199,3 +199,29 @@ def test_no_op_decisions_are_refused_with_a_reason() -> None:
     assert check(engine, Action("declare", {"severity": "P1"})) is None
     assert check(engine, Action("set_config", {"key": "redis.maxclients", "value": 200})) == (
         "'set_config': already in effect")
+
+
+def test_wait_until_news_returns_at_the_first_finding() -> None:
+    """A long wait 'until news' ends when the delegated check reports back."""
+    drill = drill_until("redis-saturation", [
+        Action("freeze_changes"),
+        Action("delegate", {"responder": "priya", "investigation": "deploy-history"}),
+        Action("wait", {"minutes": 20, "until_news": True}),
+        Action("note", {"text": "deploy history is in"}),
+    ], 12)
+    done = events(drill, "investigation_done")[0]["t"]
+    assert events(drill, "note")[0]["t"] <= done + 60
+
+
+def test_wait_until_news_stops_when_an_update_is_due() -> None:
+    """A promised update falls due: the IC is called back in time to keep the promise."""
+    drill = drill_until("redis-saturation", [
+        Action("freeze_changes"),
+        Action("post_update", {"audience": "all", "impact": "checkout failing",
+                               "doing": "investigating", "next_update_minutes": 6}),
+        Action("wait", {"minutes": 30, "until_news": True}),
+        Action("note", {"text": "time for the update"}),
+    ], 15)
+    posted = events(drill, "status_update")[0]["t"]
+    note = events(drill, "note")[0]["t"]
+    assert posted + 6 * 60 <= note <= posted + 6 * 60 + 60

@@ -77,8 +77,14 @@ def test_back_leaves_a_form_without_an_action(drill: Drill) -> None:
 
 def test_wait_minutes_are_bounded(drill: Drill) -> None:
     """Waiting takes 0.5 to 30 minutes; 45 is refused."""
-    assert fill(drill, "wait", text("45", replace=True) + text("2.5", replace=True)) == {
+    assert fill(drill, "wait", text("45", replace=True) + text("2.5", replace=True) + "n") == {
         "minutes": 2.5}
+
+
+def test_wait_can_come_back_early(drill: Drill) -> None:
+    """The default is to be called back when news arrives."""
+    assert fill(drill, "wait", text("8", replace=True) + ENTER) == {
+        "minutes": 8, "until_news": True}
 
 
 def test_postmortem_action_items_need_owner_and_a_due_date(drill: Drill) -> None:

@@ -51,8 +51,9 @@ def read_channel() -> str:
     return top("more") + pick(1)
 
 
-def wait(minutes: float) -> str:
-    return top("wait") + text(f"{minutes:g}", replace=True)
+def wait(minutes: float, early: bool = False) -> str:
+    """Wait a fixed time (or, with `early`, until news arrives)."""
+    return top("wait") + text(f"{minutes:g}", replace=True) + ("y" if early else "n")
 
 
 def pause() -> str:

@@ -241,7 +241,10 @@ def note(engine: Engine) -> dict[str, Any] | None:
 
 
 def wait(engine: Engine) -> dict[str, Any] | None:
-    return {"minutes": ask_number("Wait how many minutes?", 0.5, 30, 1)}
+    minutes = ask_number("Wait how many minutes?", 0.5, 30, 1)
+    early = questionary.confirm("Come back early if news arrives or an update falls due?",
+                                default=True).unsafe_ask()
+    return {"minutes": minutes, "until_news": True} if early else {"minutes": minutes}
 
 
 def declare_resolved(engine: Engine) -> dict[str, Any] | None:
