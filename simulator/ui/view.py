@@ -76,10 +76,12 @@ def header(engine: Engine) -> Table:
     return grid
 
 
-def metrics_table(engine: Engine, spark_width: int) -> Table:
+def metrics_table(engine: Engine, spark_width: int, space: int = 80) -> Table:
+    """Metric rows; names get whatever ``space`` the numbers and sparkline leave over."""
     sc, world = engine.scenario, engine.world
+    name_width = max(20, min(40, space - 21 - spark_width))
     table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, expand=False)
-    table.add_column("metric", no_wrap=True, overflow="ellipsis", max_width=26)
+    table.add_column("metric", no_wrap=True, overflow="ellipsis", max_width=name_width)
     table.add_column("now", justify="right", no_wrap=True)
     table.add_column("base", justify="right", no_wrap=True, style="dim")
     table.add_column("SLO", justify="right", no_wrap=True, style="dim")
@@ -238,7 +240,8 @@ def render(engine: Engine, budget: Budget = Budget(), new_since: int = 0) -> Ren
     """The whole view, sized for ``budget``; ``new_since`` marks unread channel entries."""
     width = budget.width
     wide = width >= WIDE
-    metrics = metrics_table(engine, 15 if wide else 8 if width < 90 else 12)
+    spark = 15 if wide else 8 if width < 90 else 12
+    metrics = metrics_table(engine, spark, LEFT if wide else width)
     status = _status(engine)
     chan_width, chan_lines = channel_space(engine, budget)
     channel = channel_lines(engine, chan_width, chan_lines, new_since)
