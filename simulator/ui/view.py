@@ -184,7 +184,9 @@ def last_update(engine: Engine, audience: str) -> float | None:
     """When this audience last heard from the incident (an update to it or to all)."""
     for record in reversed(engine.channel):
         data: dict[str, Any] = record.get("data") or {}
-        if record.get("kind") == "status_update" and data.get("audience") in (audience, "all"):
+        if record.get("kind") == "declare_resolved" or (
+                record.get("kind") == "status_update"
+                and data.get("audience") in (audience, "all")):
             return float(record["t"])
     return None
 
