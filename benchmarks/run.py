@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from scoring import score_journal
+from scoring.report_html import render_html
 from simulator.bots import BOTS, make_bot
 from simulator.loader import builtin_dir, builtin_ids, load_scenario, parse_scenario
 from simulator.play import run_drill
@@ -74,6 +76,15 @@ def scenario_cases(sid: str, repeat: int) -> list[dict[str, Any]]:
         rows.append({"case": f"drill {sid} --bot {bot} (journal in memory)",
                      **measure(drill(bot), repeat)})
     with tempfile.TemporaryDirectory() as tmp:
+        journal = Path(tmp) / "hero.jsonl"
+        drill("hero", journal)()
+        rows.append({"case": f"score {sid} hero journal (no expert comparison)",
+                     **measure(lambda: score_journal(journal, compare=False), repeat)})
+        rows.append({"case": f"score {sid} hero journal (with expert replay)",
+                     **measure(lambda: score_journal(journal), repeat)})
+        card = score_journal(journal)
+        rows.append({"case": f"render HTML report {sid}",
+                     **measure(lambda: render_html(card), repeat)})
         mem, disk = measure_pair(drill("expert"), drill("expert", Path(tmp) / "j.jsonl"), repeat)
     rows.append({"case": f"drill {sid} --bot expert (journal in memory, paired)", **mem})
     rows.append({"case": f"drill {sid} --bot expert (journal on disk, paired)", **disk,
