@@ -98,10 +98,12 @@ def read_journal(path: Path) -> Journal:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            if number >= len(lines) - 1:  # the last line was being written when we stopped
+            if number >= len(lines) - 1 and records:  # the last line was cut mid-write
                 break
-            raise InputError("", [Problem(name, number, exc.colno, f"not JSON: {exc.msg}")]
-                             ) from None
+            hint = ("a journal is the .jsonl file that tabletop run writes"
+                    if not records else "the journal was edited or damaged")
+            raise InputError("", [Problem(name, number, exc.colno, f"not JSON: {exc.msg}",
+                                          hint)]) from None
         if not isinstance(record, dict) or "type" not in record:
             raise InputError("", [Problem(name, number, 1, "each line must be a JSON object "
                                                            "with a 'type'")])
