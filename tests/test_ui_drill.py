@@ -37,7 +37,7 @@ def test_good_redis_drill_resolves_from_keystrokes(tmp_path: Path) -> None:
     change = next(d for d in records.decisions() if d["action"] == "set_config")
     assert change["args"]["by"] == "priya" and change["args"]["value"] == 200
     announce = next(records.events("announce"))
-    assert "set redis.maxclients to 200" in announce["text"]
+    assert "set redis.maxclients from 100 to 200" in announce["text"]
     postmortem = next(records.events("postmortem"))["data"]
     assert postmortem["action_items"] == [{"what": "alert before the limit is reached",
                                            "owner": "priya", "due": "+7 days"}]

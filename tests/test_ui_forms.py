@@ -66,8 +66,8 @@ def test_change_announcement_defaults_to_a_plain_sentence(drill: Drill) -> None:
     """Accepting the default announcement says what changes, who runs it and what to watch."""
     args = fill(drill, "rollback", pick(0) + ENTER + ENTER)
     assert args is not None and args["by"] == "bob"
-    assert args["announcement"] == ("I'm going to roll back payment-service; Bob will run it. "
-                                    "Watch checkout error rate.")
+    assert args["announcement"] == ("I'm going to roll back payment-service to v2.4.0; "
+                                    "Bob will run it. Watch checkout error rate.")
 
 
 def test_back_leaves_a_form_without_an_action(drill: Drill) -> None:

@@ -16,6 +16,7 @@ import questionary
 from questionary import Choice
 
 from simulator.actions import CHANGE_ACTIONS, choices, flag_segments
+from simulator.changes import describe
 from simulator.engine import Engine
 
 BACK = "__back__"
@@ -186,24 +187,6 @@ def _target(engine: Engine, action_id: str) -> dict[str, Any] | None:
     return None if fix is None else {"fix": fix}
 
 
-def describe(action_id: str, args: dict[str, Any], engine: Engine) -> str:
-    """A plain sentence for the default announcement."""
-    if action_id == "rollback":
-        return f"roll back {args['service']}"
-    if action_id == "toggle_flag":
-        return f"turn the {args['flag']} flag {args['state']} for {args['segment']}"
-    if action_id == "failover":
-        return f"fail over to {args['region']}"
-    if action_id == "scale":
-        return f"scale {args['service']} to {args['replicas']} replicas"
-    if action_id == "set_config":
-        return f"set {args['key']} to {args['value']}"
-    if action_id == "restart":
-        return f"restart {args['target']}"
-    fix = next(f for f in engine.scenario.fixes if f.id == args["fix"])
-    return fix.title
-
-
 def change_form(action_id: str) -> Form:
     def form(engine: Engine) -> dict[str, Any] | None:
         args = _target(engine, action_id)
@@ -216,7 +199,7 @@ def change_form(action_id: str) -> Form:
             return None
         who = "I" if by == "ic" else engine.name(by).split()[0]
         key_metric = engine.scenario.metric(engine.scenario.impact.metric).title.lower()
-        default = (f"I'm going to {describe(action_id, args, engine)}; {who} will run it. "
+        default = (f"I'm going to {describe(engine, action_id, args)[1]}; {who} will run it. "
                    f"Watch {key_metric}.")
         announcement = ask_text("Announcement posted in the channel before the change "
                                 "(empty = change silently)", default=default)
