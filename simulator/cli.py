@@ -83,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
 
     add_arguments(s)
 
+    s = sub.add_parser("new", help="start a scenario file from a built-in one")
+    s.add_argument("id", help="the new scenario's id (lowercase letters, digits, dashes)")
+    s.add_argument("--from", dest="template", default="redis-saturation",
+                   help="the built-in scenario to copy (default: redis-saturation)")
+    s.add_argument("--output", type=Path, help="where to write it (default: ./ID.yaml)")
+
     s = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
     s.add_argument("files", nargs="+", help="scenario files or built-in ids")
 
@@ -178,17 +184,22 @@ def _scorer() -> Any:
     return lambda journal, scenario: grade(journal, scenario, rubric, compare=False).score
 
 
-def _schema(args: argparse.Namespace) -> int:
-    from simulator.scenario import Scenario
+def _new(args: argparse.Namespace) -> int:
+    from simulator.authoring import new_scenario
 
-    schema = Scenario.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "incident-tabletop scenario (schema_version 1)"
-    text = json.dumps(schema, indent=2) + "\n"
+    path = new_scenario(args.id, args.template, args.output)
+    print(f"wrote {path}: edit it, then `tabletop validate {path}` and "
+          f"`tabletop prove {path}`")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from simulator.scenario import schema_text
+
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        args.output.write_text(schema_text(), encoding="utf-8")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(schema_text())
     return 0
 
 
@@ -212,7 +223,7 @@ def _score(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "run": _run, "resume": _resume,
                             "branch": _branch, "prove": _prove, "score": _score,
-                            "validate": _validate, "schema": _schema}
+                            "new": _new, "validate": _validate, "schema": _schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -305,3 +305,13 @@ class Scenario(Model):
             {d.id: d.restart_minutes for d in self.system.dependencies if d.restartable}
         )
         return targets
+
+
+def schema_text() -> str:
+    """The JSON Schema of the format, generated from these models (never written by hand)."""
+    import json
+
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "incident-tabletop scenario (schema_version 1)"
+    return json.dumps(schema, indent=2) + "\n"

@@ -116,3 +116,24 @@ def test_unknown_scenario_is_bad_input() -> None:
     """A wrong scenario name exits 2 with the list of ids."""
     result = tabletop("run", "redis", "--bot", "expert")
     assert result.returncode == 2 and "redis-saturation" in result.stderr
+
+
+def test_new_scenario_starts_valid(tmp_path: Path) -> None:
+    """`new` copies a built-in under a new id; the copy validates; no overwrite."""
+    made = tabletop("new", "my-drill", "--from", "bad-deploy", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    path = tmp_path / "my-drill.yaml"
+    assert "id: my-drill" in path.read_text()
+    assert json.loads((tmp_path / "scenario.schema.json").read_text())["title"]
+    assert tabletop("validate", str(path)).returncode == 0
+    again = tabletop("new", "my-drill", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert tabletop("new", "Bad Id", cwd=tmp_path).returncode == 2
+
+
+def test_committed_json_schema_is_the_generated_one() -> None:
+    """docs/scenario.schema.json is generated, never hand-edited: it must match."""
+    committed = json.loads((Path(__file__).parent.parent / "docs" / "scenario.schema.json")
+                           .read_text(encoding="utf-8"))
+    assert committed == json.loads(tabletop("schema").stdout), (
+        "regenerate with: tabletop schema --output docs/scenario.schema.json")
