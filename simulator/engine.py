@@ -196,7 +196,9 @@ class Engine:
         for m in mutations:
             if m.service is not None and m.version is not None:
                 self.world.versions[m.service] = m.version
-            if m.config is not None and m.value is not None:
+            if m.config == "region.active" and m.value is not None:
+                self.world.active_region = str(m.value)  # a region, not a settable value
+            elif m.config is not None and m.value is not None:
                 self.world.config[m.config] = m.value
             if m.set_fact:
                 self.world.facts.add(m.set_fact)

@@ -225,3 +225,15 @@ def test_wait_until_news_stops_when_an_update_is_due() -> None:
     posted = events(drill, "status_update")[0]["t"]
     note = events(drill, "note")[0]["t"]
     assert posted + 6 * 60 <= note <= posted + 6 * 60 + 60
+
+
+def test_failover_moves_traffic_without_inventing_a_config_key() -> None:
+    """After a failover the active region changes; no 'region.active' knob appears."""
+    from simulator.actions import choices
+
+    drill = drill_until("bad-deploy", [
+        Action("freeze_changes"),
+        Action("failover", {"region": "us-east", "by": "mei"}),
+    ], 8)
+    assert drill.engine.world.active_region == "us-east"
+    assert "region.active" not in choices(drill.engine, "set_config")["key"]

@@ -46,6 +46,12 @@ def number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
 
 
+def with_unit(value: float, unit: str) -> str:
+    """'8%', '420ms', but '750 orders': symbols stick to the number, words do not."""
+    gap = " " if len(unit) > 3 else ""
+    return f"{number(value)}{gap}{unit}"
+
+
 def sparkline(values: list[float], low: float, high: float) -> str:
     """One character per minute, scaled between ``low`` and ``high``."""
     span = high - low
@@ -97,8 +103,8 @@ def metrics_table(engine: Engine, spark_width: int, space: int = 80) -> Table:
                     *(x for x in (metric.slo.max,) if x is not None)])
         style = "bold red" if bad else ""
         table.add_row(Text(("! " if bad else "  ") + metric.title, style=style),
-                      Text(number(value) + metric.unit, style=style),
-                      number(metric.baseline) + metric.unit, slo,
+                      Text(with_unit(value, metric.unit), style=style),
+                      with_unit(metric.baseline, metric.unit), slo,
                       Text(sparkline(series, low, high), style="red" if bad else "green"))
     return table
 
