@@ -106,13 +106,27 @@ class ExpertBot(Bot):
         self.queue.append(action)
 
     def decide(self, situation: Situation) -> Action:
-        """Keep the update cadence whatever else is planned."""
+        """Keep the update cadence, and answer a stakeholder's question, whatever is planned."""
         engine = situation.engine
         last = engine.world.last_update_at
         if not situation.closing and last is not None and (
-                engine.now - last >= (UPDATE_EVERY - 2.5) * SECONDS):
+                engine.now - last >= (UPDATE_EVERY - 2.5) * SECONDS
+                or self.unanswered(engine, last)):
             return self.update(engine, "all")
         return super().decide(situation)
+
+    @staticmethod
+    def unanswered(engine: Engine, last_update: float) -> bool:
+        """A stakeholder asked (or a comms inject arrived) after the last update."""
+        for record in reversed(engine.channel):
+            if record["t"] <= last_update:
+                return False
+            data = record.get("data") or {}
+            if record["kind"] in ("stakeholder_ping", "missed_update") or (
+                    record["kind"] == "inject"
+                    and str(data.get("objective", "")).startswith("comms.")):
+                return True
+        return False
 
     def update(self, engine: Engine, audience: str) -> Action:
         recovering = engine.recovered_at is not None
