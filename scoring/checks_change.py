@@ -63,7 +63,8 @@ def mitigation_keys(run: Run) -> set[str]:
 
     The ideal path puts the workaround first, so its first change counts, as does every
     rollback, flag, failover, scaling or config change on it (a hotfix or a restart later
-    on the path is cause work), and rolling back a release that shipped just before.
+    on the path is cause work), rolling back a release that shipped just before, and the
+    alternatives the scenario lists in `debrief.mitigations`.
     """
     sc = run.scenario
     moves = [d for d in sc.debrief.ideal_path if d.action in CHANGE_ACTIONS]
@@ -71,7 +72,7 @@ def mitigation_keys(run: Run) -> set[str]:
             if i == 0 or d.action not in ("apply_fix", "restart")}
     if _recent_deploy(run, 60):
         keys |= {f"rollback:{s.id}" for s in sc.system.services if s.previous_version}
-    return keys
+    return keys | set(sc.debrief.mitigations)
 
 
 def evidence_time(run: Run, key: str) -> int | None:

@@ -137,6 +137,8 @@ class _Checker:
             for finding in r.informed_by:
                 self.ref(("rationale", i, "informed_by"), "finding", finding, self.findings)
             self._change_key(("rationale", i, "change"), r.change)
+        for i, key in enumerate(sc.debrief.mitigations):
+            self._change_key(("debrief", "mitigations", i), key)
         for i, inj in enumerate(sc.injects):
             self.condition(("injects", i, "when"), inj.when)
             self.condition(("injects", i, "unless"), inj.unless)

@@ -256,6 +256,9 @@ class Debrief(Model):
     contributing_factors: list[str] = []
     red_herrings: list[str] = []
     ideal_path: list[Decision] = Field(min_length=1)
+    mitigations: list[str] = Field(
+        [], description="change keys (rollback:svc, flag:id, config:key, ...) that also count "
+        "as valid workarounds besides those on the ideal path")
     hunch_path: list[Decision] = []
     follow_ups: list[str] = []
 
