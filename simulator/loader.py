@@ -57,19 +57,32 @@ def parse_scenario(text: str, label: str) -> Scenario:
 
 
 def load_scenario(name: str) -> tuple[Scenario, dict[str, str]]:
-    """Load a scenario by id or path; returns it with the reference the journal records."""
+    """Load a scenario by id or path; returns it with the reference the journal records.
+
+    The reference carries the scenario's full text, so a journal stays scorable, resumable
+    and branchable after the scenario file is edited or the tool is upgraded.
+    """
     path = resolve(name)
     text = read_text(path, str(path))
     scenario = parse_scenario(text, str(path))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     builtin = path.parent.resolve() == builtin_dir().resolve()
     ref = {"id": scenario.id, "sha256": digest,
-           "path": f"builtin:{path.name}" if builtin else str(path.resolve())}
+           "path": f"builtin:{path.name}" if builtin else str(path.resolve()),
+           "source": text}
     return scenario, ref
 
 
 def scenario_for_journal(ref: dict[str, str]) -> Scenario:
-    """Load the exact scenario a journal names, refusing one whose content has changed."""
+    """The exact scenario a journal was played with: its embedded text, or the file if that
+    still has the same content (journals written before the text was embedded)."""
+    label = f"{ref.get('path', ref.get('id', 'scenario'))} (as recorded in the journal)"
+    embedded = ref.get("source")
+    if isinstance(embedded, str):
+        if hashlib.sha256(embedded.encode("utf-8")).hexdigest() != ref.get("sha256"):
+            raise InputError("", [Problem(label, 1, 1, "the scenario text in the journal does "
+                                          "not match its hash: the journal was edited")])
+        return parse_scenario(embedded, label)
     path_text = ref.get("path", "")
     path = builtin_dir() / path_text[8:] if path_text.startswith("builtin:") else Path(path_text)
     if not path.is_file():
