@@ -38,9 +38,6 @@ class Action:
     args: dict[str, Any] = field(default_factory=dict)
     think_seconds: float = 0.0
 
-    def as_record(self) -> dict[str, Any]:
-        return {"action": self.id, **self.args}
-
 
 @dataclass(frozen=True)
 class Option:

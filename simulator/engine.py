@@ -22,7 +22,6 @@ from simulator.texts import text
 from simulator.world import SECONDS, World
 
 SETTLE_MINUTES = 5  # after a change lands, its effect is still being read for this long
-ENGINE_FACTS_PREFIXES = ("restarted.", "in-channel.")
 ENGINE_FACTS = ("acknowledged", "declared", "channel-open", "changes-frozen", "comms-lead")
 #: event kinds that end a "wait until news" early: something the IC should look at
 NEWS_KINDS = frozenset({

@@ -69,10 +69,6 @@ class ChainDecider:
         self.on_handover = on_handover
         self.handed_over = False
 
-    @property
-    def replaying(self) -> bool:
-        return not self.replay.exhausted
-
     def decide(self, situation: Situation) -> Action:
         if self.replay.exhausted:
             if not self.handed_over:
