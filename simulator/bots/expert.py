@@ -1,0 +1,159 @@
+"""The expert: the documented process wrapped around the scenario's ideal path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from simulator.actions import CHANGE_ACTIONS, Action
+from simulator.bots.base import UPDATE_EVERY, Bot, change_key, decision_args
+from simulator.changes import describe, informed
+from simulator.drill import Situation
+from simulator.engine import Engine
+from simulator.world import SECONDS
+
+
+class ExpertBot(Bot):
+    """Declares, delegates, updates on cadence, mitigates on evidence, verifies, resolves."""
+
+    name = "expert"
+
+    def minutes(self, engine: Engine) -> float:
+        return engine.now / SECONDS
+
+    def do(self, engine: Engine, action: Action) -> None:
+        self.queue.append(action)
+
+    def decide(self, situation: Situation) -> Action:
+        """Keep the update cadence, and answer a stakeholder's question, whatever is planned."""
+        engine = situation.engine
+        last = engine.world.last_update_at
+        if not situation.closing and last is not None and (
+                engine.now - last >= (UPDATE_EVERY - 2.5) * SECONDS
+                or self.unanswered(engine, last)):
+            return self.update(engine, "all")
+        return super().decide(situation)
+
+    @staticmethod
+    def unanswered(engine: Engine, last_update: float) -> bool:
+        """A stakeholder asked (or a comms inject arrived) after the last update."""
+        for record in reversed(engine.channel):
+            if record["t"] <= last_update:
+                return False
+            data = record.get("data") or {}
+            if record["kind"] in ("stakeholder_ping", "missed_update") or (
+                    record["kind"] == "inject"
+                    and str(data.get("objective", "")).startswith("comms.")):
+                return True
+        return False
+
+    def update(self, engine: Engine, audience: str) -> Action:
+        recovering = engine.recovered_at is not None
+        changes = [c.title for c in engine.changes]
+        doing = (f"applied: {', '.join(changes)}; watching the metrics" if changes
+                 else "investigating with two responders; a mitigation is being prepared")
+        return Action("post_update", {
+            "audience": audience,
+            "impact": engine.scenario.summary.strip().split(".")[0],
+            "doing": "service has recovered and is being verified" if recovering else doing,
+            "next_update_minutes": UPDATE_EVERY})
+
+    def idle_responder(self, engine: Engine, preferred: str | None = None) -> str | None:
+        ids = [p.id for p in engine.scenario.roster.responders if not engine.busy(p.id)]
+        if preferred in ids:
+            return preferred
+        return ids[0] if ids else None
+
+    def plan(self, engine: Engine) -> Iterator[None]:
+        sc = engine.scenario
+        self.do(engine, Action("acknowledge"))
+        self.do(engine, Action("declare", {"severity": sc.expected_severity}))
+        self.do(engine, Action("freeze_changes"))
+        self.do(engine, Action("open_channel"))
+        if sc.roster.comms_lead:
+            self.do(engine, Action("assign_role", {"person": sc.roster.comms_lead.id,
+                                                   "role": "comms"}))
+        self.queue.append(self.update(engine, "all"))
+        yield
+        for action_id, args in self.repairs(engine):
+            yield from self.change(engine, action_id, args, need_evidence=False)
+        for decision in sc.debrief.ideal_path:
+            args = decision_args(decision)
+            if decision.action in CHANGE_ACTIONS:
+                yield from self.change(engine, decision.action, args)
+                continue
+            if decision.action == "delegate":
+                while self.idle_responder(engine) is None:
+                    self.do(engine, Action("wait", {"minutes": 1}))
+                    yield
+                args["responder"] = self.idle_responder(engine, args.get("responder"))
+            self.do(engine, Action(decision.action, args))
+            yield
+        limit = sc.time_limit_minutes - sc.success.hold_minutes - 3
+        while engine.recovered_at is None and self.minutes(engine) < limit:
+            self.do(engine, Action("wait", {"minutes": 1}))
+            yield
+        self.do(engine, Action("note", {"text": "Metrics back within SLO and holding; "
+                                                "preparing the resolution message."}))
+        self.do(engine, self.update(engine, "all"))
+        self.do(engine, Action("declare_resolved", {
+            "message": f"{sc.title}: service restored and verified.",
+            "root_cause": sc.debrief.root_cause,
+            "fix": ", ".join(c.title for c in engine.changes) or "none",
+            "customer_impact": f"about {round(engine.failed_total):,} {sc.impact.unit}",
+            "follow_up": "postmortem tomorrow 10:00; action items listed there"}))
+        yield
+
+    def change(self, engine: Engine, action_id: str, args: dict[str, Any],
+               need_evidence: bool = True) -> Iterator[None]:
+        """One change: wait for its evidence and a quiet system, announce, make, watch."""
+        if need_evidence:
+            yield from self.before_change(engine, change_key(action_id, args))
+        while engine.in_flight():
+            self.do(engine, Action("wait", {"minutes": 1}))
+            yield
+        args["by"] = self.idle_responder(engine, args.get("by")) or "ic"
+        title = describe(engine, action_id, args)[1]
+        args.setdefault("announcement", f"Next change: {title}, done by "
+                        f"{engine.name(args['by'])}. Nothing else changes until we have seen "
+                        "its effect.")
+        self.do(engine, Action(action_id, args))
+        yield
+        yield from self.after_change(engine)
+
+    def repairs(self, engine: Engine) -> list[tuple[str, dict[str, Any]]]:
+        """Undo what others changed before the expert took command (a branch, an NPC)."""
+        sc, world = engine.scenario, engine.world
+        planned = {change_key(d.action, decision_args(d)) for d in sc.debrief.ideal_path
+                   if d.action in CHANGE_ACTIONS}
+        out: list[tuple[str, dict[str, Any]]] = [
+            ("set_config", {"key": key, "value": value.value})
+            for key, value in sc.config_values().items()
+            if world.config.get(key) != value.value and f"config:{key}" not in planned]
+        out += [("rollback", {"service": svc.id}) for svc in sc.system.services
+                if svc.previous_version and f"rollback:{svc.id}" not in planned
+                and world.versions[svc.id] not in (svc.version, svc.previous_version)]
+        return out
+
+    def before_change(self, engine: Engine, key: str) -> Iterator[None]:
+        """Wait for the evidence that justifies the change, and for other changes to settle."""
+        waited = 0
+        while waited < 15 and (not informed(engine, key) or engine.in_flight()):
+            self.do(engine, Action("wait", {"minutes": 1}))
+            waited += 1
+            yield
+
+    def after_change(self, engine: Engine) -> Iterator[None]:
+        while engine.in_flight():
+            self.do(engine, Action("wait", {"minutes": 1}))
+            yield
+        self.do(engine, Action("wait", {"minutes": 2}))
+        yield
+        key = engine.scenario.impact.metric
+        value = engine.world.values[key]
+        unit = engine.scenario.metric(key).unit
+        self.do(engine, Action("note", {"text": f"{engine.changes[-1].title} landed; "
+                                                f"{key} now {value}{unit}."}))
+        yield
+
+
