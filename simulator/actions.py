@@ -157,7 +157,7 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
     if action_id == "failover" and not choices(engine, "failover")["region"]:
         return "no other region"
     if action_id == "apply_fix" and not choices(engine, "apply_fix")["fix"]:
-        return "no fix is known yet (investigate first)"
+        return "no fix is known yet: investigate first"
     return ""
 
 

@@ -113,7 +113,9 @@ def _list(args: argparse.Namespace) -> int:
 
     from simulator.loader import builtin_ids, load_scenario
 
-    rows = [load_scenario(i)[0] for i in builtin_ids()]
+    order = {"beginner": 0, "intermediate": 1, "advanced": 2}
+    rows = sorted((load_scenario(i)[0] for i in builtin_ids()),  # start small, then grow
+                  key=lambda s: (order[s.difficulty], s.expected_minutes, s.id))
     if args.json:
         print(json.dumps([{"id": s.id, "title": s.title, "difficulty": s.difficulty,
                            "minutes": s.expected_minutes, "summary": s.summary.strip()}
