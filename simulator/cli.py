@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--coach", choices=("full", "light", "off"), default="full")
     s.add_argument("--pressure", type=_pressure, default=0.0, metavar="N")
 
+    s = sub.add_parser("history", help="your past runs with their outcome and score")
+    s.add_argument("--dir", type=Path, help="a folder of journals (default: where runs go)")
+    s.add_argument("--scenario", help="only runs of this scenario id")
+    s.add_argument("--json", action="store_true", help="print JSON")
+
     s = sub.add_parser("prove", help="play every bot on several seeds: is the scenario "
                        "winnable by the process and does each anti-pattern do worse?")
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
@@ -166,6 +171,12 @@ def _branch(args: argparse.Namespace) -> int:
     return branch_command(args)
 
 
+def _history(args: argparse.Namespace) -> int:
+    from simulator.history import history_command
+
+    return history_command(args)
+
+
 def _prove(args: argparse.Namespace) -> int:
     from simulator.loader import load_scenario
     from simulator.proving import print_proof, prove
@@ -224,8 +235,9 @@ def _score(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "run": _run, "resume": _resume,
-                            "branch": _branch, "prove": _prove, "score": _score,
-                            "new": _new, "validate": _validate, "schema": _schema}
+                            "branch": _branch, "history": _history, "prove": _prove,
+                            "score": _score, "new": _new, "validate": _validate,
+                            "schema": _schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -137,3 +137,19 @@ def test_committed_json_schema_is_the_generated_one() -> None:
                            .read_text(encoding="utf-8"))
     assert committed == json.loads(tabletop("schema").stdout), (
         "regenerate with: tabletop schema --output docs/scenario.schema.json")
+
+
+def test_history_lists_runs_with_scores(tmp_path: Path) -> None:
+    """history scores every journal in a folder; a broken one is listed, not fatal."""
+    for bot in ("expert", "hero"):
+        assert tabletop("run", "redis-saturation", "--bot", bot, "--seed", "3", "--journal",
+                        str(tmp_path / f"redis-saturation-{bot}.jsonl"), "--quiet"
+                        ).returncode in (0, 1)
+    (tmp_path / "broken.jsonl").write_text("not json\n")
+    result = tabletop("history", "--dir", str(tmp_path), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {Path(r["journal"]).name: r for r in json.loads(result.stdout)}
+    assert rows["redis-saturation-expert.jsonl"]["score"] >= 90
+    assert rows["redis-saturation-hero.jsonl"]["score"] <= 60
+    assert rows["broken.jsonl"]["status"] == "unreadable"
+    assert tabletop("history", "--dir", str(tmp_path / "none")).returncode == 2
