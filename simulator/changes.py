@@ -21,17 +21,30 @@ from simulator.world import SECONDS
 Gen = Generator[simpy.Event, Any, None]
 
 
-def informed(engine: Engine, key: str) -> bool:
+def informed(engine: Engine, key: str, value: Any = None) -> bool:
+    """Was a finding that justifies this change known when it started?
+
+    A rationale may justify a config change in one direction only (lowering a timeout, not
+    raising it): a value on the wrong side is a hunch even with the finding in hand.
+    """
     sc = engine.scenario
     needed: list[str] = []
+    keyed = False
     for r in sc.rationale:
-        if r.change == key:
-            needed += r.informed_by
+        if r.change != key:
+            continue
+        keyed = True
+        number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        if number is not None and (
+                (r.value_below is not None and not number < r.value_below)
+                or (r.value_above is not None and not number > r.value_above)):
+            continue
+        needed += r.informed_by
     if key.startswith("fix:"):
         fix = next(f for f in sc.fixes if f.id == key[4:])
         needed += fix.informed_by
     if not needed:
-        return bool(engine.done_investigations)
+        return not keyed and bool(engine.done_investigations)
     return any(engine.world.knows(n) for n in needed)
 
 
@@ -84,7 +97,7 @@ def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "i
         engine.tasks[by] = Task(by, title, engine.now + minutes * SECONDS)
     engine.emit("change_started", by, f"{engine.name(by)}: starting to {title}.", change=key,
                 action=action_id, args={k: v for k, v in args.items() if k != "announcement"},
-                announced=bool(announcement), informed=informed(engine, key),
+                announced=bool(announcement), informed=informed(engine, key, args.get("value")),
                 executor=by, ordered_by=actor, in_flight=others, settling=settling,
                 expected_minutes=minutes)
     process = engine.env.process(_land_change(engine, item, action_id, args, mutations))

@@ -234,6 +234,10 @@ class Rationale(Model):
 
     change: str = Field(description="change key such as 'rollback:payment-service'")
     informed_by: list[str] = Field(min_length=1)
+    value_below: float | None = Field(
+        None, description="for config:… keys: only a new value below this is justified")
+    value_above: float | None = Field(
+        None, description="for config:… keys: only a new value above this is justified")
 
 
 class Success(Model):

@@ -237,3 +237,16 @@ def test_failover_moves_traffic_without_inventing_a_config_key() -> None:
     ], 8)
     assert drill.engine.world.active_region == "us-east"
     assert "region.active" not in choices(drill.engine, "set_config")["key"]
+
+
+def test_a_justified_key_in_the_wrong_direction_is_still_a_hunch() -> None:
+    """With the finding in hand, lowering the timeout is informed; raising it is not."""
+    opening = [Action("freeze_changes"),
+               Action("delegate", {"responder": "ravi", "investigation": "app-logs"}),
+               Action("wait", {"minutes": 5})]
+    lower = drill_until("bad-deploy", [*opening, Action("set_config", {
+        "key": "catalog-api.pricing_timeout_ms", "value": 200, "by": "mei"})], 9)
+    raise_ = drill_until("bad-deploy", [*opening, Action("set_config", {
+        "key": "catalog-api.pricing_timeout_ms", "value": 9000, "by": "mei"})], 9)
+    assert events(lower, "change_started")[0]["data"]["informed"] is True
+    assert events(raise_, "change_started")[0]["data"]["informed"] is False

@@ -108,7 +108,7 @@ class ExpertBot(Bot):
                need_evidence: bool = True) -> Iterator[None]:
         """One change: wait for its evidence and a quiet system, announce, make, watch."""
         if need_evidence:
-            yield from self.before_change(engine, change_key(action_id, args))
+            yield from self.before_change(engine, change_key(action_id, args), args.get("value"))
         while engine.in_flight():
             self.do(engine, Action("wait", {"minutes": 1}))
             yield
@@ -135,10 +135,10 @@ class ExpertBot(Bot):
                 and world.versions[svc.id] not in (svc.version, svc.previous_version)]
         return out
 
-    def before_change(self, engine: Engine, key: str) -> Iterator[None]:
+    def before_change(self, engine: Engine, key: str, value: Any = None) -> Iterator[None]:
         """Wait for the evidence that justifies the change, and for other changes to settle."""
         waited = 0
-        while waited < 15 and (not informed(engine, key) or engine.in_flight()):
+        while waited < 15 and (not informed(engine, key, value) or engine.in_flight()):
             self.do(engine, Action("wait", {"minutes": 1}))
             waited += 1
             yield
