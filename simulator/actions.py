@@ -52,37 +52,49 @@ class Option:
 
 # --- what exists, and what can be chosen -------------------------------------------------
 def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
-    """For each choice-type argument of an action, the values that are valid right now."""
+    """For each choice-type argument of an action, the values that are valid right now.
+
+    Only the asked-for action's values are computed: menus and checks call this for every
+    action at every decision, and some values evaluate scenario conditions.
+    """
     sc, world = engine.scenario, engine.world
-    idle = [p.id for p in sc.roster.responders if not engine.busy(p.id)]
-    executors = ["ic", *idle]
-    open_inv = [i.id for i in sc.investigations
+
+    def idle() -> list[str]:
+        return [p.id for p in sc.roster.responders if not engine.busy(p.id)]
+
+    def open_investigations() -> list[str]:
+        return [i.id for i in sc.investigations
                 if i.id not in engine.done_investigations
                 and i.id not in engine.running_investigations
                 and (i.available_when is None or _holds(engine, i.available_when))]
-    table: dict[str, dict[str, list[str]]] = {
-        "declare": {"severity": list(SEVERITIES)},
-        "hand_over": {"to": [p.id for p in sc.roster.responders]},
-        "assign_role": {"person": _people(engine), "role": list(ROLES)},
-        "delegate": {"responder": idle, "investigation": open_inv},
-        "investigate": {"investigation": open_inv},
-        "rollback": {"service": [s.id for s in sc.system.services if s.previous_version
-                                 and world.versions[s.id] != s.previous_version
-                                 and not _pending(engine, f"rollback:{s.id}")],
-                     "by": executors},
-        "toggle_flag": {"flag": [f.id for f in sc.system.feature_flags],
-                        "state": ["off", "on"], "by": executors},
-        "failover": {"region": [r.id for r in sc.system.regions if r.id != world.active_region],
-                     "by": executors},
-        "scale": {"service": list(world.replicas), "by": executors},
-        "set_config": {"key": list(world.config), "by": executors},
-        "restart": {"target": list(sc.restart_targets()), "by": executors},
-        "apply_fix": {"fix": [f.id for f in sc.fixes if not _pending(engine, f"fix:{f.id}")
-                              and (f.available_when is None or _holds(engine, f.available_when))],
-                      "by": executors},
-        "post_update": {"audience": list(AUDIENCES)},
+
+    def by(values: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {**values, "by": ["ic", *idle()]}
+
+    table: dict[str, Callable[[], dict[str, list[str]]]] = {
+        "declare": lambda: {"severity": list(SEVERITIES)},
+        "hand_over": lambda: {"to": [p.id for p in sc.roster.responders]},
+        "assign_role": lambda: {"person": _people(engine), "role": list(ROLES)},
+        "delegate": lambda: {"responder": idle(), "investigation": open_investigations()},
+        "investigate": lambda: {"investigation": open_investigations()},
+        "rollback": lambda: by({"service": [
+            s.id for s in sc.system.services if s.previous_version
+            and world.versions[s.id] != s.previous_version
+            and not _pending(engine, f"rollback:{s.id}")]}),
+        "toggle_flag": lambda: by({"flag": [f.id for f in sc.system.feature_flags],
+                                   "state": ["off", "on"]}),
+        "failover": lambda: by({"region": [r.id for r in sc.system.regions
+                                           if r.id != world.active_region]}),
+        "scale": lambda: by({"service": list(world.replicas)}),
+        "set_config": lambda: by({"key": list(world.config)}),
+        "restart": lambda: by({"target": list(sc.restart_targets())}),
+        "apply_fix": lambda: by({"fix": [
+            f.id for f in sc.fixes if not _pending(engine, f"fix:{f.id}")
+            and (f.available_when is None or _holds(engine, f.available_when))]}),
+        "post_update": lambda: {"audience": list(AUDIENCES)},
     }
-    return table.get(action_id, {})
+    make = table.get(action_id)
+    return make() if make is not None else {}
 
 
 def flag_segments(engine: Engine, flag: str) -> list[str]:
