@@ -6,6 +6,7 @@ telling stakeholders, since it ends the silence it follows.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 
 from scoring.ratings import Finding, by_limits, by_share, deadline, not_applicable, worse
@@ -13,6 +14,7 @@ from scoring.run import Evidence, Record, Run, at, clock
 
 Params = dict[str, float]
 PARTS = ("impact", "doing", "next_update_minutes")
+QUOTED = 5  # questions quoted as evidence; the facts count all of them
 
 
 def first_update(run: Run, p: Params) -> Finding:
@@ -117,31 +119,48 @@ def audience_served(run: Run, p: Params) -> Finding:
     late: list[Evidence] = []
     unanswered: list[Evidence] = []
     answered: list[Evidence] = []
+    replies = Replies(run)
     for ask in run.of("stakeholder_ping", "missed_update", "inject", where=_asks(run)):
         want = run.audience_of(str(ask.get("actor"))) or "any"
-        reply = run.first("status_update", where=_answers(run, int(ask["t"]), want))
+        reply = replies.first_after(int(ask["t"]), want)
         if reply is None:
             if not (run.truncated and run.end_t - ask["t"] <= window):
                 unanswered.append(run.quote(ask, False, run.describe(ask) + " (never answered)"))
         elif reply["t"] - ask["t"] > window:
             late.append(run.quote(ask, False, run.describe(ask) + f" (answered at {at(reply)})"))
-        else:
+        elif len(answered) < 2:
             answered.append(run.quote(reply, True))
     rating = "M" if unserved or unanswered else "S" if late else "P"
     facts = {"unserved": ", ".join(unserved) or "none", "late": len(late),
              "unanswered": len(unanswered)}
     reason = (f"audiences never addressed: {facts['unserved']}; {len(late)} question(s) "
               f"answered late, {len(unanswered)} never")
-    evidence = sorted(unanswered + late + answered[:2], key=lambda e: e.t)
+    evidence = sorted(unanswered[:QUOTED] + late[:QUOTED] + answered, key=lambda e: e.t)
     return Finding(rating, evidence, reason, facts)
 
 
-def _answers(run: Run, asked: int, audience: str) -> Callable[[Record], bool]:
-    """An update after the question that reaches the asker's audience."""
-    def answers(e: Record) -> bool:
-        return e["t"] >= asked and (audience == "any" or run.data(e).get("audience") in (
-            audience, "all"))
-    return answers
+class Replies:
+    """The updates each audience received, indexed once so that finding the reply to a
+    question is a binary search: scoring stays linear in the number of questions."""
+
+    def __init__(self, run: Run) -> None:
+        self.by_audience: dict[str, tuple[list[int], list[Record]]] = {}
+        for e in run.updates:
+            for key in {str(run.data(e).get("audience")), "any"}:
+                times, records = self.by_audience.setdefault(key, ([], []))
+                times.append(int(e["t"]))
+                records.append(e)
+
+    def first_after(self, asked: int, audience: str) -> Record | None:
+        """The first update at or after ``asked`` that reaches ``audience`` (or everyone)."""
+        found = [self._first(key, asked) for key in {audience, "all"}]
+        hits = [r for r in found if r is not None]
+        return min(hits, key=lambda r: int(r["t"])) if hits else None
+
+    def _first(self, key: str, asked: int) -> Record | None:
+        times, records = self.by_audience.get(key, ([], []))
+        i = bisect_left(times, asked)
+        return records[i] if i < len(records) else None
 
 
 def _asks(run: Run) -> Callable[[Record], bool]:

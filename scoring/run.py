@@ -88,8 +88,8 @@ class Run:
 
     def first(self, *kinds: str, where: Callable[[Record], bool] | None = None
               ) -> Record | None:
-        found = self.of(*kinds, where=where)
-        return found[0] if found else None
+        return next((e for e in self.events if e["kind"] in kinds and (
+            where is None or where(e))), None)
 
     @staticmethod
     def data(record: Record) -> dict[str, Any]:
