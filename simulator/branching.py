@@ -99,7 +99,12 @@ def branch_command(args: argparse.Namespace) -> int:
 
     scenario = scenario_for_journal(source.header["scenario"])
     decider = pick_decider(scenario, args)
-    with paused_message(args.output or branch_path(args.journal, args.at, decider.name)):
+    path = args.output or branch_path(args.journal, args.at, decider.name)
+    if path.resolve() != args.journal.resolve():  # branch() refuses to overwrite its source
+        from simulator.runindex import record_run
+
+        record_run(path, scenario.id, int(source.header.get("seed", 0)), decider.name)
+    with paused_message(path):
         result = branch(args.journal, args.at, decider, args.output)
     print_comparison(result)
     print_outcome(result.outcome, result.journal, scenario)

@@ -1,7 +1,8 @@
 """`tabletop history`: the trainee's past runs, scored, oldest first, to see progress.
 
-It reads only journals (the single source of truth), so it needs no database: the runs
-directory is wherever `tabletop run` put them, or any folder given with --dir.
+It reads only journals (the single source of truth); which journals to read comes from the
+runs folder and the index of runs (simulator/runindex.py), so a run written with
+`--journal` anywhere is found too. --dir lists one folder instead.
 """
 
 from __future__ import annotations
@@ -13,12 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError, TabletopError
-
-
-def runs_dir() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("incident-tabletop") / "runs"
 
 
 def summarise(path: Path) -> dict[str, Any]:
@@ -40,11 +35,30 @@ def summarise(path: Path) -> dict[str, Any]:
             "status": card.status, "score": card.score}
 
 
+def _short(path: Path) -> str:
+    """The journal's path with the home folder as ~, so the table stays readable."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 def history_command(args: argparse.Namespace) -> int:
-    folder: Path = args.dir or runs_dir()
-    if not folder.is_dir():
-        raise InputError(f"no runs yet: {folder} does not exist (play one with tabletop run)")
-    paths = sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
+    from simulator.runindex import index_path, known_journals
+
+    gone: list[Path] = []
+    if args.dir:
+        folder: Path = args.dir
+        if not folder.is_dir():
+            raise InputError(f"no runs: {folder} is not a folder")
+        paths = sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
+        where = str(folder)
+    else:
+        paths, gone = known_journals()
+        where = "your runs"
+        if not paths and not gone:
+            raise InputError(f"no runs yet: nothing in {index_path().parent} "
+                             "(play one with tabletop run)")
     rows = [summarise(p) for p in paths]
     if args.scenario:
         rows = [r for r in rows if r["scenario"] == args.scenario]
@@ -54,13 +68,17 @@ def history_command(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Runs in {folder}")
+    table = Table(title=f"Runs in {where}")
     for col in ("when", "scenario", "player", "outcome", "score"):
         table.add_column(col, justify="right" if col == "score" else "left")
+    table.add_column("journal", overflow="fold")
     for row in rows:
         table.add_row(row["when"], row["scenario"], row["player"], row["status"],
-                      "-" if row["score"] is None else str(row["score"]))
+                      "-" if row["score"] is None else str(row["score"]),
+                      _short(Path(row["journal"])))
     Console().print(table)
     if not rows:
         print("no runs found")
+    if gone:
+        print(f"{len(gone)} indexed journal(s) no longer exist (moved or deleted), e.g. {gone[0]}")
     return 0

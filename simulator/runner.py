@@ -22,10 +22,10 @@ from simulator.scenario import Scenario
 
 def default_journal(scenario_id: str, seed: int) -> Path:
     """A fresh path under the user's data directory (platform-appropriate)."""
-    from platformdirs import user_data_path
+    from simulator.userdata import runs_dir
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    return user_data_path("incident-tabletop") / "runs" / f"{scenario_id}-seed{seed}-{stamp}.jsonl"
+    return runs_dir() / f"{scenario_id}-seed{seed}-{stamp}.jsonl"
 
 
 def has_terminal() -> bool:
@@ -84,6 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
     from simulator.journal import read_journal
     from simulator.loader import load_scenario
     from simulator.play import new_seed, run_drill
+    from simulator.runindex import record_run
 
     scenario, ref = load_scenario(args.scenario)
     seed = args.seed if args.seed is not None else new_seed()
@@ -91,6 +92,7 @@ def run_command(args: argparse.Namespace) -> int:
     journal = args.journal or default_journal(scenario.id, seed)
     interactive = not (args.bot or args.decisions)
     options = {"bot": args.bot} if args.bot else ui_options(args) if interactive else {}
+    record_run(journal, scenario.id, seed, decider.name)
     with paused_message(journal):
         outcome = run_drill(scenario, ref, decider, seed, journal, options)
     if args.export_decisions:

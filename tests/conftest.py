@@ -19,6 +19,16 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Path:
+    """Runs and the index of runs go to a fresh folder, never the real user data directory
+    (subprocesses inherit the variable)."""
+    folder = tmp_path_factory.mktemp("tabletop-data")
+    monkeypatch.setenv("TABLETOP_DATA_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def redis() -> Scenario:
     return load_scenario("redis-saturation")[0]
