@@ -1,8 +1,8 @@
 """Postmortem grading: the sections, cause kept apart from factors, owned and dated actions,
 and blameless language.
 
-Blame is found sentence by sentence: a sentence that names someone from the roster next to
-a word of fault ("caused", "mistake", "should have" ...) is quoted back to the trainee.
+Blame is found sentence by sentence (scoring/blame.py, vocabulary in blame.yaml): a sentence
+that makes a person the cause of the failure is quoted back to the trainee.
 """
 
 from __future__ import annotations
@@ -10,18 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scoring.blame import Detector
 from scoring.ratings import Finding, by_share, not_applicable
 from scoring.run import Record, Run
+from simulator.scenario import Scenario
 
 SECTIONS = ("summary", "timeline", "root_cause", "contributing_factors", "went_well",
             "went_poorly", "action_items", "lessons")
 Params = dict[str, float]
-FAULT = (r"(caused|causes|is to blame|was to blame|at fault|made a mistake|made an error|"
-         r"mistakenly|carelessly|careless|negligent|should have|shouldn't have|should not have|"
-         r"failed to|forgot|broke|screwed up|messed up|incompetent|sloppy|pushed the button)")
-BLAMING = r"(blame|fault|mistake|error|carelessness|negligence)"
-GENERIC = re.compile(r"\b(human error|operator error|user error|someone)\b", re.IGNORECASE)
-SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+WORDS = re.compile(r"[^\W\d_][\w-]*")
 
 
 def _postmortem(run: Run) -> tuple[Record | None, Finding | None]:
@@ -78,26 +75,14 @@ def postmortem_complete(run: Run, p: Params) -> Finding:
 
 
 def blame_sentences(run: Run, postmortem: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(sentences naming a person as at fault, sentences blaming 'human error' generically)."""
-    who = "(" + "|".join(re.escape(n) for n in _names(run)) + ")"
-    person = re.compile(  # "Bob ... caused" or "the fault of Bob"
-        rf"\b{who}\b(\W+\w+){{0,5}}?\W+{FAULT}\b|\b{BLAMING}\b(\W+\w+){{0,3}}?\W+{who}\b",
-        re.IGNORECASE)
-    named, generic = [], []
-    for text in _texts(postmortem):
-        for sentence in SENTENCE.split(text):
-            sentence = sentence.strip()
-            if not sentence:
-                continue
-            if person.search(sentence):
-                named.append(sentence)
-            elif GENERIC.search(sentence):
-                generic.append(sentence)
-    return named, generic
+    """(sentences naming a person as at fault, sentences blaming people generically)."""
+    texts = _texts(postmortem)
+    detector = Detector(roster_names(run.scenario), known_words(run.scenario, texts))
+    return detector.scan(texts)
 
 
-def _names(run: Run) -> list[str]:
-    sc = run.scenario
+def roster_names(sc: Scenario) -> list[str]:
+    """Every way the scenario's people may be named: full name, each part, the id."""
     people: list[tuple[str, str]] = [(p.name, p.id) for p in sc.roster.responders]
     people += [(s.name, s.id) for s in sc.roster.stakeholders]
     people.append((sc.roster.ic.name, sc.roster.ic.id))
@@ -106,8 +91,25 @@ def _names(run: Run) -> list[str]:
     names: set[str] = set()
     for name, person_id in people:
         clean = re.sub(r"\(.*?\)", "", name).strip()
-        names |= {clean, *clean.split(), person_id}
-    return sorted((n for n in names if len(n) > 1 and n.lower() != "ic"), key=len, reverse=True)
+        names |= {*clean.split(), person_id}
+    return sorted(n for n in names if len(n) > 1 and n.lower() != "ic")
+
+
+def known_words(sc: Scenario, texts: list[str]) -> set[str]:
+    """Words the scenario or the postmortem write in lowercase: not people's names, even
+    when a sentence starts with one ("Monitoring failed to alert")."""
+    blob = " ".join([*_strings(sc.model_dump(mode="json")), *texts])
+    return {w for w in WORDS.findall(blob) if w.islower()}
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def _texts(postmortem: dict[str, Any]) -> list[str]:

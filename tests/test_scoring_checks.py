@@ -95,12 +95,16 @@ def test_blame_detection_names_people_not_systems(text: str, flagged: bool) -> N
 
 
 def test_blame_detection_quotes_only_the_guilty_sentence() -> None:
-    """The flagged sentence is quoted alone, and generic 'human error' is told apart."""
+    """The flagged sentence is quoted alone, generic 'human error' is told apart, and
+    rejecting human error as a cause is not blame."""
     pm: dict[str, Any] = {"root_cause": "Redis ran out of connections. Bob made a mistake.",
-                          "lessons": ["Human error is never a root cause we accept."]}
+                          "lessons": ["Human error is never a root cause we accept.",
+                                      "Root cause: human error."],
+                          "action_items": [{"what": "Bob must be more careful", "owner": "bob",
+                                            "due": "+7 days"}]}
     named, generic = blame_sentences(_run(), pm)
-    assert named == ["Bob made a mistake."]
-    assert generic == ["Human error is never a root cause we accept."]
+    assert named == ["Bob made a mistake.", "Bob must be more careful"]
+    assert generic == ["Root cause: human error."]
 
 
 def test_hero_blame_is_quoted_in_evidence() -> None:
