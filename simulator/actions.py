@@ -81,7 +81,9 @@ def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
             s.id for s in sc.system.services if s.previous_version
             and world.versions[s.id] != s.previous_version
             and not _pending(engine, f"rollback:{s.id}")]}),
-        "toggle_flag": lambda: by({"flag": [f.id for f in sc.system.feature_flags],
+        "toggle_flag": lambda: by({"flag": [
+            f.id for f in sc.system.feature_flags
+            if f.available_when is None or _holds(engine, f.available_when)],
                                    "state": ["off", "on"]}),
         "failover": lambda: by({"region": [r.id for r in sc.system.regions
                                            if r.id != world.active_region]}),
@@ -168,6 +170,10 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
         return "nothing left to roll back"
     if action_id == "failover" and not choices(engine, "failover")["region"]:
         return "no other region"
+    if action_id == "restart" and not choices(engine, "restart")["target"]:
+        return "nothing here can be restarted"
+    if action_id == "toggle_flag" and not choices(engine, "toggle_flag")["flag"]:
+        return "no flag can be switched now"
     if action_id == "apply_fix" and not choices(engine, "apply_fix")["fix"]:
         return "no fix is known yet: investigate first"
     return ""
@@ -231,6 +237,8 @@ def _holds_already(engine: Engine, m: Any) -> bool:
     if m.service is not None and world.versions.get(m.service) != m.version:
         return False
     if m.config is not None and world.config_value(m.config) != m.value:
+        return False
+    if m.flag is not None and world.flag_state(m.flag, m.segment) != m.state:
         return False
     if m.set_fact and m.set_fact not in world.facts:
         return False
@@ -384,7 +392,7 @@ def _assign_role(engine: Engine, args: dict[str, Any]) -> None:
 
 
 def _post_update(engine: Engine, args: dict[str, Any]) -> None:
-    engine.world.last_update_at = engine.now
+    engine.world.note_update(str(args['audience']), engine.now)
     nxt = args.get("next_update_minutes")
     engine.promised_by = engine.now + nxt * SECONDS if nxt else None
     for person in engine.scenario.roster.stakeholders:

@@ -13,8 +13,9 @@ from typing import Any
 
 import simpy
 
+from simulator.conditions import holds
 from simulator.engine import SETTLE_MINUTES, Change, Engine, Task
-from simulator.scenario import Mutation, NpcAction
+from simulator.scenario import Mutation, NpcAction, SlowerWhen
 from simulator.texts import text
 from simulator.world import SECONDS
 
@@ -34,6 +35,8 @@ def informed(engine: Engine, key: str, value: Any = None) -> bool:
         if r.change != key:
             continue
         keyed = True
+        if r.state is not None and value in ("on", "off") and value != r.state:
+            continue
         number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         if number is not None and (
                 (r.value_below is not None and not number < r.value_below)
@@ -46,6 +49,12 @@ def informed(engine: Engine, key: str, value: Any = None) -> bool:
     if not needed:
         return not keyed and bool(engine.done_investigations)
     return any(engine.world.knows(n) for n in needed)
+
+
+def _minutes(engine: Engine, usual: float, slower: list[SlowerWhen]) -> float:
+    """A change's running time: the first `minutes_when` entry that holds, else the usual."""
+    engine.world.now = engine.now
+    return next((s.minutes for s in slower if holds(s.when, engine.world)), usual)
 
 
 def describe(engine: Engine, action_id: str, args: dict[str, Any]
@@ -61,7 +70,8 @@ def describe(engine: Engine, action_id: str, args: dict[str, Any]
         seg = args.get("segment", "all")
         flag = next(f for f in sc.system.feature_flags if f.id == args["flag"])
         return (f"flag:{flag.id}", f"turn {flag.id} {args['state']} for {seg}",
-                flag.toggle_minutes, [])
+                _minutes(engine, flag.toggle_minutes, flag.minutes_when),
+                [Mutation(flag=flag.id, state=args["state"], segment=seg)])
     if action_id == "failover":
         return (f"failover:{args['region']}", f"fail over to {args['region']}",
                 sc.system.failover_minutes, [Mutation(config="region.active",
@@ -72,7 +82,8 @@ def describe(engine: Engine, action_id: str, args: dict[str, Any]
                 svc.scale_minutes, [])
     if action_id == "set_config":
         key = args["key"]
-        minutes = sc.config_values()[key].change_minutes
+        value = sc.config_values()[key]
+        minutes = _minutes(engine, value.change_minutes, value.minutes_when)
         return (f"config:{key}", f"set {key} from {world.config[key]} to {args['value']}",
                 minutes, [Mutation(config=key, value=args["value"])])
     if action_id == "restart":
@@ -80,7 +91,8 @@ def describe(engine: Engine, action_id: str, args: dict[str, Any]
         return (f"restart:{target}", f"restart {target}", sc.restart_targets()[target],
                 [Mutation(set_fact=f"restarted.{target}")])
     fix = next(f for f in sc.fixes if f.id == args["fix"])
-    return f"fix:{fix.id}", fix.title, fix.minutes, list(fix.does)
+    return (f"fix:{fix.id}", fix.title, _minutes(engine, fix.minutes, fix.minutes_when),
+            list(fix.does))
 
 
 def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "ic") -> Gen:
@@ -97,7 +109,8 @@ def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "i
         engine.tasks[by] = Task(by, title, engine.now + minutes * SECONDS)
     engine.emit("change_started", by, f"{engine.name(by)}: starting to {title}.", change=key,
                 action=action_id, args={k: v for k, v in args.items() if k != "announcement"},
-                announced=bool(announcement), informed=informed(engine, key, args.get("value")),
+                announced=bool(announcement),
+                informed=informed(engine, key, args.get("value", args.get("state"))),
                 executor=by, ordered_by=actor, in_flight=others, settling=settling,
                 expected_minutes=minutes)
     process = engine.env.process(_land_change(engine, item, action_id, args, mutations))
@@ -111,12 +124,6 @@ def _land_change(engine: Engine, change: Change, action_id: str, args: dict[str,
     if change.cancelled:
         return
     world = engine.world
-    if action_id == "toggle_flag":
-        seg = args.get("segment", "all")
-        if seg == "all":
-            for s in world.flags[args["flag"]]:
-                world.flags[args["flag"]][s] = args["state"]
-        world.flags[args["flag"]][seg] = args["state"]
     if action_id == "failover":
         world.active_region = args["region"]
     if action_id == "scale":
@@ -161,10 +168,17 @@ def _interrupt_rollouts(engine: Engine, restart: Change, target: str) -> None:
 
 def npc_change(engine: Engine, npc: NpcAction) -> None:
     """A responder acting on their own: an unannounced change outside the IC's control."""
+    args: dict[str, Any]
     if npc.restart:
-        action_id, args = "restart", {"target": npc.restart, "by": npc.by}
+        action_id, args = "restart", {"target": npc.restart}
     elif npc.rollback:
-        action_id, args = "rollback", {"service": npc.rollback, "by": npc.by}
+        action_id, args = "rollback", {"service": npc.rollback}
+    elif npc.flag:
+        action_id, args = "toggle_flag", {"flag": npc.flag, "state": str(npc.state),
+                                          "segment": npc.segment}
+    elif npc.config:
+        action_id, args = "set_config", {"key": npc.config, "value": npc.value}
     else:
-        action_id, args = "apply_fix", {"fix": str(npc.fix), "by": npc.by}
+        action_id, args = "apply_fix", {"fix": str(npc.fix)}
+    args["by"] = npc.by
     engine.env.process(change(engine, action_id, args, actor=npc.by))

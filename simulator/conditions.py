@@ -60,11 +60,13 @@ class KnownFinding(_Strict):
 
 
 class MetricCompare(_Strict):
-    """The latest sample of a metric is above or below a value."""
+    """The latest sample of a metric is above or below a value (with ``for_minutes``: every
+    per-minute sample over that many minutes was)."""
 
     metric: str
     above: float | None = None
     below: float | None = None
+    for_minutes: float | None = Field(None, gt=0)
 
 
 class AfterMinutes(_Strict):
@@ -74,9 +76,10 @@ class AfterMinutes(_Strict):
 
 
 class SilenceFor(_Strict):
-    """No stakeholder update has been posted for at least this many minutes."""
+    """No stakeholder update (to ``audience``, when given) for at least this many minutes."""
 
     no_update_for_minutes: float
+    audience: Literal["leadership", "support", "engineering", "customers"] | None = None
 
 
 class AllOf(_Strict):
@@ -155,8 +158,9 @@ class WorldView(Protocol):
     def has_fact(self, fact: str) -> bool: ...
     def knows(self, finding: str) -> bool: ...
     def metric_value(self, metric: str) -> float: ...
+    def metric_samples(self, metric: str, count: int) -> list[float]: ...
     def minutes(self) -> float: ...
-    def minutes_since_update(self) -> float: ...
+    def minutes_since_update(self, audience: str | None = None) -> float: ...
 
 
 def _compare(value: float | str | None, above: Any, below: Any, equals: Any = None) -> bool:
@@ -185,11 +189,15 @@ def holds(cond: Any, world: WorldView) -> bool:
         case KnownFinding():
             return world.knows(cond.known)
         case MetricCompare():
-            return _compare(world.metric_value(cond.metric), cond.above, cond.below)
+            if cond.for_minutes is None:
+                return _compare(world.metric_value(cond.metric), cond.above, cond.below)
+            samples = world.metric_samples(cond.metric, int(cond.for_minutes) + 1)
+            return len(samples) > int(cond.for_minutes) and all(
+                _compare(v, cond.above, cond.below) for v in samples)
         case AfterMinutes():
             return world.minutes() >= cond.after_minutes
         case SilenceFor():
-            return world.minutes_since_update() >= cond.no_update_for_minutes
+            return world.minutes_since_update(cond.audience) >= cond.no_update_for_minutes
         case AllOf():
             return all(holds(c, world) for c in cond.all)
         case AnyOf():

@@ -22,7 +22,7 @@ from simulator.conditions import (
 )
 from simulator.engine import ENGINE_FACTS
 from simulator.errors import Problem
-from simulator.scenario import Scenario
+from simulator.scenario import ConfigValue, Scenario
 from simulator.yamlsafe import Loc, Located
 
 
@@ -43,8 +43,8 @@ class _Checker:
         self.services = {s.id for s in sys.services}
         self.versions = {s.id: {s.version, *([s.previous_version] if s.previous_version else [])}
                          for s in sys.services}
-        for fix in sc.fixes:
-            for m in fix.does:
+        for does in [*(f.does for f in sc.fixes), *(i.does for i in sc.injects)]:
+            for m in does:
                 if m.service and m.version:
                     self.versions.setdefault(m.service, set()).add(m.version)
         self.configs = set(sc.config_values()) | {"region.active"} | {
@@ -126,34 +126,108 @@ class _Checker:
             self.condition(("investigations", i, "available_when"), inv.available_when)
         for i, fix in enumerate(sc.fixes):
             self.condition(("fixes", i, "available_when"), fix.available_when)
+            self.slower(("fixes", i, "minutes_when"), fix.minutes_when)
             for finding in fix.informed_by:
                 self.ref(("fixes", i, "informed_by"), "finding", finding, self.findings)
             for j, mut in enumerate(fix.does):
-                if mut.service:
-                    self.ref(("fixes", i, "does", j), "service", mut.service, self.services)
-                if mut.config:
-                    self.ref(("fixes", i, "does", j), "config key", mut.config, self.configs)
+                self.mutation(("fixes", i, "does", j), mut)
+        for i, flag in enumerate(sc.system.feature_flags):
+            self.condition(("system", "feature_flags", i, "available_when"), flag.available_when)
+            self.slower(("system", "feature_flags", i, "minutes_when"), flag.minutes_when)
+        owned: list[tuple[str, list[list[ConfigValue]]]] = [
+            ("services", [s.config for s in sc.system.services]),
+            ("dependencies", [d.config for d in sc.system.dependencies])]
+        for key, owners in owned:
+            for i, values in enumerate(owners):
+                for j, value in enumerate(values):
+                    self.slower(("system", key, i, "config", j, "minutes_when"),
+                                value.minutes_when)
+        for i, person in enumerate(sc.roster.stakeholders):
+            self.condition(("roster", "stakeholders", i, "quiet_when"), person.quiet_when)
+            for j, variant in enumerate(person.asks_when):
+                self.condition(("roster", "stakeholders", i, "asks_when", j, "when"),
+                               variant.when)
         for i, r in enumerate(sc.rationale):
             for finding in r.informed_by:
                 self.ref(("rationale", i, "informed_by"), "finding", finding, self.findings)
             self._change_key(("rationale", i, "change"), r.change)
+            kind = r.change.partition(":")[0]
+            if r.state is not None and kind != "flag":
+                self.add(("rationale", i, "state"), f"'state' justifies a flag direction, but "
+                         f"'{r.change}' is not a flag change", "remove it, or use a flag:… key")
+            for bound in ("value_below", "value_above"):
+                if getattr(r, bound) is not None and kind != "config":
+                    self.add(("rationale", i, bound), f"'{bound}' limits a config value, but "
+                             f"'{r.change}' is not a config change",
+                             "remove it" + (", or use 'state:' for a flag" if kind == "flag"
+                                            else ""))
         for i, key in enumerate(sc.debrief.mitigations):
             self._change_key(("debrief", "mitigations", i), key)
         for i, inj in enumerate(sc.injects):
             self.condition(("injects", i, "when"), inj.when)
             self.condition(("injects", i, "unless"), inj.unless)
+            for j, variant in enumerate(inj.text_when):
+                self.condition(("injects", i, "text_when", j, "when"), variant.when)
+            for j, mut in enumerate(inj.does):
+                self.mutation(("injects", i, "does", j), mut)
             if inj.npc_action:
-                npc = inj.npc_action
-                self.ref(("injects", i, "npc_action", "by"), "person", npc.by, self.people)
-                if npc.restart:
-                    self.ref(("injects", i, "npc_action"), "restart target", npc.restart,
-                             self.restartable)
-                if npc.fix:
-                    self.ref(("injects", i, "npc_action"), "fix", npc.fix,
-                             {f.id for f in sc.fixes})
-                if npc.rollback:
-                    self.ref(("injects", i, "npc_action"), "service", npc.rollback, self.services)
+                self.npc(("injects", i, "npc_action"), inj.npc_action)
         return self.problems
+
+    def slower(self, loc: Loc, entries: list[Any]) -> None:
+        for j, entry in enumerate(entries):
+            self.condition((*loc, j, "when"), entry.when)
+
+    def flag_ref(self, loc: Loc, flag: str, segment: str) -> None:
+        self.ref((*loc, "flag"), "feature flag", flag, set(self.flags))
+        if flag in self.flags and segment not in self.flags[flag]:
+            self.add((*loc, "segment"), f"flag '{flag}' has no segment '{segment}'",
+                     _hint(segment, self.flags[flag]))
+
+    def mutation(self, loc: Loc, mut: Any) -> None:
+        """One entry of a `does:` list: every id it names exists, and it is complete."""
+        if mut.service:
+            self.ref((*loc, "service"), "service", mut.service, self.services)
+            if mut.version is None:
+                self.add((*loc, "service"), "'service' needs 'version' (the version it runs "
+                         "from now on)", "add version: …")
+        if mut.config:
+            self.ref((*loc, "config"), "config key", mut.config, self.configs)
+            if mut.value is None:
+                self.add((*loc, "config"), "'config' needs 'value'", "add value: …")
+        if mut.flag:
+            self.flag_ref(loc, mut.flag, mut.segment)
+            if mut.state is None:
+                self.add((*loc, "flag"), "'flag' needs 'state'", 'add state: "on" or "off"')
+
+    def npc(self, loc: Loc, npc: Any) -> None:
+        """A responder's own change names one lever, and what it names exists."""
+        self.ref((*loc, "by"), "person", npc.by, self.people)
+        levers = [k for k in ("restart", "fix", "rollback", "flag", "config")
+                  if getattr(npc, k) is not None]
+        if len(levers) != 1:
+            self.add(loc, "npc_action needs exactly one lever" + (
+                f" (found {', '.join(levers)})" if levers else ""),
+                "one of restart:, rollback:, fix:, flag: (with state:), config: (with value:)")
+        if npc.restart:
+            self.ref((*loc, "restart"), "restart target", npc.restart, self.restartable)
+        if npc.fix:
+            self.ref((*loc, "fix"), "fix", npc.fix, {f.id for f in self.sc.fixes})
+        if npc.rollback:
+            self.ref((*loc, "rollback"), "service", npc.rollback, self.services)
+            svc = next((s for s in self.sc.system.services if s.id == npc.rollback), None)
+            if svc is not None and svc.previous_version is None:
+                self.add((*loc, "rollback"), f"service '{svc.id}' has no previous_version "
+                         "to roll back to", "add previous_version to the service")
+        if npc.flag:
+            self.flag_ref(loc, npc.flag, npc.segment)
+            if npc.state is None:
+                self.add((*loc, "flag"), "'flag' needs 'state'", 'add state: "on" or "off"')
+        if npc.config:
+            settable = set(self.sc.config_values())
+            self.ref((*loc, "config"), "config key", npc.config, settable)
+            if npc.value is None:
+                self.add((*loc, "config"), "'config' needs 'value'", "add value: …")
 
     def _change_key(self, loc: Loc, key: str) -> None:
         kind, _, target = key.partition(":")

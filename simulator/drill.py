@@ -106,7 +106,7 @@ class Drill:
             action.args.get("message", "")).strip(), healthy_now=healthy,
             verified=engine.recovered_at is not None, **action.args)
         self.resolved_at = engine.now
-        engine.world.last_update_at = engine.now  # the resolution message reaches everyone
+        engine.world.note_update("all", engine.now)  # the resolution message reaches everyone
         engine.promised_by = None
         self.phase = "verifying"
         hold = self.scenario.success.hold_minutes

@@ -17,7 +17,7 @@ import simpy
 
 from simulator.conditions import holds
 from simulator.journal import JournalWriter
-from simulator.scenario import Inject, Mutation, Scenario
+from simulator.scenario import Inject, Mutation, Scenario, Variant
 from simulator.texts import text
 from simulator.world import SECONDS, World
 
@@ -77,6 +77,7 @@ class Engine:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.world = World(self.scenario, self.rng)
+        self.world.history = self.history  # conditions over time ("below X for N minutes")
         self.news: simpy.Event = self.env.event()
 
     # --- journal ------------------------------------------------------------------------
@@ -152,7 +153,8 @@ class Engine:
             if inject.when is None and blocked:
                 return  # a timed inject that the trainee prevented
             yield self.env.timeout(SECONDS)
-        self.emit("inject", inject.source, inject.text, id=inject.id, expects=inject.expects,
+        said = self.variant(inject.text_when, inject.text)
+        self.emit("inject", inject.source, said, id=inject.id, expects=inject.expects,
                   objective=inject.objective)
         self.mutate(inject.does, inject.source)
         npc = inject.npc_action
@@ -165,12 +167,16 @@ class Engine:
         while True:
             yield self.env.timeout(SECONDS)
             last = self.world.last_update_at or 0.0
+            self.world.now = self.now
             for person in self.scenario.roster.stakeholders:
                 waited = self.now - max(last, self.stakeholder_last.get(person.id, 0.0))
                 if waited >= person.patience_minutes * SECONDS:
+                    if person.quiet_when is not None and holds(person.quiet_when, self.world):
+                        continue
                     self.stakeholder_last[person.id] = self.now
+                    asks = self.variant(person.asks_when, person.asks)
                     self.emit("stakeholder_ping", person.id, f"{person.name} ({person.role}): "
-                              f"{person.asks}", audience=person.audience,
+                              f"{asks}", audience=person.audience,
                               silent_minutes=round((self.now - last) / SECONDS, 1))
                     if person.joins_channel and f"in-channel.{person.id}" not in self.world.facts:
                         self.world.facts.add(f"in-channel.{person.id}")
@@ -191,8 +197,15 @@ class Engine:
         total = hours * 60 + minutes + int(seconds // SECONDS)
         return f"{(total // 60) % 24:02d}:{total % 60:02d}"
 
+    def variant(self, variants: list[Variant], default: str) -> str:
+        """The first state-dependent text whose condition holds now, else the default."""
+        self.world.now = self.now
+        return next((v.text for v in variants if holds(v.when, self.world)), default)
+
     def mutate(self, mutations: list[Mutation], by: str) -> None:
         for m in mutations:
+            if m.flag is not None and m.state is not None:
+                self.world.set_flag(m.flag, m.state, m.segment)
             if m.service is not None and m.version is not None:
                 self.world.versions[m.service] = m.version
             if m.config == "region.active" and m.value is not None:

@@ -22,12 +22,21 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SlowerWhen(Model):
+    """While ``when`` holds, a change takes ``minutes`` instead of its usual time."""
+
+    when: Condition
+    minutes: float = Field(gt=0)
+
+
 class ConfigValue(Model):
     """A live configuration value that the IC may change (``redis.maxclients``)."""
 
     key: str
     value: int | float | str
     change_minutes: float = Field(1, gt=0)
+    minutes_when: list[SlowerWhen] = Field(
+        [], description="the first entry whose condition holds sets the change's time")
     description: str = ""
 
 
@@ -42,6 +51,7 @@ class Service(Model):
     restart_minutes: float = Field(2, gt=0)
     replicas: int | None = Field(None, ge=1, description="set to allow scaling")
     scale_minutes: float = Field(3, gt=0)
+    restartable: bool = Field(True, description="false: a restart is not possible")
     config: list[ConfigValue] = []
 
 
@@ -64,6 +74,10 @@ class FeatureFlag(Model):
     state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] = "on"
     segments: list[str] = Field(["all"], min_length=1)
     toggle_minutes: float = Field(1, gt=0)
+    minutes_when: list[SlowerWhen] = Field(
+        [], description="the first entry whose condition holds sets the toggle's time")
+    available_when: Condition | None = Field(
+        None, description="the IC can toggle it only while this holds")
 
 
 class RecentChange(Model):
@@ -148,6 +162,13 @@ class Person(Model):
     speed: float = Field(1.0, gt=0, description="higher is faster")
 
 
+class Variant(Model):
+    """A message that replaces the default text while ``when`` holds (first match wins)."""
+
+    when: Condition
+    text: str
+
+
 class Stakeholder(Model):
     id: str
     name: str
@@ -155,6 +176,10 @@ class Stakeholder(Model):
     audience: Audience
     patience_minutes: float = Field(15, gt=0)
     asks: str = Field(description="what they post when left without news")
+    asks_when: list[Variant] = Field(
+        [], description="state-dependent questions: the first whose condition holds is asked")
+    quiet_when: Condition | None = Field(
+        None, description="they do not ask while this holds (tickets stop when errors stop)")
     joins_channel: bool = Field(False, description="keeps interrupting the IC until an update")
 
 
@@ -188,6 +213,9 @@ class Mutation(Model):
     version: str | None = None
     config: str | None = None
     value: float | str | None = None
+    flag: str | None = None
+    state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] | None = None
+    segment: str = "all"
     set_fact: str | None = None
     clear_fact: str | None = None
 
@@ -202,16 +230,23 @@ class Fix(Model):
     informed_by: list[str] = []
     available_when: Condition | None = Field(
         None, description="offered only once this holds (a fix nobody has thought of yet)")
+    minutes_when: list[SlowerWhen] = Field(
+        [], description="the first entry whose condition holds sets the fix's time")
     note: str = ""
 
 
 class NpcAction(Model):
-    """A change a non-player character makes on their own (unannounced)."""
+    """A change a non-player character makes on their own (unannounced): exactly one lever."""
 
     by: str
     restart: str | None = None
     fix: str | None = None
     rollback: str | None = None
+    flag: str | None = None
+    state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] | None = None
+    segment: str = "all"
+    config: str | None = None
+    value: float | str | None = None
 
 
 class Inject(Model):
@@ -223,6 +258,9 @@ class Inject(Model):
     unless: Condition | None = None
     source: str = Field(description="a roster id, or a free label such as 'monitoring'")
     text: str
+    text_when: list[Variant] = Field(
+        [], description="state-dependent text: the first whose condition holds when the "
+        "inject fires replaces `text`")
     expects: str = Field("", description="the player action this inject looks for")
     objective: str = Field("", description="the rubric criterion it exercises")
     does: list[Mutation] = []
@@ -238,6 +276,8 @@ class Rationale(Model):
         None, description="for config:… keys: only a new value below this is justified")
     value_above: float | None = Field(
         None, description="for config:… keys: only a new value above this is justified")
+    state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] | None = Field(
+        None, description="for flag:… keys: only switching to this state is justified")
 
 
 class Success(Model):
@@ -307,7 +347,7 @@ class Scenario(Model):
         return values
 
     def restart_targets(self) -> dict[str, float]:
-        targets = {s.id: s.restart_minutes for s in self.system.services}
+        targets = {s.id: s.restart_minutes for s in self.system.services if s.restartable}
         targets.update(
             {d.id: d.restart_minutes for d in self.system.dependencies if d.restartable}
         )

@@ -29,12 +29,14 @@ class World:
             k: c.value for k, c in scenario.config_values().items()
         }
         self.replicas = {s.id: s.replicas for s in scenario.system.services if s.replicas}
-        self.flags = {f.id: dict.fromkeys(f.segments, f.state)
-                      for f in scenario.system.feature_flags}
+        self.flags: dict[str, dict[str, str]] = {
+            f.id: dict.fromkeys(f.segments, str(f.state)) for f in scenario.system.feature_flags}
         self.active_region = next((r.id for r in scenario.system.regions if r.active), None)
         self.facts: set[str] = set()
         self.known: set[str] = set()
         self.last_update_at: float | None = None
+        self.audience_updated: dict[str, float] = {}  # audience (or "all") -> last update
+        self.history: list[dict[str, float]] = []  # one sample a minute; the engine appends
         self.since: dict[str, float | None] = {f.id: None for f in scenario.faults}
         self.intensity = {f.id: self._initial_intensity(f) for f in scenario.faults}
         self.values = {m.id: m.baseline for m in scenario.metrics}
@@ -66,12 +68,34 @@ class World:
     def metric_value(self, metric: str) -> float:
         return self.values.get(metric, 0.0)
 
+    def metric_samples(self, metric: str, count: int) -> list[float]:
+        """The latest ``count`` per-minute samples of a metric (fewer early in the drill)."""
+        return [s.get(metric, 0.0) for s in self.history[-count:]]
+
     def minutes(self) -> float:
         return self.now / SECONDS
 
-    def minutes_since_update(self) -> float:
-        since = 0.0 if self.last_update_at is None else self.last_update_at
+    def minutes_since_update(self, audience: str | None = None) -> float:
+        if audience is None:
+            last = self.last_update_at
+        else:
+            heard = [t for a, t in self.audience_updated.items() if a in (audience, "all")]
+            last = max(heard) if heard else None
+        since = 0.0 if last is None else last
         return (self.now - since) / SECONDS
+
+    def note_update(self, audience: str, at: float) -> None:
+        """An update reached ``audience`` ("all" reaches everyone) at ``at`` seconds."""
+        self.last_update_at = at
+        self.audience_updated[audience] = at
+
+    def set_flag(self, flag: str, state: str, segment: str = "all") -> None:
+        """Switch a flag for a segment; "all" switches every segment."""
+        states = self.flags[flag]
+        if segment == "all":
+            for s in states:
+                states[s] = state
+        states[segment] = state
 
     # --- dynamics -----------------------------------------------------------------------
     def _initial_intensity(self, fault: Fault) -> float:
