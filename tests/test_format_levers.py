@@ -202,3 +202,17 @@ def test_a_service_that_cannot_be_restarted(tmp_path: Path) -> None:
 
 def test_the_mini_scenario_is_valid() -> None:
     assert parse_scenario(MINI, "m.yaml").id == "mini"
+
+
+def test_built_in_stakeholders_stop_asking_about_failures_once_users_are_served() -> None:
+    """After recovery, support asks whether agents can say it is over, not about new tickets."""
+    drill = drill_until("redis-saturation", [
+        Action("freeze_changes"),
+        Action("set_config", {"key": "redis.maxclients", "value": 200, "by": "priya"})], 40)
+    recovered = events(drill, "recovered")[0]["t"]
+    sam = [e for e in events(drill, "stakeholder_ping") if e["actor"] == "sam"]
+    late = [e for e in sam if e["t"] > recovered]
+    assert late and all("stopped coming in" in e["text"] for e in late)
+    failing = drill_until("redis-saturation", [Action("freeze_changes")], 25)
+    sam = [e for e in events(failing, "stakeholder_ping") if e["actor"] == "sam"]
+    assert sam and all("keep coming in" in e["text"] for e in sam)
