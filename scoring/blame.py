@@ -23,8 +23,10 @@ from typing import Literal
 
 import yaml
 
+from scoring.phrases import Phrases, at, phrases, preceded_by
+from scoring.phrases import words as split_words
+
 Verdict = Literal["person", "generic"] | None
-WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+|[;:,()!?.]", re.UNICODE)
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 WINDOW = 6  # words between a person and the failure phrase that makes them its subject
 NEGATION_REACH = 3  # words before (or after "is"/"was") a blaming phrase that negate it
@@ -32,21 +34,15 @@ NEGATION_REACH = 3  # words before (or after "is"/"was") a blaming phrase that n
 
 @dataclass(frozen=True)
 class Vocabulary:
-    blames: tuple[tuple[str, ...], ...]
-    generic: tuple[tuple[str, ...], ...]
-    failures: tuple[tuple[str, ...], ...]
+    blames: Phrases
+    generic: Phrases
+    failures: Phrases
     owned_faults: frozenset[str]
-    negations: tuple[tuple[str, ...], ...]
-    clause_breaks: tuple[tuple[str, ...], ...]
-    roles: tuple[tuple[str, ...], ...]
+    negations: Phrases
+    clause_breaks: Phrases
+    roles: Phrases
     anonymous: frozenset[str]
     not_names: frozenset[str]
-
-
-def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    """Each phrase as its words, longest first so that the longest match wins."""
-    words = {tuple(_words(str(i).lower())) for i in items}
-    return tuple(sorted((w for w in words if w), key=len, reverse=True))
 
 
 @cache
@@ -55,34 +51,13 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
     source = path or Path(__file__).resolve().parent / "blame.yaml"
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     return Vocabulary(
-        blames=_phrases(data["blames"]), generic=_phrases(data["generic"]),
-        failures=_phrases(data["failures"]),
+        blames=phrases(data["blames"]), generic=phrases(data["generic"]),
+        failures=phrases(data["failures"]),
         owned_faults=frozenset(str(w).lower() for w in data["owned_faults"]),
-        negations=_phrases(data["negations"]), clause_breaks=_phrases(data["clause_breaks"]),
-        roles=_phrases(data["roles"]),
+        negations=phrases(data["negations"]), clause_breaks=phrases(data["clause_breaks"]),
+        roles=phrases(data["roles"]),
         anonymous=frozenset(str(w).lower() for w in data["anonymous"]),
         not_names=frozenset(str(w).lower() for w in data["not_names"]))
-
-
-@cache
-def _by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in phrases:  # already longest first
-        index.setdefault(phrase[0], []).append(phrase)
-    return index
-
-
-def _words(text: str) -> list[str]:
-    """Words and punctuation; "Ravi's" becomes "ravi" + "'s" so possessives can be seen."""
-    out: list[str] = []
-    for token in WORD.findall(text.replace("’", "'")):
-        if token.lower().endswith("'s") and len(token) > 2:
-            out += [token[:-2], "'s"]
-        elif token.lower().endswith("n't") and len(token) > 3:
-            out += [token[:-3], "n't"] if token.lower() != "can't" else ["can", "n't"]
-        else:
-            out.append(token)
-    return out
 
 
 def split_sentences(text: str) -> list[str]:
@@ -99,16 +74,9 @@ class Detector:
         self.known_words = {w.lower() for w in known_words} - self.names
 
     # --- the parts of a sentence ---------------------------------------------------------
-    def _at(self, low: list[str], i: int, phrases: tuple[tuple[str, ...], ...]
-            ) -> tuple[str, ...] | None:
-        """The longest phrase of ``phrases`` starting at word i (only phrases that begin
-        with that word are tried, so a long postmortem stays linear)."""
-        if i >= len(low):
-            return None
-        for phrase in _by_first(phrases).get(low[i], ()):
-            if tuple(low[i:i + len(phrase)]) == phrase:
-                return phrase
-        return None
+    @staticmethod
+    def _at(low: list[str], i: int, table: Phrases) -> tuple[str, ...] | None:
+        return at(low, i, table)
 
     def _is_name(self, word: str, low: str) -> bool:
         if low in self.names:
@@ -138,11 +106,9 @@ class Detector:
         return found
 
     def _negated(self, low: list[str], i: int, length: int) -> bool:
-        before = low[max(0, i - NEGATION_REACH):i]
         after = low[i + length:i + length + 2]
-        for j in range(len(before)):
-            if self._at(before, j, self.vocab.negations):
-                return True
+        if preceded_by(low, i, self.vocab.negations, NEGATION_REACH):
+            return True
         return bool(after and after[0] in ("is", "was", "are", "were") and
                     self._at(after, 1, self.vocab.negations))
 
@@ -179,7 +145,7 @@ class Detector:
     # --- the verdict ---------------------------------------------------------------------
     def judge(self, sentence: str) -> Verdict:
         """'person' when it makes a person the cause, 'generic' for nameless blame."""
-        words = _words(sentence)
+        words = split_words(sentence)
         low = [w.lower() for w in words]
         mentions = self.people(words, low)
         named = [m for m in mentions if not m[2]]
@@ -187,9 +153,9 @@ class Detector:
             if self._subject_of_failure(low, end) or self._owns_fault(low, end):
                 return "generic" if anonymous else "person"
         for i in range(len(low)):
-            for phrases, kind in ((self.vocab.blames, "blames"), (self.vocab.generic,
-                                                                     "generic")):
-                phrase = self._at(low, i, phrases)
+            for table, kind in ((self.vocab.blames, "blames"), (self.vocab.generic,
+                                                                   "generic")):
+                phrase = self._at(low, i, table)
                 if phrase is None or self._negated(low, i, len(phrase)):
                     continue
                 if kind == "blames" and named:

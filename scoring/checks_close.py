@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scoring.ratings import Finding, by_share, not_applicable
+from scoring.claims import false_statements, vague
+from scoring.ratings import Finding, at_most, by_share, not_applicable
 from scoring.run import Run, at
 
 Params = dict[str, float]
@@ -39,15 +40,26 @@ def verified_resolution(run: Run, p: Params) -> Finding:
 
 
 def resolution_message(run: Run, p: Params) -> Finding:
-    """The resolution message: summary, root cause, fix, customer impact, next steps."""
+    """The resolution message: summary, root cause, fix, customer impact, next steps, each
+    saying something, and no claim the system's state at that moment contradicts."""
     resolved = run.first("declare_resolved")
     if resolved is None:
         return not_applicable("the incident was never declared resolved")
     d = run.data(resolved)
     present = [k for k in MESSAGE_PARTS if str(d.get(k, "")).strip()]
     missing = [k.replace("_", " ") for k in MESSAGE_PARTS if k not in present]
-    rating = by_share(len(present) / len(MESSAGE_PARTS), p["s_share"], p["m_share"])
-    text = run.describe(resolved) + (f" (missing: {', '.join(missing)})" if missing else "")
-    return Finding(rating, [run.quote(resolved, not missing, text)],
-                   f"{len(present)} of {len(MESSAGE_PARTS)} parts present",
-                   {"missing": ", ".join(missing) or "nothing"})
+    empty = [k.replace("_", " ") for k in present if vague(str(d[k]))]
+    said = [str(d.get(k, "")) for k in ("message", "fix", "customer_impact")]
+    wrong = false_statements(run, resolved, said, verified=bool(d.get("verified")))
+    share = (len(present) - len(empty)) / len(MESSAGE_PARTS)
+    rating = by_share(share, p["s_share"], p["m_share"])
+    if wrong:
+        rating = at_most(rating, "M")  # telling everyone it is over when it is not
+    notes = ([f"missing: {', '.join(missing)}"] if missing else []) + (
+        [f"says nothing: {', '.join(empty)}"] if empty else []) + wrong
+    text = run.describe(resolved) + (f" ({'; '.join(notes)})" if notes else "")
+    facts = {"missing": ", ".join(missing + [f"{e} (vague)" for e in empty] + (
+        [f"{len(wrong)} false statement(s)"] if wrong else [])) or "nothing"}
+    reason = f"{len(present) - len(empty)} of {len(MESSAGE_PARTS)} parts present" + (
+        f"; {wrong[0]}" if wrong else "")
+    return Finding(rating, [run.quote(resolved, not notes, text)], reason, facts)

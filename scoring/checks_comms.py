@@ -9,7 +9,16 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 
-from scoring.ratings import Finding, by_limits, by_share, deadline, not_applicable, worse
+from scoring.claims import false_statements, says_impact, vague
+from scoring.ratings import (
+    Finding,
+    at_most,
+    by_limits,
+    by_share,
+    deadline,
+    not_applicable,
+    worse,
+)
 from scoring.run import Evidence, Record, Run, at, clock
 
 Params = dict[str, float]
@@ -80,26 +89,50 @@ def update_cadence(run: Run, p: Params) -> Finding:
 
 
 def update_content(run: Run, p: Params) -> Finding:
-    """Each update states the user impact, what is being done, and when the next one comes."""
+    """Each update states the user impact, what is being done, and when the next one comes,
+    in words that say something, and says nothing that was false at that moment."""
     if not run.updates:
         if run.truncated:
             return not_applicable("no update before the drill stopped")
         return Finding("U", [run.end_quote()], "no update was ever posted", {"missing": "all"})
     complete, lacking = [], []
     absent: set[str] = set()
+    false: list[str] = []
     for u in run.updates:
-        gaps = [part for part in PARTS if not run.data(u).get(part)]
+        gaps, wrong = update_faults(run, u)
         absent |= set(gaps)
-        if gaps:
-            lacking.append(run.quote(u, False, f"{run.describe(u)} (no "
-                                     f"{', no '.join(g.replace('_', ' ') for g in gaps)})"))
+        false += wrong
+        if gaps or wrong:
+            lacking.append(run.quote(u, False, f"{run.describe(u)} ({'; '.join(gaps + wrong)})"))
         else:
             complete.append(run.quote(u, True))
     share = len(complete) / len(run.updates)
     rating = by_share(share, p["s_share"], p["m_share"])
-    facts = {"missing": ", ".join(sorted(a.replace("_", " ") for a in absent)) or "nothing"}
-    return Finding(rating, sorted((lacking + complete[:2]), key=lambda e: e.t),
-                   f"{len(complete)} of {len(run.updates)} update(s) complete", facts)
+    if false:
+        rating = at_most(rating, "M")  # a false "recovered" misleads everyone who reads it
+    missing = sorted(absent) + ([f"{len(false)} false statement(s)"] if false else [])
+    facts = {"missing": ", ".join(missing) or "nothing"}
+    reason = f"{len(complete)} of {len(run.updates)} update(s) complete and true" + (
+        f"; {false[0]}" if false else "")
+    return Finding(rating, sorted((lacking[:QUOTED] + complete[:2]), key=lambda e: e.t),
+                   reason, facts)
+
+
+def update_faults(run: Run, update: Record) -> tuple[list[str], list[str]]:
+    """(parts missing or saying nothing, false statements) of one update."""
+    d = run.data(update)
+    gaps: list[str] = []
+    for part in PARTS:
+        value = d.get(part)
+        name = part.replace("_", " ")
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            gaps.append(f"no {name}")
+        elif isinstance(value, str) and vague(value):
+            gaps.append(f"vague {name}")
+        elif part == "impact" and not says_impact(str(value)):
+            gaps.append("impact does not say who is hurt")
+    said = [str(d.get(k, "")) for k in ("message", "impact", "doing")]
+    return gaps, false_statements(run, update, said)
 
 
 def audience_served(run: Run, p: Params) -> Finding:

@@ -7,6 +7,7 @@ its T+ time and the speaker's name.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -103,6 +104,17 @@ class Run:
     @cached_property
     def ic_changes(self) -> list[Record]:
         return [c for c in self.changes if self.data(c).get("ordered_by") == "ic"]
+
+    @cached_property
+    def _samples(self) -> tuple[list[int], list[Record]]:
+        samples = self.journal.samples()
+        return [int(s.get("t", 0)) for s in samples], samples
+
+    def sample_at(self, t: int) -> Record | None:
+        """The last metrics sample at or before t: the system's true state at that moment."""
+        times, samples = self._samples
+        i = bisect_right(times, t)
+        return samples[i - 1] if i else None
 
     @cached_property
     def updates(self) -> list[Record]:

@@ -6,9 +6,11 @@ import re
 import time
 from typing import Any
 
+from helpers import drill_until
 from scoring_helpers import played
 
 from scoring.grader import grade
+from simulator.actions import Action
 from simulator.journal import Journal
 from simulator.loader import load_scenario
 
@@ -49,3 +51,62 @@ def test_scoring_is_linear_in_stakeholder_questions() -> None:
     never = re.search(r"(\d+) never", crit.reason)
     assert crit.rating == "M" and never is not None and int(never.group(1)) >= 10000
     assert len(crit.evidence) <= 12, "the report quotes a few questions, not thousands"
+
+
+# --- item 5: content graded against the true state ---------------------------------------
+def graded(actions: list[Action], minutes: float, scenario_id: str = "redis-saturation"
+           ) -> dict[str, Any]:
+    """Play ``actions`` (then wait) until T+minutes, stop as Ctrl-C would, and grade."""
+    drill = drill_until(scenario_id, actions, minutes)
+    records = drill.journal.records
+    journal = Journal("<test>", records[0], [*records[1:], {
+        "type": "event", "t": int(drill.engine.now), "actor": "trainee", "kind": "interrupted"}])
+    card = grade(journal, drill.scenario, compare=False)
+    return {c.id: c for c in card.criteria}
+
+
+def update(**args: Any) -> Action:
+    return Action("post_update", {"audience": "all", **args})
+
+
+def test_recovered_while_out_of_slo_is_a_false_statement_quoting_the_metric() -> None:
+    """'Recovered' at T+3, with checkouts still failing, is marked down to M at best and
+    the metric that contradicts it is quoted."""
+    got = graded([Action("acknowledge"), update(
+        impact="checkout errors for about 8% of users", doing="we restarted Redis",
+        next_update_minutes=10, message="Checkout has recovered.")], 6)
+    crit = got["comms.update-content"]
+    assert crit.rating in ("M", "U")
+    quoted = " ".join(e.text for e in crit.evidence)
+    assert "recovered" in quoted and "Checkout error rate" in quoted and "SLO" in quoted
+    assert "false statement" in crit.advice
+
+
+def test_negated_recovery_is_not_a_claim() -> None:
+    """'Not yet recovered' is honest, and a complete honest update is P."""
+    got = graded([Action("acknowledge"), update(
+        impact="about 8% of checkouts fail", doing="two responders on Redis; not yet "
+        "recovered", next_update_minutes=10)], 6)
+    assert got["comms.update-content"].rating == "P", got["comms.update-content"].reason
+
+
+def test_restarted_stuff_should_be_ok_does_not_score_full_marks() -> None:
+    """Every field filled with words that say nothing is not a complete update."""
+    got = graded([Action("acknowledge"), update(
+        impact="restarted stuff", doing="should be ok", next_update_minutes=10)], 6)
+    crit = got["comms.update-content"]
+    assert crit.rating in ("M", "U"), crit.reason
+    assert "vague" in crit.advice and "impact" in crit.advice
+
+
+def test_resolution_claiming_verification_that_did_not_happen_is_marked_down() -> None:
+    """'The metrics have held' at T+4, with no recovery confirmed, is a false statement."""
+    got = graded([Action("acknowledge"), Action("declare_resolved", {
+        "message": "Service is restored and the metrics have held.", "root_cause": "Redis "
+        "ran out of connections", "fix": "raised maxclients", "customer_impact": "8% of "
+        "checkouts failed for 4 minutes", "follow_up": "postmortem on Friday"})], 9)
+    crit = got["resolve.message"]
+    assert crit.rating in ("M", "U"), crit.reason
+    quoted = " ".join(e.text for e in crit.evidence)
+    assert "have held" in quoted and "monitoring had not confirmed" in quoted
+    assert "SLO" in quoted

@@ -52,7 +52,7 @@ def test_bad_redis_drill_restart_first_loses_evidence(tmp_path: Path) -> None:
             + top("mitigate") + pick(3) + pick(2) + ENTER + ENTER  # restart redis, by Bob
             + pick(1)                                               # coach: go ahead anyway
             + top("close") + pick(0) + text("fixed") + text("redis was stuck")
-            + text("restarted redis") + ENTER + ENTER
+            + text("restarted redis") + ENTER + text("postmortem soon")
             + pick(1)                                               # coach: resolve anyway
             + pick(1) + "y")                                        # finish, no postmortem
     outcome = play_keys(keys, journal, coach="light")
@@ -66,7 +66,7 @@ def test_heeding_a_warning_returns_to_the_menu(tmp_path: Path) -> None:
     """Answering 'no' to a coach warning cancels the action; nothing runs."""
     journal = tmp_path / "heed.jsonl"
     keys = (START + top("mitigate") + pick(3) + pick(2) + ENTER + ENTER + pick(0)
-            + top("close") + pick(0) + text("x") + text("x") + text("x") + ENTER + ENTER
+            + top("close") + pick(0) + text("x") + text("x") + text("x") + ENTER + text("x")
             + pick(1) + pick(1) + "y")
     play_keys(keys, journal, coach="light")
     records = read_journal(journal)

@@ -114,3 +114,17 @@ def test_number_validator_messages() -> None:
     assert check_("15") is True
     assert check_("61") == "must be from 1 to 60"
     assert check_("1.5") == "type a whole number from 1 to 60"
+
+
+def test_resolution_form_prefills_no_claim(drill: Drill) -> None:
+    """Typing into the resolution form gives exactly what was typed: no pre-filled
+    'restored and the metrics have held', no pre-filled follow-up; only the measured harm
+    is offered (and accepted here with enter)."""
+    keys = (text("Checkout errors are back under 1%; watching them hold")
+            + text("Redis ran out of connections") + text("raised maxclients to 200")
+            + ENTER + text("postmortem Friday 10:00"))
+    args = fill(drill, "declare_resolved", keys)
+    assert args is not None
+    assert args["message"] == "Checkout errors are back under 1%; watching them hold"
+    assert args["follow_up"] == "postmortem Friday 10:00"
+    assert args["customer_impact"].startswith("about ")

@@ -33,8 +33,9 @@ def redis_good_rest() -> str:
             + text("checkout errors falling") + text("raised the redis connection limit")
             + text("10", replace=True)
             + wait(6)
-            + top("close") + pick(0) + ENTER + text("redis ran out of connections after v2.4.1")
-            + text("raised redis maxclients to 200") + ENTER + ENTER
+            + top("close") + pick(0) + text("checkout errors back under 1% and holding")
+            + text("redis ran out of connections after v2.4.1")
+            + text("raised redis maxclients to 200") + ENTER + text("postmortem Friday")
             + postmortem("v2.4.1 needs more redis connections than maxclients allowed"))
 
 
@@ -69,8 +70,9 @@ def bad_deploy_good() -> str:
             + top("communicate") + pick(0) + pick(0) + text("pages recovering")
             + text("rolled back catalog-api; watching") + text("10", replace=True)
             + wait(10)
-            + top("close") + pick(0) + ENTER + text("catalog-api v7.3.0 slowed product pages")
-            + text("rolled back catalog-api") + ENTER + ENTER
+            + top("close") + pick(0) + text("product pages fast again and holding")
+            + text("catalog-api v7.3.0 slowed product pages")
+            + text("rolled back catalog-api") + ENTER + text("postmortem Friday")
             + postmortem("a release made every catalog page slower"))
 
 
@@ -104,8 +106,9 @@ def failed_batch_job_good() -> str:
             + text("turning it back on next") + text("10", replace=True)
             + top("mitigate") + pick(1) + pick(0) + pick(1) + pick(0) + ENTER + ENTER  # on
             + wait(10)
-            + top("close") + pick(0) + ENTER
+            + top("close") + pick(0) + text("reports show today's figures again")
             + text("a malformed refund record broke the refresh job")
-            + text("quarantined it, re-ran the job, purged the cache") + ENTER + ENTER
+            + text("quarantined it, re-ran the job, purged the cache") + ENTER
+            + text("postmortem Friday")
             + postmortem("a malformed record stopped the nightly refresh; the cache kept "
                          "old data"))

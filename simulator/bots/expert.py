@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,7 +55,7 @@ class ExpertBot(Bot):
                  else "investigating with two responders; a mitigation is being prepared")
         return Action("post_update", {
             "audience": audience,
-            "impact": engine.scenario.summary.strip().split(".")[0],
+            "impact": re.split(r"(?<=[.!?])\s+", engine.scenario.summary.strip())[0],
             "doing": "service has recovered and is being verified" if recovering else doing,
             "next_update_minutes": UPDATE_EVERY})
 

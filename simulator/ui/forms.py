@@ -231,16 +231,19 @@ def wait(engine: Engine) -> dict[str, Any] | None:
 
 
 def declare_resolved(engine: Engine) -> dict[str, Any] | None:
+    """Nothing here is pre-filled with a claim: whether the service is restored and the
+    metrics held is the IC's to state (and is graded against the truth). Only the harm
+    counted so far, a measured figure, is offered as a starting point."""
     sc = engine.scenario
     impact = f"about {round(engine.failed_total):,} {sc.impact.unit}"
     return {
-        "message": ask_text("Resolution message", required("the message"),
-                            "Service is restored and the metrics have held."),
+        "message": ask_text("Resolution message (what is true now: state the metrics you see)",
+                            required("the message")),
         "root_cause": ask_text("Root cause, as far as you know it", required("the root cause")),
         "fix": ask_text("Fix applied", required("the fix")),
         "customer_impact": ask_text("Customer impact", required("the impact"), impact),
         "follow_up": ask_text("Postmortem date and immediate follow-ups",
-                              required("the follow-up"), "postmortem tomorrow; action items there"),
+                              required("the follow-up")),
     }
 
 

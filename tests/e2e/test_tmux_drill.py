@@ -104,9 +104,9 @@ def test_drill_in_a_real_terminal_fits_80x24(term: Terminal, tmp_path: Path) -> 
     assert "Changes: restart redis by Bob" in shown
     choose(term, "What do you do?", 4)           # Close
     choose(term, "Close the incident:", 0)       # Declare resolved
-    for question, answer in [("Resolution message", ""), ("Root cause", "redis was stuck"),
+    for question, answer in [("Resolution message", "fixed"), ("Root cause", "redis was stuck"),
                              ("Fix applied", "restarted redis"), ("Customer impact", ""),
-                             ("Postmortem date", "")]:
+                             ("Postmortem date", "postmortem soon")]:
         term.expect(question)
         term.type(answer)
     term.expect("Go ahead anyway?")
