@@ -8,6 +8,7 @@ path is a real action) and reports each problem at its line and column, with a h
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import Counter
 from typing import Any
 
@@ -24,6 +25,14 @@ from simulator.engine import ENGINE_FACTS
 from simulator.errors import Problem
 from simulator.scenario import ConfigValue, Scenario
 from simulator.yamlsafe import Loc, Located
+
+
+@functools.cache
+def criterion_ids() -> frozenset[str]:
+    """The built-in rubric's criterion ids (an inject's `objective` must be one of them)."""
+    from scoring.rubric import load_rubric  # the scorer owns the rubric; read, not copied
+
+    return frozenset(c.id for c in load_rubric().criteria)
 
 
 def _hint(name: str, known: list[str] | set[str]) -> str:
@@ -166,6 +175,9 @@ class _Checker:
         for i, inj in enumerate(sc.injects):
             self.condition(("injects", i, "when"), inj.when)
             self.condition(("injects", i, "unless"), inj.unless)
+            if inj.objective:
+                self.ref(("injects", i, "objective"), "rubric criterion", inj.objective,
+                         set(criterion_ids()))
             for j, variant in enumerate(inj.text_when):
                 self.condition(("injects", i, "text_when", j, "when"), variant.when)
             for j, mut in enumerate(inj.does):

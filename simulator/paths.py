@@ -6,9 +6,12 @@ it names must exist in the scenario; argument values are checked again when play
 
 from __future__ import annotations
 
+import difflib
+
 from simulator.errors import Problem
 from simulator.scenario import Decision, Scenario
 from simulator.texts import catalogue
+from simulator.vocabulary import arguments, required
 from simulator.yamlsafe import Located
 
 
@@ -38,13 +41,31 @@ def check_decisions(sc: Scenario, located: Located, key: str, path: list[Decisio
     for i, decision in enumerate(path):
         loc = ("debrief", key, i)
         if decision.action not in actions:
-            import difflib
-
             close = difflib.get_close_matches(decision.action, list(actions), n=1)
             problems.append(located.problem((*loc, "action"), f"unknown action "
                             f"'{decision.action}'", f"did you mean '{close[0]}'?" if close else ""))
             continue
-        for arg, value in (decision.model_extra or {}).items():
+        if decision.at_minutes is not None:
+            problems.append(located.problem(
+                (*loc, "at_minutes"), f"at_minutes is not used in debrief.{key}: the bots "
+                "pace the path themselves (the expert waits for evidence)",
+                "remove it; to play moves at set times, use a decisions file (--decisions)"))
+        extra = decision.model_extra or {}
+        accepted = arguments(decision.action)
+        if accepted is not None:
+            for arg in extra:
+                if arg not in accepted:
+                    close = difflib.get_close_matches(arg, [a for a in accepted
+                                                            if a not in extra], n=1)
+                    problems.append(located.problem(
+                        (*loc, arg), f"'{decision.action}' takes no argument '{arg}'",
+                        f"did you mean '{close[0]}'?" if close else "allowed: " + (
+                            ", ".join(accepted) or "none")))
+            for arg in required(decision.action):
+                if arg not in extra:
+                    problems.append(located.problem(loc, f"'{decision.action}' needs '{arg}'",
+                                                    f"add {arg}: …"))
+        for arg, value in extra.items():
             if arg in known and str(value) not in known[arg]:
                 problems.append(located.problem((*loc, arg), f"unknown {arg} '{value}'",
                                                 "known: " + ", ".join(sorted(known[arg]))))

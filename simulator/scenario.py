@@ -358,7 +358,11 @@ def schema_text() -> str:
     """The JSON Schema of the format, generated from these models (never written by hand)."""
     import json
 
+    from simulator.texts import catalogue
+    from simulator.vocabulary import decision_schema
+
     schema = Scenario.model_json_schema()
+    schema["$defs"]["Decision"] = decision_schema(catalogue())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "incident-tabletop scenario (schema_version 1)"
     return json.dumps(schema, indent=2) + "\n"

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from simulator.conditions import CONDITION_KEYS, condition_fields
 from simulator.errors import Problem
 from simulator.yamlsafe import Loc, Located
 
@@ -22,7 +23,11 @@ def data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     """Keep only the parts of a pydantic ``loc`` that exist in the data (drops union tags)."""
     out: list[int | str] = []
     cur = data
-    for part in loc:
+    for i, part in enumerate(loc):
+        nxt = loc[i + 1] if i + 1 < len(loc) else None
+        if (isinstance(cur, dict) and part in cur and nxt is not None and nxt in cur
+                and not (isinstance(cur[part], dict) and nxt in cur[part])):
+            continue  # a union tag that happens to be a key of this mapping (a condition's)
         if (isinstance(cur, dict) and part in cur) or (
                 isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)):
             out.append(part)
@@ -61,6 +66,37 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _unknown_key_hint(data: Any, owner: type[BaseModel] | None, err_loc: tuple[Any, ...],
+                      loc: Loc) -> str:
+    """A key that would fix it: close to the unknown one, accepted here, not already used."""
+    accepted = condition_fields(str(err_loc[-2])) if len(err_loc) > 1 else None
+    if accepted is None:
+        accepted = _fields_at(owner, tuple(p for p in err_loc if p in loc or isinstance(p, int)))
+    mapping = data
+    for part in loc[:-1] if loc and loc[-1] == err_loc[-1] else loc:
+        if isinstance(mapping, dict):
+            mapping = mapping.get(part)
+        elif isinstance(mapping, list) and isinstance(part, int):
+            mapping = mapping[part]
+    present = set(mapping) if isinstance(mapping, dict) else set()
+    free = [k for k in accepted if k not in present]
+    close = difflib.get_close_matches(str(err_loc[-1]), free, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "allowed keys: " + ", ".join(accepted) if accepted else "remove it"
+
+
+def _condition_hint(value: Any) -> str:
+    """For a mapping with no condition key: the condition key its keys were meant to be."""
+    if not isinstance(value, dict):
+        return "write a mapping such as {metric: error_rate, above: 3}"
+    for key in value:
+        close = difflib.get_close_matches(str(key), CONDITION_KEYS, n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{close[0]}'?"
+    return "see 'Conditions' in docs/scenario-format.md"
+
+
 def _message(err: dict[str, Any]) -> str:
     kind = err["type"]
     if kind == "missing":
@@ -94,11 +130,9 @@ def validate_model(
             elif err["type"] == "string_type" and isinstance(err.get("input"), dict):
                 hint = "quote the text: an unquoted ': ' makes YAML read a key and a value"
             elif err["type"] == "extra_forbidden":
-                accepted = _fields_at(owner, tuple(p for p in err["loc"] if p in loc or
-                                                   isinstance(p, int)))
-                close = difflib.get_close_matches(str(err["loc"][-1]), accepted, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else (
-                    "allowed keys: " + ", ".join(accepted) if accepted else "remove it")
+                hint = _unknown_key_hint(located.data, owner, err["loc"], loc)
+            elif err["type"] == "condition":
+                hint = _condition_hint(err.get("input"))
             if (loc, message) in seen:
                 continue
             seen.add((loc, message))

@@ -9,6 +9,7 @@ validation error can point at the exact spot.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,26 @@ def read_text(path: Path, label: str | None = None) -> str:
                                       "save the file as UTF-8")]) from None
 
 
+_CLOSED_QUOTE = re.compile(r"""(?:^|[:,\[{-])\s*(["'])(?:(?!\1).)*\1\s*$""")
+
+
+def _quoting_hint(text: str, line: int, col: int) -> str:
+    """Explain the commonest syntax error in prose: a value that is only partly quoted.
+
+    YAML ends a quoted value at its closing quote, so `text: "v2" shipped` leaves
+    `shipped` dangling; the parser's own message ("did not find expected key") hides that.
+    """
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    before = lines[line - 1][: col - 1]
+    if not _CLOSED_QUOTE.search(before):
+        return ""
+    return ("this value starts with a quote, so YAML ends it at the closing quote and cannot "
+            "read the rest: quote the whole value (text: '\"v2\" shipped', with any ' inside "
+            "written twice) or do not start it with a quote")
+
+
 def load_yaml(text: str, path: str, loader: type[yaml.SafeLoader] = TabletopLoader) -> Located:
     """Parse one YAML document safely into plain data with a position map."""
     problems: list[Problem] = []
@@ -124,7 +145,9 @@ def load_yaml(text: str, path: str, loader: type[yaml.SafeLoader] = TabletopLoad
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
-        raise InputError("", [Problem(path, line, col, f"YAML syntax error: {reason}")]) from None
+        hint = _quoting_hint(text, line, col) if mark else ""
+        raise InputError("", [Problem(path, line, col, f"YAML syntax error: {reason}",
+                                      hint)]) from None
     except yaml.YAMLError as exc:
         raise InputError("", [Problem(path, 1, 1, f"YAML error: {exc}")]) from None
     if node is None:
