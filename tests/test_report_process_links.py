@@ -32,7 +32,7 @@ def test_cited_principles_are_embedded_with_their_text() -> None:
     assert 'id="process-first-update"' in html
     assert ("Post a first update within about five minutes, even if all it says is that the "
             "team is investigating.") in html
-    assert "<strong>P1</strong>: the service is down for everyone" in html  # severity list
+    assert "<strong>P1</strong>: down for everyone, or data at risk" in html  # severity list
 
 
 def test_every_rubric_section_is_in_the_shipped_process() -> None:

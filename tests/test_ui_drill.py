@@ -54,7 +54,7 @@ def test_bad_redis_drill_restart_first_loses_evidence(tmp_path: Path) -> None:
             + top("close") + pick(0) + text("fixed") + text("redis was stuck")
             + text("restarted redis") + ENTER + text("postmortem soon")
             + pick(1)                                               # coach: resolve anyway
-            + pick(1) + "y")                                        # finish, no postmortem
+            + pick(1) + "y" + ENTER)                                # finish, no postmortem
     outcome = play_keys(keys, journal, coach="light")
     assert outcome.status == "reopened"
     assert "redis-health" in outcome.data["evidence_lost"]
@@ -67,7 +67,7 @@ def test_heeding_a_warning_returns_to_the_menu(tmp_path: Path) -> None:
     journal = tmp_path / "heed.jsonl"
     keys = (START + top("mitigate") + pick(3) + pick(2) + ENTER + ENTER + pick(0)
             + top("close") + pick(0) + text("x") + text("x") + text("x") + ENTER + text("x")
-            + pick(1) + pick(1) + "y")
+            + pick(1) + pick(1) + "y" + ENTER)
     play_keys(keys, journal, coach="light")
     records = read_journal(journal)
     assert records.decisions()[0]["action"] == "declare_resolved"

@@ -77,7 +77,8 @@ def test_back_leaves_a_form_without_an_action(drill: Drill) -> None:
 
 def test_wait_minutes_are_bounded(drill: Drill) -> None:
     """Waiting takes 0.5 to 30 minutes; 45 is refused."""
-    assert fill(drill, "wait", text("45", replace=True) + text("2.5", replace=True) + "n") == {
+    assert fill(drill, "wait", text("45", replace=True) + text("2.5", replace=True)
+                + "n" + ENTER) == {
         "minutes": 2.5}
 
 

@@ -2,8 +2,8 @@
 
 All keys of a script go into the pipe at once and the pipe is closed, so a script that
 does not match the prompts fails with EOFError instead of hanging. Menus start on their
-first enabled entry and the arrow keys skip disabled ones, so ``pick(n)`` means "the n-th
-entry that can be chosen".
+first enabled entry (the top menu, after '← back', on the entry left) and the arrow keys
+skip disabled ones, so ``pick(n)`` means "the n-th entry that can be chosen".
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.plain_text import PlainTextOutput
 from rich.console import Console
 
 from simulator.drill import Outcome
@@ -53,7 +54,17 @@ def read_channel() -> str:
 
 def wait(minutes: float, early: bool = False) -> str:
     """Wait a fixed time (or, with `early`, until news arrives)."""
-    return top("wait") + text(f"{minutes:g}", replace=True) + ("y" if early else "n")
+    return top("wait") + text(f"{minutes:g}", replace=True) + yes(early)
+
+
+def yes(answer: bool = True) -> str:
+    """Answer a yes/no question: y or n, then Enter (a bare y no longer answers it)."""
+    return ("y" if answer else "n") + ENTER
+
+
+def key(name: str) -> str:
+    """A one-key shortcut of the main menu: w wait, u update, d delegate, n note, ? help."""
+    return name
 
 
 def pause() -> str:
@@ -73,11 +84,13 @@ def screen(width: int = 80, height: int = 24) -> Console:
 
 def play_keys(keys: str, journal: Path | None, scenario_id: str = "redis-saturation",
               seed: int = 7, coach: str = "off", pressure: float = 0.0,
-              clock: Callable[[], float] | None = None, console: Console | None = None
-              ) -> Outcome:
+              clock: Callable[[], float] | None = None, console: Console | None = None,
+              menus: StringIO | None = None) -> Outcome:
+    """Play a drill from ``keys``; ``menus`` (if given) receives the prompts as drawn."""
     scenario, ref = load_scenario(scenario_id)
     console = console or screen()
-    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
+    output = PlainTextOutput(menus) if menus is not None else DummyOutput()
+    with create_pipe_input() as inp, create_app_session(input=inp, output=output):
         inp.send_text(keys)
         inp.close()
         return run_drill(scenario, ref, decider(scenario, console, coach, pressure, clock),
@@ -99,4 +112,4 @@ def resume_keys(keys: str, journal: Path, console: Console | None = None) -> Out
 
 def abandon() -> str:
     """Ctrl-C, 'Abandon', and confirm."""
-    return CTRL_C + pick(2) + "y"
+    return CTRL_C + pick(2) + yes()

@@ -15,9 +15,10 @@ from typing import Any
 import questionary
 from questionary import Choice
 
-from simulator.actions import CHANGE_ACTIONS, choices, flag_segments
+from simulator.actions import CHANGE_ACTIONS, SEVERITIES, choices, flag_segments
 from simulator.changes import describe
 from simulator.engine import Engine
+from simulator.texts import text as content
 
 BACK = "__back__"
 Validator = Callable[[str], bool | str]
@@ -59,6 +60,18 @@ def pick(message: str, options: list[tuple[str, Any]], back: bool = True,
     return None if answer == BACK else answer
 
 
+def yes_no(message: str, default: bool) -> bool:
+    """A yes/no question that needs Enter after y or n.
+
+    questionary's default confirm answers on the y key alone, so the Enter a trainee types
+    out of habit fell through into the next menu and chose its first entry.
+    """
+    hint = "(y/N, then enter)" if not default else "(Y/n, then enter)"
+    answer = questionary.confirm(message, default=default, auto_enter=False,
+                                 instruction=hint).unsafe_ask()
+    return bool(answer)
+
+
 def ask_text(message: str, validate: Validator | None = None, default: str = "") -> str:
     answer = questionary.text(message, default=default, validate=validate).unsafe_ask()
     return str(answer).strip()
@@ -89,11 +102,16 @@ def _person(engine: Engine, pid: str) -> str:
     return f"{person.name}, {person.role}{skills}"
 
 
+def severity_labels() -> dict[str, str]:
+    """What each severity means, worded as in docs/process.md ("Pick a severity")."""
+    return {s: content(f"severity_{s}") for s in SEVERITIES}
+
+
 # --- the forms ---------------------------------------------------------------------------
 def declare(engine: Engine) -> dict[str, Any] | None:
-    labels = {"P1": "P1  service down for many users", "P2": "P2  degraded: some users hurt",
-              "P3": "P3  one user or a small part"}
-    severity = pick("Severity?", [(labels[s], s) for s in choices(engine, "declare")["severity"]])
+    labels = severity_labels()
+    severity = pick("Severity?", [(f"{s}  {labels[s]}", s)
+                                  for s in choices(engine, "declare")["severity"]])
     return None if severity is None else {"severity": severity}
 
 
@@ -225,8 +243,7 @@ def note(engine: Engine) -> dict[str, Any] | None:
 
 def wait(engine: Engine) -> dict[str, Any] | None:
     minutes = ask_number("Wait how many minutes?", 0.5, 30, 1)
-    early = questionary.confirm("Come back early if news arrives or an update falls due?",
-                                default=True).unsafe_ask()
+    early = yes_no("Come back early if news arrives or an update falls due?", default=True)
     return {"minutes": minutes, "until_news": True} if early else {"minutes": minutes}
 
 
@@ -276,8 +293,8 @@ def write_postmortem(engine: Engine) -> dict[str, Any] | None:
 
 
 def finish(engine: Engine) -> dict[str, Any] | None:
-    sure = questionary.confirm("End the drill without a postmortem? It will be graded as "
-                               "missing.", default=False).unsafe_ask()
+    sure = yes_no("End the drill without a postmortem? It will be graded as missing.",
+                  default=False)
     return {} if sure else None
 
 

@@ -26,14 +26,42 @@ from simulator.actions import Action, Option, check
 from simulator.drill import DrillAbandoned, Situation
 from simulator.errors import DrillInterrupted
 from simulator.scenario import Scenario
+from simulator.texts import catalogue
 from simulator.ui import forms
 from simulator.ui.coach import Coach, Tip
+from simulator.ui.keys import with_keys
 from simulator.ui.view import Budget, clock, entry, hidden_news, render, rows
 
 GROUPS = {"coordinate": "Coordinate", "investigate": "Investigate", "mitigate": "Mitigate",
           "communicate": "Communicate", "close": "Close the incident"}
 MENU_ROWS = 9  # the group menu (a question line, seven entries) and the cursor's row
-HELP, CHANNEL, MORE, BACK = "__help__", "__channel__", "__more__", "__back__"
+HELP, CHANNEL, MORE, BACK, KEYS = "__help__", "__channel__", "__more__", "__back__", "__keys__"
+QUICK_WAIT = "__quick_wait__"
+#: one key, one frequent action, from the top menu (the value is what the menu returns)
+SHORTCUTS = {"w": QUICK_WAIT, "u": "post_update", "d": "delegate", "n": "note", "?": MORE,
+             "h": MORE}
+SHORTCUT_VALUES = {v for v in SHORTCUTS.values() if v != MORE}
+GROUP_KEYS = {"investigate": "d: delegate", "communicate": "u: update · n: note"}
+KEYS_HELP = (
+    "Keys in the main menu (no Enter needed):\n"
+    "  w  wait until news arrives or a promised update falls due (at most "
+    "{minutes:g} min)\n"
+    "  u  post a stakeholder update      d  delegate an investigation\n"
+    "  n  add a timeline note            ?  or h  this help\n"
+    "Menus: ↑↓ move, Enter chooses. Entries that cannot be chosen now are greyed out with "
+    "the reason, and ↑↓ skip them: each press lands on the next entry you can choose. "
+    "'← back' returns with the cursor where you left it. A yes/no question needs y or n, "
+    "then Enter. Ctrl-C pauses the drill.")
+
+
+def quick_wait() -> dict[str, Any]:
+    """The one-key wait's arguments (content: catalogue.yaml, wait.quick)."""
+    return dict(catalogue()["wait"]["quick"])
+
+
+def keyed(label: str, keys: str) -> str:
+    """A menu label with its shortcut keys in a column on the right."""
+    return f"{label:<38} {keys}" if keys else label
 
 
 def cost(option: Option) -> str:
@@ -59,6 +87,8 @@ class PromptDecider:
         self.clock = clock_
         self.seen = 0  # channel entries already shown in a previous view
         self.briefed = False
+        self.cursor: str | None = None  # the top menu's entry to start on (after '← back')
+        self.reopen: tuple[str, str] | None = None  # (group, action) after a form's back
 
     # --- the Decider protocol --------------------------------------------------------
     def decide(self, situation: Situation) -> Action:
@@ -173,53 +203,94 @@ class PromptDecider:
     # --- menus ---------------------------------------------------------------------------
     def choose(self, situation: Situation) -> Action | None:
         """One pass through the menus; None means 'nothing chosen yet, ask again'."""
-        picked = self.menu(situation)
+        picked, group = self.menu(situation)
         if picked == HELP:
             self.show_help(situation)
             return None
         if picked == CHANNEL:
             self.show_channel(situation)
             return None
+        if picked == KEYS:
+            self.show_keys()
+            return None
+        if picked == QUICK_WAIT:
+            return Action("wait", dict(quick_wait()))
         if picked is None:
             return None
+        option = next((o for o in situation.options if o.id == picked), None)
+        if option is not None and not option.enabled:  # a shortcut key for a blocked action
+            self.console.print(Text(f"{option.title}: not possible now ({option.reason}).",
+                                    style="yellow"))
+            return None
         args = forms.fill(situation.engine, picked)
+        if args is None and group is not None:  # backed out of the form: reopen its menu
+            self.reopen = (group, picked)
         return None if args is None else Action(picked, args)
 
-    def menu(self, situation: Situation) -> str | None:
+    def menu(self, situation: Situation) -> tuple[str | None, str | None]:
+        """The chosen action id (or a help entry) and the group menu it came from."""
         by_group: dict[str, list[Option]] = {}
         for option in situation.options:
             by_group.setdefault(option.group, []).append(option)
         if situation.closing:
-            return self.group_menu(by_group["close"], "The incident is over. What now?")
+            return self.group_menu(by_group["close"], "The incident is over. What now?"), None
+        if self.reopen is not None and self.reopen[0] in by_group:
+            group, action = self.reopen
+            self.reopen = None
+            return self.open_group(by_group, group, action)
         items: list[Any] = []
         for group, title in GROUPS.items():
             opts = by_group.get(group, [])
             ready = [o for o in opts if o.enabled]
             label = f"{title} ({len(ready)} of {len(opts)} possible now)"
-            items.append(Choice(label, group, disabled=None if ready else "nothing possible now"))
+            items.append(Choice(keyed(label, GROUP_KEYS.get(group, "")), group,
+                                disabled=None if ready else "nothing possible now"))
         wait = next(o for o in by_group["wait"])
-        items += [Choice(f"{wait.title}", "wait"),
-                  Choice("Help, or read the whole channel (no time passes)", MORE)]
-        group = questionary.select(
-            f"{clock(situation.engine.now)} What do you do?", items,
-            instruction="(↑↓ enter; Ctrl-C pauses)").unsafe_ask()
+        items += [Choice(keyed(wait.title, f"w: until news, ≤{quick_wait()['minutes']:g} min"),
+                         "wait"),
+                  Choice(keyed("Help, or read the whole channel", "?: help"), MORE)]
+        start = next((c for c in items if c.value == self.cursor and not c.disabled), None)
+        self.cursor = None
+        question = with_keys(questionary.select(
+            f"{clock(situation.engine.now)} What do you do?", items, default=start,
+            instruction="(↑↓ enter, or a key; Ctrl-C pauses)"), SHORTCUTS)
+        group = question.unsafe_ask()
+        if group in SHORTCUT_VALUES:
+            return str(group), None
         if group == "wait":
-            return "wait"
+            return "wait", None
         if group == MORE:
-            return str(forms.pick("Help:", [
+            picked = forms.pick("Help (no time passes):", [
                 ("Explain an action: what it does, what it costs", HELP),
-                ("Read the whole incident channel", CHANNEL)]))
-        return self.group_menu(by_group[group], f"{GROUPS[group]}:")
+                ("Read the whole incident channel", CHANNEL),
+                ("Keys: the shortcuts, and how the menus move", KEYS)])
+            if picked is None:
+                self.cursor = MORE
+            return (None if picked is None else str(picked)), None
+        return self.open_group(by_group, str(group), None)
 
-    def group_menu(self, options: list[Option], question: str) -> str | None:
+    def open_group(self, by_group: dict[str, list[Option]], group: str, action: str | None
+                   ) -> tuple[str | None, str | None]:
+        picked = self.group_menu(by_group[group], f"{GROUPS[group]}:", action)
+        if picked is None:  # '← back': the top menu opens with the cursor on this group
+            self.cursor = group
+        return picked, group
+
+    def group_menu(self, options: list[Option], question: str, default: str | None = None
+                   ) -> str | None:
         items: list[Any] = []
         for option in options:
             disabled = option.reason or None
             items.append(Choice(f"{option.title}  · {cost(option)}", option.id,
                                 disabled=disabled))
         items.append(Choice("← back", BACK))
-        picked = questionary.select(question, items, instruction="(↑↓ enter)").unsafe_ask()
+        start = next((c for c in items if c.value == default and not c.disabled), None)
+        picked = questionary.select(question, items, default=start,
+                                    instruction="(↑↓ enter)").unsafe_ask()
         return None if picked == BACK else str(picked)
+
+    def show_keys(self) -> None:
+        self.console.print(Text(KEYS_HELP.format(minutes=quick_wait()["minutes"])))
 
     # --- interruptions ---------------------------------------------------------------
     def interrupted(self, situation: Situation) -> None:
@@ -231,9 +302,8 @@ class PromptDecider:
                 Choice("Pause: stop now, continue later with 'tabletop resume'", "pause"),
                 Choice("Abandon the drill (it ends unresolved)", "abandon")],
                 instruction="(Ctrl-C again stops at once)").unsafe_ask()
-            if answer == "abandon" and not questionary.confirm(
-                    "Really abandon? The drill ends now and is graded as is.",
-                    default=False).unsafe_ask():
+            if answer == "abandon" and not forms.yes_no(
+                    "Really abandon? The drill ends now and is graded as is.", default=False):
                 answer = "continue"
         except KeyboardInterrupt:
             raise DrillInterrupted(f"stopped at {at}") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -26,9 +27,12 @@ class Terminal:
 
     def start(self, command: str, cwd: Path) -> None:
         shell = f"cd {shlex.quote(str(cwd))} && {command}; echo EXIT=$?; sleep 60"
+        env = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": str(cwd),
+               # an uninstalled checkout (PYTHONPATH) and the tests' own data folder
+               **{k: os.environ[k] for k in ("PYTHONPATH", "TABLETOP_DATA_DIR")
+                  if k in os.environ}}
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24",
-                        shell], check=True, env={"PATH": "/usr/bin:/bin", "TERM": "xterm",
-                                                 "HOME": str(cwd)})
+                        shell], check=True, env=env)
 
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
@@ -113,7 +117,7 @@ def test_drill_in_a_real_terminal_fits_80x24(term: Terminal, tmp_path: Path) -> 
     term.keys("Down", "Enter")
     choose(term, "The incident is over. What now?", 1)  # finish without a postmortem
     term.expect("End the drill without a postmortem?")
-    term.keys("y")
+    term.keys("y", "Enter")
     shown = term.expect("EXIT=1", timeout=30)
     assert "outcome: reopened" in shown
     records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
@@ -145,7 +149,7 @@ def test_ctrl_c_pause_then_resume_in_a_real_terminal(term: Terminal, tmp_path: P
     term.keys("C-c")
     choose(term, "Drill interrupted", 2)         # Abandon
     term.expect("Really abandon?")
-    term.keys("y")
+    term.keys("y", "Enter")
     shown = term.expect("EXIT=1", timeout=30)
     assert "outcome: abandoned" in shown
     kinds = [json.loads(line).get("kind") for line in journal.read_text().splitlines()]
