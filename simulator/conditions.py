@@ -111,13 +111,6 @@ _TAG_BY_KEY = {
 CONDITION_KEYS = tuple(_TAG_BY_KEY)
 
 
-def condition_fields(tag: str) -> list[str] | None:
-    """The keys one kind of condition accepts (by its union tag), or None if not a tag."""
-    model = _MODEL_BY_TAG.get(tag)
-    if model is None:
-        return None
-    return [f.alias or name for name, f in model.model_fields.items()]
-
 
 def _condition_tag(value: Any) -> str | None:
     if isinstance(value, BaseModel):
@@ -155,11 +148,6 @@ Condition = Annotated[
 
 for _model in (AllOf, AnyOf, NotCond):
     _model.model_rebuild()
-
-_MODEL_BY_TAG: dict[str, type[BaseModel]] = {
-    "service": ServiceVersion, "config": ConfigCompare, "flag": FlagState, "fact": FactSet,
-    "known": KnownFinding, "metric": MetricCompare, "after_minutes": AfterMinutes,
-    "silence": SilenceFor, "all": AllOf, "any": AnyOf, "not": NotCond}
 
 
 class WorldView(Protocol):

@@ -21,6 +21,7 @@ from simulator.conditions import (
     ServiceVersion,
     walk,
 )
+from simulator.derive import order, references
 from simulator.engine import ENGINE_FACTS
 from simulator.errors import Problem
 from simulator.scenario import ConfigValue, Scenario
@@ -117,6 +118,17 @@ class _Checker:
         self.unique("injects", sc.injects)
         self.unique("system.services", sc.system.services)
         self.ref(("impact", "metric"), "metric", sc.impact.metric, self.metrics)
+        derived = {m.id: m.derive for m in sc.metrics if m.derive is not None}
+        _, cyclic = order(derived)
+        for i, declared in enumerate(sc.metrics):
+            if declared.derive is None:
+                continue
+            for ref_id, _now in references(declared.derive):
+                self.ref(("metrics", i, "derive"), "metric", ref_id, self.metrics)
+            if declared.id in cyclic:
+                self.add(("metrics", i, "derive"), f"metric '{declared.id}' is derived in a "
+                         "cycle (" + " -> ".join(cyclic) + ")",
+                         "read one of them as {previous: id} or {lag: ...} to break it")
         for i, m in enumerate(sc.success.metrics):
             self.ref(("success", "metrics", i), "metric", m, self.metrics)
         for i, fault in enumerate(sc.faults):

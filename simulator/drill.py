@@ -247,6 +247,6 @@ class Drill:
             t += SECONDS
             world.now = t
             world.advance_faults(1.0)
-            world.values = world.derive_metrics(noise=False)
+            world.values = world.derive_metrics(noise=False, advance=True)
             total += world.excess_impact()
         return total

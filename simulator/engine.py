@@ -121,7 +121,7 @@ class Engine:
         self.world.now = self.now
         if self.now > 0:
             self.world.advance_faults(1.0)
-        self.world.values = self.world.derive_metrics(noise=self.now > 0)
+        self.world.values = self.world.derive_metrics(noise=self.now > 0, advance=self.now > 0)
         self.failed_total += self.world.excess_impact() if self.now > 0 else 0.0
         self.seen_faults.update(self.world.active_faults())
         self.history.append(dict(self.world.values))

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from simulator.conditions import Condition, on_off
+from simulator.derive import Expr
 
 SCHEMA_VERSION = 1
 Blast = Literal["blast_radius", "location", "anchor_time", "system_change", "mitigation"]
@@ -114,8 +115,18 @@ class Metric(Model):
     slo: Slo = Slo()
     noise: float = Field(0, ge=0, description="standard deviation of sample noise")
     floor: float | None = 0
-    ceiling: float | None = None
+    ceiling: float | None = Field(
+        None, description="highest value; a metric with unit '%' stops at 100 unless set")
     key: bool = Field(False, description="a user-facing metric: charted and used for success")
+    derive: Expr | None = Field(
+        None, description="computed from other metrics (fault effects are added on top); "
+        "make it equal the baseline when the inputs are at theirs")
+
+    def top(self) -> float | None:
+        """The ceiling in force: a percentage cannot exceed 100 unless the author says so."""
+        if self.ceiling is None and self.unit.strip() == "%":
+            return 100.0
+        return self.ceiling
 
 
 class Impact(Model):

@@ -8,11 +8,12 @@ hint computed from the fields the model accepts at that spot.
 from __future__ import annotations
 
 import difflib
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Discriminator, Tag, TypeAdapter, ValidationError
 
-from simulator.conditions import CONDITION_KEYS, condition_fields
+from simulator.conditions import CONDITION_KEYS
 from simulator.errors import Problem
 from simulator.yamlsafe import Loc, Located
 
@@ -38,40 +39,66 @@ def data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     return tuple(out)
 
 
-def _fields_at(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:
-    """Best-effort: the accepted field names of the model that owns ``loc``'s last key."""
-    if model is None:
-        return []
+def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    """Best-effort: the accepted keys of the model that owns ``loc``'s last key.
+
+    ``loc`` is pydantic's, with union tags in it, so a key inside a condition or an
+    expression is looked up in that kind of condition or expression, not the first one.
+    """
     current: Any = model
     for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            return []
-        annotation = fields[part].annotation
-        current = _model_in(annotation)
+        current = _step(current, part)
         if current is None:
             return []
-    return [f.alias or name for name, f in getattr(current, "model_fields", {}).items()]
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional and plain Annotated wrappers (keep tagged unions)."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            inner, *meta = get_args(annotation)
+            if any(isinstance(m, Discriminator) for m in meta):
+                return annotation
+            annotation = inner
+        elif get_origin(annotation) in (Union, UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    annotation = _unwrap(annotation)
+    origin = get_origin(annotation)
+    if origin is list and isinstance(part, int):
+        return get_args(annotation)[0]
+    if origin is dict and isinstance(part, str):
+        return get_args(annotation)[1]
+    if origin is Annotated:  # a tagged union: the part is the tag
+        union = get_args(annotation)[0]
+        for member in get_args(union):
+            if get_origin(member) is Annotated:
+                inner, *meta = get_args(member)
+                if any(isinstance(m, Tag) and m.tag == part for m in meta):
+                    return inner
+        return None
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
+        for name, field in annotation.model_fields.items():
+            if part in (name, field.alias):
+                return field.annotation
     return None
 
 
-def _unknown_key_hint(data: Any, owner: type[BaseModel] | None, err_loc: tuple[Any, ...],
+def _unknown_key_hint(data: Any, owner: Any, err_loc: tuple[Any, ...],
                       loc: Loc) -> str:
     """A key that would fix it: close to the unknown one, accepted here, not already used."""
-    accepted = condition_fields(str(err_loc[-2])) if len(err_loc) > 1 else None
-    if accepted is None:
-        accepted = _fields_at(owner, tuple(p for p in err_loc if p in loc or isinstance(p, int)))
+    accepted = _fields_at(owner, err_loc)
     mapping = data
     for part in loc[:-1] if loc and loc[-1] == err_loc[-1] else loc:
         if isinstance(mapping, dict):
@@ -130,7 +157,7 @@ def validate_model(
             elif err["type"] == "string_type" and isinstance(err.get("input"), dict):
                 hint = "quote the text: an unquoted ': ' makes YAML read a key and a value"
             elif err["type"] == "extra_forbidden":
-                hint = _unknown_key_hint(located.data, owner, err["loc"], loc)
+                hint = _unknown_key_hint(located.data, owner or model, err["loc"], loc)
             elif err["type"] == "condition":
                 hint = _condition_hint(err.get("input"))
             if (loc, message) in seen:

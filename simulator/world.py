@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 
 from simulator.conditions import holds
+from simulator.derive import bound, evaluate, order
 from simulator.scenario import Fault, Scenario
 
 SECONDS = 60
@@ -39,6 +40,7 @@ class World:
         self.history: list[dict[str, float]] = []  # one sample a minute; the engine appends
         self.since: dict[str, float | None] = {f.id: None for f in scenario.faults}
         self.intensity = {f.id: self._initial_intensity(f) for f in scenario.faults}
+        self.integrals: dict[str, float] = {}  # running totals of `integrate` expressions
         self.values = {m.id: m.baseline for m in scenario.metrics}
         self.values = self.derive_metrics(noise=False)
 
@@ -145,11 +147,23 @@ class World:
                 factor = min(factor, sup.factor)
         return factor
 
-    def derive_metrics(self, noise: bool = True) -> dict[str, float]:
-        """Compute every metric from the current state (and draw its noise)."""
+    def derive_metrics(self, noise: bool = True, advance: bool = False) -> dict[str, float]:
+        """Compute every metric from the current state (and draw its noise).
+
+        Plain metrics come first, in file order, then derived ones in dependency order;
+        ``advance`` moves integrals on by one minute (once per sample, never at T+0).
+        """
         out: dict[str, float] = {}
-        for metric in self.scenario.metrics:
-            value = metric.baseline
+        inputs = _Inputs(self, out, advance)
+        derived = {m.id: m.derive for m in self.scenario.metrics if m.derive is not None}
+        ranked, _cyclic = order(derived)  # validation refuses cycles
+        by_id = {m.id: m for m in self.scenario.metrics}
+        plain = [m for m in self.scenario.metrics if m.derive is None]
+        for metric in [*plain, *(by_id[m] for m in ranked)]:
+            if metric.derive is not None:
+                value = evaluate(metric.derive, inputs, metric.id)
+            else:
+                value = metric.baseline
             for fault in self.scenario.faults:
                 effect = fault.effects.get(metric.id)
                 if effect:
@@ -158,10 +172,11 @@ class World:
                 value += self.rng.gauss(0.0, metric.noise)
             if metric.floor is not None:
                 value = max(metric.floor, value)
-            if metric.ceiling is not None:
-                value = min(metric.ceiling, value)
+            top = metric.top()
+            if top is not None:
+                value = min(top, value)
             out[metric.id] = round(value, 3)
-        return out
+        return {m.id: out[m.id] for m in self.scenario.metrics if m.id in out}
 
     def within_slo(self, metric_id: str, value: float | None = None) -> bool:
         metric = self.scenario.metric(metric_id)
@@ -179,3 +194,35 @@ class World:
 
     def active_faults(self) -> list[str]:
         return [f for f, level in self.intensity.items() if level > 0]
+
+
+class _Inputs:
+    """What a derived metric's expression reads: this minute's values, history, baselines."""
+
+    def __init__(self, world: World, now: dict[str, float], advance: bool) -> None:
+        self.world = world
+        self.now = now
+        self.advance = advance
+
+    def current(self, metric: str) -> float:
+        return self.now.get(metric, self.world.values.get(metric, 0.0))
+
+    def previous(self, metric: str) -> float:
+        return self.world.values.get(metric, 0.0)
+
+    def baseline(self, metric: str) -> float:
+        return self.world.scenario.metric(metric).baseline
+
+    def ago(self, metric: str, minutes: int) -> float:
+        history = self.world.history
+        if len(history) >= minutes:
+            return history[-minutes].get(metric, 0.0)
+        return self.baseline(metric)
+
+    def integrate(self, key: str, start: float, rate: float, low: float | None,
+                  high: float | None) -> float:
+        total = self.world.integrals.get(key, start)
+        if self.advance:
+            total = bound(total + rate, low, high)
+            self.world.integrals[key] = total
+        return total
