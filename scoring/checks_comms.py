@@ -56,19 +56,21 @@ def silences(run: Run) -> list[tuple[int, int, Record | None]]:
 
 
 def update_cadence(run: Run, p: Params) -> Finding:
-    """After the first update, another every 10-15 minutes, each promise kept."""
+    """An update every 10-15 minutes from the page on (the silence before the first update
+    counts too), and each promise of the next one kept, per audience. A promise longer than
+    the cadence is held to the cadence: "next update in 60 min" does not buy an hour."""
     if not run.updates:
         if run.truncated and run.end_min <= p["p"]:
             return not_applicable("the drill stopped before a second update was due")
         return Finding("U", [run.end_quote()], "no update was ever posted",
                        {"longest_gap": "the whole run", "missed": 0})
-    gaps = [g for g in silences(run) if g[0] >= run.updates[0]["t"]]
+    gaps = silences(run)
     if run.truncated and gaps and gaps[-1][2] is None and (gaps[-1][1] - gaps[-1][0]) / 60 <= \
             p["p"]:
         gaps = gaps[:-1]  # the drill stopped while the next update was still on time
     longest = max(gaps, key=lambda g: g[1] - g[0]) if gaps else (0, 0, None)
     minutes = (longest[1] - longest[0]) / 60
-    missed = run.of("missed_update")
+    missed = broken_promises(run, p["p"])
     rating = by_limits(minutes, p["p"], p["s"], p["m"])
     if missed:
         rating = worse(rating, len(missed))
@@ -78,14 +80,42 @@ def update_cadence(run: Run, p: Params) -> Finding:
         evidence.append(run.quote(longest[2], minutes <= p["p"]))
     elif gaps:
         evidence.append(run.end_quote())
-    evidence += run.quotes(missed, False)
-    evidence += run.quotes(run.of("stakeholder_ping", where=lambda e: e["t"] > run.updates[0][
-        "t"])[:2], False)
+    evidence += [run.quote(u, False, f"{run.describe(u)} ({why})") for u, why in
+                 missed[:QUOTED]]
+    evidence += run.quotes(run.of("stakeholder_ping", where=lambda e: e["t"] > longest[0] and
+                                  e["t"] <= longest[1])[:2], False)
     facts = {"longest_gap": f"{minutes:.0f} min", "missed": len(missed)}
-    reason = (f"longest silence after the first update: {minutes:.0f} min "
-              f"({clock(longest[0])}–{clock(longest[1])}); {len(missed)} promised update(s) "
-              "missed")
+    since = "the page" if longest[0] == 0 and start is None else clock(longest[0])
+    reason = (f"longest silence toward stakeholders: {minutes:.0f} min ({since}–"
+              f"{clock(longest[1])}); {len(missed)} promised update(s) missed")
     return Finding(rating, sorted(evidence, key=lambda e: e.t), reason, facts)
+
+
+def broken_promises(run: Run, cadence: float) -> list[tuple[Record, str]]:
+    """Updates whose promise of the next one was not kept, with why.
+
+    Each promise is to the update's audience, kept by the next update that reaches that
+    audience (or everyone) or by the resolution message, with a minute of grace; a promise
+    longer than ``cadence`` minutes is due at the cadence. A promise still running when
+    the drill ended is not broken.
+    """
+    replies = Replies(run, with_resolution=True)
+    broken: list[tuple[Record, str]] = []
+    for u in run.updates:
+        promised = run.data(u).get("next_update_minutes")
+        if not isinstance(promised, (int, float)) or isinstance(promised, bool):
+            continue
+        due = int(u["t"]) + min(float(promised), cadence) * 60
+        audience = str(run.data(u).get("audience"))
+        kept = replies.first_after(int(u["t"]) + 1, audience, strict=audience == "all")
+        on_time = kept is not None and kept["t"] <= due + 60
+        if on_time or (kept is None and due + 60 > run.end_t):
+            continue
+        capped = (f", held to the {cadence:g}-minute cadence" if promised > cadence else "")
+        when = f"next news at {at(kept)}" if kept is not None else "no news after it"
+        broken.append((u, f"promised the next update within {promised:g} min{capped}; "
+                       f"{when}"))
+    return broken
 
 
 def update_content(run: Run, p: Params) -> Finding:
@@ -152,10 +182,13 @@ def audience_served(run: Run, p: Params) -> Finding:
     late: list[Evidence] = []
     unanswered: list[Evidence] = []
     answered: list[Evidence] = []
-    replies = Replies(run)
+    replies = Replies(run, with_resolution=True)
+    resolved = run.first("declare_resolved")
     for ask in run.of("stakeholder_ping", "missed_update", "inject", where=_asks(run)):
         want = run.audience_of(str(ask.get("actor"))) or "any"
         reply = replies.first_after(int(ask["t"]), want)
+        if resolved is not None and 0 <= ask["t"] - resolved["t"] < 60:
+            reply = resolved  # asked in the minute the resolution went out: it answers
         if reply is None:
             if not (run.truncated and run.end_t - ask["t"] <= window):
                 unanswered.append(run.quote(ask, False, run.describe(ask) + " (never answered)"))
@@ -174,19 +207,25 @@ def audience_served(run: Run, p: Params) -> Finding:
 
 class Replies:
     """The updates each audience received, indexed once so that finding the reply to a
-    question is a binary search: scoring stays linear in the number of questions."""
+    question is a binary search: scoring stays linear in the number of questions. With
+    ``with_resolution``, the resolution message counts as an update to everyone."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, with_resolution: bool = False) -> None:
         self.by_audience: dict[str, tuple[list[int], list[Record]]] = {}
-        for e in run.updates:
-            for key in {str(run.data(e).get("audience")), "any"}:
+        told = run.of("status_update", "declare_resolved") if with_resolution else run.updates
+        for e in told:
+            audience = "all" if e["kind"] == "declare_resolved" else str(
+                run.data(e).get("audience"))
+            for key in {audience, "any"}:
                 times, records = self.by_audience.setdefault(key, ([], []))
                 times.append(int(e["t"]))
                 records.append(e)
 
-    def first_after(self, asked: int, audience: str) -> Record | None:
-        """The first update at or after ``asked`` that reaches ``audience`` (or everyone)."""
-        found = [self._first(key, asked) for key in {audience, "all"}]
+    def first_after(self, asked: int, audience: str, strict: bool = False) -> Record | None:
+        """The first update at or after ``asked`` that reaches ``audience`` (or everyone);
+        ``strict`` with audience "all" wants an update to everyone, not to any one group."""
+        keys = {"all"} if strict else {audience, "all"}
+        found = [self._first(key, asked) for key in keys]
         hits = [r for r in found if r is not None]
         return min(hits, key=lambda r: int(r["t"])) if hits else None
 

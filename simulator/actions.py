@@ -394,7 +394,7 @@ def _assign_role(engine: Engine, args: dict[str, Any]) -> None:
 def _post_update(engine: Engine, args: dict[str, Any]) -> None:
     engine.world.note_update(str(args['audience']), engine.now)
     nxt = args.get("next_update_minutes")
-    engine.promised_by = engine.now + nxt * SECONDS if nxt else None
+    engine.promise(str(args["audience"]), nxt)
     for person in engine.scenario.roster.stakeholders:
         if f"in-channel.{person.id}" in engine.world.facts and args["audience"] in (
                 person.audience, "all"):
@@ -465,15 +465,17 @@ def _finish_investigation(engine: Engine, inv_id: str, who: str, minutes: float,
 
 def _wait(engine: Engine, args: dict[str, Any]) -> Gen:
     """Let time pass; with `until_news`, stop at the first thing the IC should look at
-    (a finding, a landed change, a stakeholder's question) or when a promised update is due.
+    (a finding, a landed change, a stakeholder's question) or when the first of the updates
+    promised to any audience is due.
     """
     seconds = args["minutes"] * SECONDS
     engine.emit("wait", "ic", "", **args)
     if not args.get("until_news"):
         yield engine.env.timeout(seconds)
         return
-    if engine.promised_by is not None and engine.now < engine.promised_by:
-        seconds = min(seconds, engine.promised_by - engine.now)
+    due = engine.next_promise()  # the earliest promise to any audience calls the IC back
+    if due is not None and engine.now < due:
+        seconds = min(seconds, due - engine.now)
     yield engine.env.timeout(seconds) | engine.news
 
 

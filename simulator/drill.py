@@ -107,7 +107,7 @@ class Drill:
             verified=engine.recovered_at is not None, **action.args)
         self.resolved_at = engine.now
         engine.world.note_update("all", engine.now)  # the resolution message reaches everyone
-        engine.promised_by = None
+        engine.promises.clear()  # the resolution message keeps every promise
         self.phase = "verifying"
         hold = self.scenario.success.hold_minutes
         engine.emit("verifying", "monitoring", text("resolved_hold", minutes=f"{hold:g}"))

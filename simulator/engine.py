@@ -67,7 +67,7 @@ class Engine:
     healthy_since: float | None = None
     recovered_at: float | None = None
     ic_slowdown: float = 1.0
-    promised_by: float | None = None
+    promises: dict[str, float] = field(default_factory=dict)  # audience -> news due by
     stakeholder_last: dict[str, float] = field(default_factory=dict)
     severity: str | None = None
     commander: str | None = None
@@ -183,13 +183,31 @@ class Engine:
                         self.ic_slowdown = 1.5
                         self.emit("interruptions", person.id, text("vp_interrupts",
                                   name=person.name))
-            if self.promised_by is not None and self.now >= self.promised_by + SECONDS:
-                due = self.clock(self.promised_by)
-                self.promised_by = None
-                lead = next(iter(self.scenario.roster.stakeholders), None)
+            for audience, due_at in list(self.promises.items()):
+                if self.now < due_at + SECONDS:
+                    continue
+                due = self.clock(due_at)
+                del self.promises[audience]
+                lead = next((s for s in self.scenario.roster.stakeholders
+                             if audience in (s.audience, "all")), None)
                 if lead is not None:
                     self.emit("missed_update", lead.id, text("missed_promise", name=lead.name,
-                              role=lead.role, due=due), due=due)
+                              role=lead.role, due=due), due=due, audience=audience)
+
+    # --- promises of the next update ----------------------------------------------------
+    def promise(self, audience: str, minutes: float | None) -> None:
+        """An update to ``audience`` keeps its promise (an update to "all" keeps every
+        promise) and, with ``minutes``, makes a new one to that audience."""
+        if audience == "all":
+            self.promises.clear()
+        else:
+            self.promises.pop(audience, None)
+        if minutes:
+            self.promises[audience] = self.now + minutes * SECONDS
+
+    def next_promise(self) -> float | None:
+        """When the earliest open promise falls due (None when nothing is promised)."""
+        return min(self.promises.values(), default=None)
 
     # --- state changes ------------------------------------------------------------------
     def clock(self, seconds: float) -> str:

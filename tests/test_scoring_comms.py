@@ -110,3 +110,62 @@ def test_resolution_claiming_verification_that_did_not_happen_is_marked_down() -
     quoted = " ".join(e.text for e in crit.evidence)
     assert "have held" in quoted and "monitoring had not confirmed" in quoted
     assert "SLO" in quoted
+
+
+# --- item 6: comms bookkeeping per audience ------------------------------------------------
+def test_a_promise_to_one_audience_survives_an_update_to_another() -> None:
+    """Leadership is promised news in 10 min, then support in 30: waiting until news calls
+    the IC back when leadership's promise falls due, and a missed leadership promise is
+    reported (before, the support promise overwrote it and nothing happened)."""
+    wait = Action("wait", {"minutes": 25, "until_news": True})
+    drill = drill_until("redis-saturation", [
+        update(audience="leadership", impact="8% of checkouts fail", doing="investigating",
+               next_update_minutes=10),
+        update(audience="support", impact="8% of checkouts fail", doing="investigating",
+               next_update_minutes=30), wait], 20)
+    records = drill.journal.records
+    promised = next(r for r in records if r.get("kind") == "status_update")["t"] + 600
+    decisions = [r for r in records if r.get("type") == "decision"]
+    waited = next(i for i, d in enumerate(decisions) if d["action"] == "wait")
+    assert decisions[waited + 1]["t"] <= promised + 5, "the wait overslept the promise"
+    missed = [r for r in records if r.get("kind") == "missed_update"]
+    assert missed and missed[0]["data"]["audience"] == "leadership"
+
+
+def test_question_in_the_minute_of_the_resolution_is_answered() -> None:
+    """A question asked in the same minute as the resolution (or before it, with the
+    resolution as the first reply) is answered by the resolution message."""
+    full = played("redis-saturation", "expert", 1)
+    resolved = next(r for r in full.records if r.get("kind") == "declare_resolved")
+    extra = [event(int(resolved["t"]) + 30, "stakeholder_ping", "maria", audience="leadership")]
+    sc = load_scenario("redis-saturation")[0]
+    card = grade(with_events("redis-saturation", extra), sc, compare=False)
+    crit = next(c for c in card.criteria if c.id == "comms.audience")
+    assert crit.rating == "P", crit.reason
+
+
+def test_silence_before_the_first_update_counts_toward_cadence() -> None:
+    """First update after T+22, then about every 10 minutes: the quiet start is the longest
+    silence, so cadence is not P (before, only gaps after the first update counted)."""
+    every = [Action("wait", {"minutes": 10}), update(
+        impact="8% of checkouts fail", doing="investigating", next_update_minutes=10)]
+    got = graded([Action("acknowledge"), Action("wait", {"minutes": 22}),
+                  *every[1:], *every, *every], 45)
+    crit = got["comms.cadence"]
+    assert crit.rating in ("S", "M", "U"), crit.reason
+    assert "(the page–" in crit.reason
+
+
+def test_a_60_minute_promise_is_held_to_the_cadence() -> None:
+    """'Next update in 60 minutes' then 18 quiet minutes: a broken promise at the rubric's
+    15-minute cadence, which makes cadence worse than the gap alone would."""
+    got = graded([Action("acknowledge"), update(
+        impact="8% of checkouts fail", doing="investigating", next_update_minutes=60),
+        Action("wait", {"minutes": 18}), update(
+        impact="8% of checkouts fail", doing="raising the limit", next_update_minutes=10),
+        Action("wait", {"minutes": 8}), update(
+        impact="8% of checkouts fail", doing="watching", next_update_minutes=10)], 30)
+    crit = got["comms.cadence"]
+    assert "1 promised update(s) missed" in crit.reason
+    assert crit.rating in ("M", "U"), crit.reason
+    assert any("held to the 15-minute cadence" in e.text for e in crit.evidence)
