@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
     s.add_argument("--seeds", type=int, default=5, help="how many seeds (1..N; default 5)")
     s.add_argument("--json", action="store_true", help="print the table as JSON")
+    s.add_argument("--show-decisions", nargs="?", const="all", metavar="BOT",
+                   help="also print each bot's decisions on the first seed (or one bot's)")
+    s.add_argument("--jobs", type=int, default=None,
+                   help="worker processes (default: every core, at most 8)")
+    s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="a progress bar on stderr (default: when stderr is a terminal)")
 
     s = sub.add_parser("score", help="grade a journal against the incident process "
                        "(after-action report)")
@@ -178,23 +185,40 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _prove(args: argparse.Namespace) -> int:
+    from simulator.bots import BOTS
     from simulator.loader import load_scenario
-    from simulator.proving import print_proof, prove
+    from simulator.proving import prove
+    from simulator.proving_report import print_proof, progress_bar
 
     if not 1 <= args.seeds <= 200:
         raise InputError("--seeds must be from 1 to 200")
+    if args.show_decisions not in (None, "all", *BOTS):
+        raise InputError(f"--show-decisions: unknown bot {args.show_decisions!r} "
+                         f"(one of: {', '.join(sorted(BOTS))}, or no value for all)")
+    jobs = args.jobs if args.jobs is not None else min(8, os.cpu_count() or 1)
+    if not 1 <= jobs <= 64:
+        raise InputError("--jobs must be from 1 to 64")
     scenario, ref = load_scenario(args.scenario)
-    proof = prove(scenario, ref, list(range(1, args.seeds + 1)), _scorer())
-    print_proof(proof, as_json=args.json)
-    return ExitCode.OK if proof.ok else ExitCode.GOAL_FAILED
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    with progress_bar(show, f"proving {scenario.id}") as on_progress:
+        proof = prove(scenario, ref, list(range(1, args.seeds + 1)), score_journal, jobs,
+                      on_progress)
+    print_proof(proof, as_json=args.json, show_decisions=args.show_decisions)
+    return ExitCode.OK if proof.proven else ExitCode.GOAL_FAILED
 
 
-def _scorer() -> Any:
-    """The scorer's total for a journal held in memory (no expert comparison needed)."""
+def score_journal(journal: Any, scenario: Any) -> float:
+    """The scorer's total for a journal held in memory (no expert comparison needed).
+
+    Module level, so worker processes can receive it; the rubric is loaded once per process.
+    """
     from scoring import grade, load_rubric
 
-    rubric = load_rubric()
-    return lambda journal, scenario: grade(journal, scenario, rubric, compare=False).score
+    rubric = _RUBRIC.get("builtin") or _RUBRIC.setdefault("builtin", load_rubric())
+    return float(grade(journal, scenario, rubric, compare=False).score)
+
+
+_RUBRIC: dict[str, Any] = {}
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -2,37 +2,59 @@
 
 A facilitator who writes a scenario wants two guarantees before a trainee sees it: the
 documented process resolves it whatever the dice (`expert` on every seed), and each
-anti-pattern visibly does worse (more harm, or no clean resolution). `tabletop prove`
-plays every bot on several seeds in memory and reports both.
+anti-pattern visibly does worse, on the score and on the harm users suffered over the same
+window (the time limit). `tabletop prove` plays every bot on several seeds in memory, on
+every core it is given, and reports both; an anti-pattern that hurts users less than the
+expert is a finding with its likely cause, never a silent "proven". What no bot ever
+exercised (a fix, an inject, an investigation, a metric) is listed as coverage.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.bots import BOTS, make_bot
 from simulator.journal import Journal
-from simulator.play import run_drill
+from simulator.proving_facts import RunFacts, facts_of
+from simulator.proving_harm import harm_findings
 from simulator.scenario import Scenario
 
 Scorer = Callable[[Journal, Scenario], float]
+Progress = Callable[[int, int], None]
 
 
 @dataclass
 class BotResult:
     bot: str
-    statuses: list[str] = field(default_factory=list)
-    harm: list[float] = field(default_factory=list)
-    scores: list[float] = field(default_factory=list)
-    evidence_lost: int = 0
-    second_incidents: int = 0
+    runs: list[RunFacts] = field(default_factory=list)
+
+    @property
+    def statuses(self) -> list[str]:
+        return [r.status for r in self.runs]
+
+    @property
+    def harm(self) -> list[float]:
+        return [r.harm for r in self.runs]
+
+    @property
+    def scores(self) -> list[float]:
+        return [r.score for r in self.runs if r.score is not None]
 
     @property
     def resolved(self) -> int:
         return self.statuses.count("resolved")
+
+    @property
+    def evidence_lost(self) -> int:
+        return sum(bool(r.evidence_lost) for r in self.runs)
+
+    @property
+    def second_incidents(self) -> int:
+        return sum(bool(r.second_incident) for r in self.runs)
 
 
 @dataclass
@@ -41,39 +63,82 @@ class Proof:
     seeds: list[int]
     results: dict[str, BotResult]
     problems: list[str]
+    findings: list[str] = field(default_factory=list)
+    coverage: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
+        """Winnable and discriminating on the score (the harm ranking is `harm_ok`)."""
         return not self.problems
 
+    @property
+    def harm_ok(self) -> bool:
+        return not self.findings
 
-def _journal(scenario: Scenario, ref: dict[str, str], bot: str, seed: int
-             ) -> tuple[dict[str, Any], Journal]:
-    """Play one bot in memory and keep its journal for the scorer."""
+    @property
+    def proven(self) -> bool:
+        return self.ok and self.harm_ok
+
+
+# --- one run (in this process or a worker) --------------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(scenario: Scenario, ref: dict[str, str], scorer: Scorer | None) -> None:
+    _WORKER.update(scenario=scenario, ref=ref, scorer=scorer)
+
+
+def _play(task: tuple[str, int]) -> RunFacts:
+    """Play one bot on one seed in memory; keep only the facts prove needs (picklable)."""
     from simulator.drill import Drill
 
-    drill = Drill(scenario, ref, seed, None, {"decider": bot, "bot": bot})
+    bot, seed = task
+    scenario: Scenario = _WORKER["scenario"]
+    drill = Drill(scenario, _WORKER["ref"], seed, None, {"decider": bot, "bot": bot})
     outcome = drill.run(make_bot(bot))
     records = drill.journal.records
-    return outcome.data, Journal("<memory>", records[0], records[1:])
+    scorer: Scorer | None = _WORKER["scorer"]
+    score = None
+    if scorer is not None:
+        score = scorer(Journal("<memory>", records[0], records[1:]), scenario)
+    return facts_of(bot, seed, outcome.data, records, score)
 
 
 def prove(scenario: Scenario, ref: dict[str, str], seeds: list[int],
-          scorer: Scorer | None = None) -> Proof:
-    """Play every bot on every seed; list what keeps the scenario from being proven."""
-    results = {name: BotResult(name) for name in sorted(BOTS)}
-    for seed in seeds:
-        for name, result in results.items():
-            if scorer is None:
-                outcome = run_drill(scenario, ref, make_bot(name), seed, None).data
-            else:
-                outcome, journal = _journal(scenario, ref, name, seed)
-                result.scores.append(scorer(journal, scenario))
-            result.statuses.append(outcome["status"])
-            result.harm.append(float(outcome["failed_by_limit"]))
-            result.evidence_lost += bool(outcome["evidence_lost"])
-            result.second_incidents += bool(outcome["second_incident"])
-    return Proof(scenario.id, seeds, results, _problems(results, seeds))
+          scorer: Scorer | None = None, jobs: int = 1,
+          on_progress: Progress | None = None) -> Proof:
+    """Play every bot on every seed; list what keeps the scenario from being proven.
+
+    With ``jobs`` > 1 the runs go to worker processes; results are put back in the order
+    of (seed, bot), so the report is the same whatever finishes first. A scorer given for
+    ``jobs`` > 1 must be picklable (a module-level function).
+    """
+    names = sorted(BOTS)
+    tasks = [(name, seed) for seed in seeds for name in names]
+    facts: list[RunFacts] = []
+    if jobs <= 1 or len(tasks) < 2:
+        _init_worker(scenario, ref, scorer)
+        for i, task in enumerate(tasks):
+            facts.append(_play(task))
+            if on_progress:
+                on_progress(i + 1, len(tasks))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                 initargs=(scenario, ref, scorer)) as pool:
+            futures = [pool.submit(_play, task) for task in tasks]
+            for i, future in enumerate(futures):
+                facts.append(future.result())
+                if on_progress:
+                    on_progress(i + 1, len(tasks))
+    results = {name: BotResult(name) for name in names}
+    for f in facts:
+        results[f.bot].runs.append(f)
+    from simulator.proving_facts import coverage
+
+    return Proof(scenario.id, seeds, results, _problems(results, seeds),
+                 harm_findings(results["expert"].runs,
+                               {n: r.runs for n, r in results.items() if n != "expert"}),
+                 coverage(scenario, facts))
 
 
 def _problems(results: dict[str, BotResult], seeds: list[int]) -> list[str]:
@@ -96,51 +161,30 @@ def _problems(results: dict[str, BotResult], seeds: list[int]) -> list[str]:
 
 def _worse(bot: BotResult, expert: BotResult, i: int) -> bool:
     """Visibly worse: a lower score, or (without a scorer) harm the outcome shows."""
-    if bot.scores and expert.scores:
-        return bot.scores[i] < expert.scores[i]
-    return (bot.statuses[i] != "resolved" or bot.harm[i] > expert.harm[i]
-            or bot.evidence_lost > expert.evidence_lost
-            or bot.second_incidents > expert.second_incidents)
+    b, e = bot.runs[i], expert.runs[i]
+    if b.score is not None and e.score is not None:
+        return b.score < e.score
+    return (b.status != "resolved" or b.harm > e.harm
+            or bool(b.evidence_lost) > bool(e.evidence_lost)
+            or bool(b.second_incident) > bool(e.second_incident))
 
 
 def summary_rows(proof: Proof) -> list[dict[str, Any]]:
     rows = []
+    n = len(proof.seeds)
+    expert_harm = statistics.median(proof.results["expert"].harm)
     for name, r in proof.results.items():
+        harm = statistics.median(r.harm)
         rows.append({
             "bot": name,
-            "resolved": f"{r.resolved}/{len(proof.seeds)}",
-            "median_harm": round(statistics.median(r.harm)),
+            "resolved": f"{r.resolved}/{n}",
+            "median_harm": round(harm),
+            "harm_vs_expert": round(harm / expert_harm, 2) if expert_harm else None,
+            "median_harm_in_run": round(statistics.median(x.harm_in_run for x in r.runs)),
             "median_score": round(statistics.median(r.scores), 1) if r.scores else None,
-            "evidence_lost": f"{r.evidence_lost}/{len(proof.seeds)}",
-            "second_incident": f"{r.second_incidents}/{len(proof.seeds)}",
+            "min_score": round(min(r.scores), 1) if r.scores else None,
+            "max_score": round(max(r.scores), 1) if r.scores else None,
+            "evidence_lost": f"{r.evidence_lost}/{n}",
+            "second_incident": f"{r.second_incidents}/{n}",
         })
     return rows
-
-
-def print_proof(proof: Proof, as_json: bool = False) -> None:
-    """Print the per-bot table and the verdict."""
-    import json
-
-    from rich.console import Console
-    from rich.table import Table
-
-    rows = summary_rows(proof)
-    if as_json:
-        print(json.dumps({"scenario": proof.scenario, "seeds": proof.seeds, "ok": proof.ok,
-                          "problems": proof.problems, "bots": rows}, indent=2))
-        return
-    table = Table(title=f"{proof.scenario}: every bot on seeds {proof.seeds[0]}..{proof.seeds[-1]}")
-    headers = {"bot": "bot", "resolved": "resolved", "median_harm": "median harm",
-               "median_score": "median score", "evidence_lost": "evidence lost",
-               "second_incident": "2nd incident"}
-    for key, title in headers.items():
-        table.add_column(title, justify="left" if key == "bot" else "right")
-    for row in rows:
-        table.add_row(*("-" if row[k] is None else str(row[k]) for k in headers))
-    console = Console()
-    console.print(table)
-    if proof.ok:
-        console.print("proven: the process resolves it on every seed, and every other bot "
-                      "does worse")
-    for problem in proof.problems:
-        console.print(f"[bold red]problem:[/] {problem}")

@@ -21,6 +21,28 @@ def test_builtin_scenarios_are_proven(scenario_id: str) -> None:
     assert proof.results["expert"].resolved == 3
 
 
+# Built-ins where an anti-pattern hurts users less than the expert over the same window
+# (found by prove's harm check; the scenarios are to be fixed, issue 9 item 11).
+HARM_INVERTED = {
+    "redis-saturation": "silent: Dave's unfrozen restart of payment-service resets the "
+                        "fault and ends the impact sooner than the expert's maxclients change",
+    "dependency-timeout": "silent: Amara's unfrozen restart of checkout-api helps users "
+                          "sooner than the expert's flag",
+    "region-degraded": "silent: Jonas's unfrozen pod restart helps users; panic's restarts "
+                       "and east scale-out cut part of the impact",
+}
+
+
+@pytest.mark.parametrize("scenario_id", [
+    pytest.param(s, marks=[pytest.mark.xfail(strict=True, reason=HARM_INVERTED[s])]
+                 if s in HARM_INVERTED else []) for s in builtin_ids()])
+def test_builtin_scenarios_rank_harm_right(scenario_id: str) -> None:
+    """No anti-pattern bot does less harm than the expert over the same window."""
+    scenario, ref = load_scenario(scenario_id)
+    proof = prove(scenario, ref, [1, 2, 3])
+    assert proof.harm_ok, proof.findings
+
+
 def test_an_unwinnable_scenario_is_caught() -> None:
     """If no change can end the fault, prove says so."""
     text = (builtin_dir() / "redis-saturation.yaml").read_text(encoding="utf-8")
@@ -36,10 +58,11 @@ def test_an_unwinnable_scenario_is_caught() -> None:
 
 def test_prove_cli_json(tmp_path: Path) -> None:
     """The command prints a JSON verdict and exits 0 for a proven scenario."""
-    result = tabletop("prove", "redis-saturation", "--seeds", "2", "--json")
+    result = tabletop("prove", "bad-deploy", "--seeds", "2", "--json")
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
-    assert verdict["ok"] is True and {b["bot"] for b in verdict["bots"]} >= {"expert", "hero"}
+    assert verdict["ok"] is True and verdict["proven"] is True
+    assert {b["bot"] for b in verdict["bots"]} >= {"expert", "hero"}
     scores = {b["bot"]: b["median_score"] for b in verdict["bots"]}
     assert scores["expert"] >= 90 and all(v <= 60 for k, v in scores.items() if k != "expert")
 
@@ -47,3 +70,111 @@ def test_prove_cli_json(tmp_path: Path) -> None:
 def test_prove_rejects_silly_seed_counts() -> None:
     """Bad arguments are bad input."""
     assert tabletop("prove", "redis-saturation", "--seeds", "0").returncode == 2
+
+
+# --- harm, coverage, decisions, progress, parallel runs, JSON (issue 9 item 7) -------------
+def _redis_text() -> str:
+    return (builtin_dir() / "redis-saturation.yaml").read_text(encoding="utf-8")
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("scenario_id", builtin_ids())
+def test_cli_expert_at_least_90_every_anti_pattern_at_most_60(scenario_id: str) -> None:
+    """Seeds 1-5 through `tabletop prove --json`: the grade separates the bots on every run."""
+    result = tabletop("prove", scenario_id, "--seeds", "5", "--json", "--jobs", "2")
+    assert result.returncode in (0, 1), result.stderr
+    runs = json.loads(result.stdout)["runs"]
+    assert len(runs) == 6 * 5
+    for run in runs:
+        if run["bot"] == "expert":
+            assert run["score"] >= 90, run
+        else:
+            assert run["score"] <= 60, run
+
+
+def test_an_anti_pattern_doing_less_harm_is_a_finding_with_its_cause(tmp_path: Path) -> None:
+    """A responder's unfrozen restart that cures the fault: the silent bot (who never
+    freezes) hurts users less than the expert. prove must not say "proven", and must say why."""
+    text = _redis_text().replace(
+        "        - {config: redis.maxclients, below: 200}\n    effects:\n"
+        "      checkout_error_rate: 7.9",
+        "        - {config: redis.maxclients, below: 200}\n"
+        "        - {not: {fact: restarted.payment-service}}\n    effects:\n"
+        "      checkout_error_rate: 7.9")
+    path = _write(tmp_path, text)
+    result = tabletop("prove", str(path), "--seeds", "2", "--json")
+    assert result.returncode == 1, result.stderr
+    verdict = json.loads(result.stdout)
+    assert verdict["proven"] is False and verdict["harm_ok"] is False
+    silent = [f for f in verdict["findings"] if f.startswith("harm: silent ")]
+    assert silent and "likely cause" in silent[0] and "dave" in silent[0], verdict["findings"]
+    text_out = tabletop("prove", str(path), "--seeds", "2")
+    assert "proven:" not in text_out.stdout and "not proven on harm" in text_out.stdout
+
+
+def test_harm_findings_match_the_runs() -> None:
+    """Every bot/seed with less harm than the expert is reported, and no other."""
+    result = tabletop("prove", "region-degraded", "--seeds", "3", "--json")
+    verdict = json.loads(result.stdout)
+    harm = {(r["bot"], r["seed"]): r["harm"] for r in verdict["runs"]}
+    lower = {bot for (bot, seed), h in harm.items() if h < harm[("expert", seed)]}
+    reported = {f.split()[1] for f in verdict["findings"]}
+    assert reported == lower
+    assert (result.returncode == 0) == (not lower and verdict["ok"])
+
+
+def test_coverage_lists_what_no_bot_exercised(tmp_path: Path) -> None:
+    """An inject that cannot fire, a fix nobody applies, a metric nothing moves."""
+    text = _redis_text().replace(
+        "  - id: db_p95_ms\n", "  - id: flat_queue\n    title: A queue nobody touches\n"
+        "    unit: \"\"\n    baseline: 5\n    noise: 0.1\n  - id: db_p95_ms\n", 1)
+    text = text.replace(
+        "\ninjects:\n",
+        "\ninjects:\n  - id: never-fires\n    at_minutes: 5\n"
+        "    when: {metric: checkout_error_rate, above: 1000}\n"
+        "    source: bob\n    text: Bob - this never happens.\n", 1)
+    path = _write(tmp_path, text)
+    assert tabletop("validate", str(path)).returncode == 0
+    result = tabletop("prove", str(path), "--seeds", "1", "--json")
+    coverage = json.loads(result.stdout)["coverage"]
+    assert "never-fires" in coverage["injects_never_fired"]
+    assert "hotfix-pool-size" in coverage["fixes_never_applied"]
+    assert "pool-config" in coverage["investigations_never_run"]
+    assert coverage["metrics_nothing_moves"] == ["flat_queue"]
+    shown = tabletop("prove", str(path), "--seeds", "1").stdout
+    assert "injects never fired: never-fires" in shown
+
+
+def test_show_decisions_prints_each_bots_moves() -> None:
+    """All bots, or one; in text and in JSON; an unknown bot is bad input."""
+    one = tabletop("prove", "bad-deploy", "--seeds", "1", "--show-decisions", "hero")
+    assert "hero decisions (seed 1):" in one.stdout and "expert decisions" not in one.stdout
+    assert "T+ 0:00  acknowledge" in one.stdout or "T+ 0:00" in one.stdout
+    every = tabletop("prove", "bad-deploy", "--seeds", "1", "--show-decisions", "--json")
+    decisions = json.loads(every.stdout)["decisions"]
+    assert set(decisions) == {"expert", "hero", "panic", "premature", "silent", "slow"}
+    assert decisions["expert"][0]["action"] == "acknowledge"
+    bad = tabletop("prove", "bad-deploy", "--show-decisions", "nobody")
+    assert bad.returncode == 2 and "unknown bot 'nobody'" in bad.stderr
+
+
+def test_progress_bar_on_request_and_quiet_otherwise() -> None:
+    """The bar goes to stderr, so --json on stdout stays parseable."""
+    shown = tabletop("prove", "redis-saturation", "--seeds", "1", "--json", "--progress")
+    assert "proving redis-saturation" in shown.stderr and "6/6" in shown.stderr
+    json.loads(shown.stdout)
+    quiet = tabletop("prove", "redis-saturation", "--seeds", "1", "--no-progress")
+    assert quiet.stderr == ""
+
+
+def test_parallel_runs_give_the_same_report_as_one_process() -> None:
+    """Both cores, same bytes: results are put back in (seed, bot) order."""
+    one = tabletop("prove", "dependency-timeout", "--seeds", "2", "--json", "--jobs", "1")
+    two = tabletop("prove", "dependency-timeout", "--seeds", "2", "--json", "--jobs", "2")
+    assert one.stdout == two.stdout and one.returncode == two.returncode
+    assert tabletop("prove", "dependency-timeout", "--jobs", "0").returncode == 2

@@ -1,0 +1,91 @@
+"""What prove keeps of one bot run, and the scenario coverage all runs add up to.
+
+A run's journal is large; a worker process sends back only these facts (small and
+picklable): the outcome, the changes and decisions with their times, and what the run
+exercised. Coverage then lists the parts of the scenario no bot ever reached: a fix never
+applied, an inject never fired, an investigation never run, a metric nothing moves. Each is
+either dead content or a path only a trainee can find, and the facilitator should know which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.scenario import Scenario
+
+#: a metric "moves" when in some run its range (max - min) exceeds this many noise
+#: deviations (noise alone spans about 6 over a long run) ...
+MOVE_NOISE = 8.0
+#: ... and this share of its baseline (so a noise-free metric needs a real change)
+MOVE_SHARE = 0.02
+
+
+@dataclass
+class RunFacts:
+    bot: str
+    seed: int
+    status: str
+    harm: float
+    harm_in_run: float
+    score: float | None
+    evidence_lost: list[str]
+    second_incident: list[str]
+    recovered_at: int | None
+    resolved_at: int | None
+    #: (t, change key, who ran it, who ordered it: "ic" or the responder acting alone)
+    changes: list[tuple[int, str, str, str]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    fixes: set[str] = field(default_factory=set)
+    injects: set[str] = field(default_factory=set)
+    investigations: set[str] = field(default_factory=set)
+    span: dict[str, tuple[float, float]] = field(default_factory=dict)  # metric -> (min, max)
+
+
+def facts_of(bot: str, seed: int, outcome: dict[str, Any], records: list[dict[str, Any]],
+             score: float | None) -> RunFacts:
+    facts = RunFacts(bot, seed, outcome["status"], float(outcome["failed_by_limit"]),
+                     float(outcome["failed"]), score, list(outcome["evidence_lost"]),
+                     list(outcome["second_incident"]), outcome["recovered_at"],
+                     outcome["resolved_at"])
+    for r in records:
+        kind, data = r.get("kind"), r.get("data") or {}
+        if r["type"] == "decision":
+            facts.decisions.append({"t": r["t"], "action": r["action"], **r.get("args", {})})
+        elif r["type"] == "metrics":
+            for metric, value in r["values"].items():
+                low, high = facts.span.get(metric, (value, value))
+                facts.span[metric] = (min(low, value), max(high, value))
+        elif kind == "change_started":
+            change = str(data.get("change", ""))
+            by = str(data.get("executor") or r["actor"])
+            facts.changes.append((int(r["t"]), change, by, str(data.get("ordered_by") or by)))
+            if change.startswith("fix:"):
+                facts.fixes.add(change[4:])
+        elif kind == "inject":
+            facts.injects.add(str(data.get("id")))
+        elif kind in ("investigation_started", "investigation_done"):
+            facts.investigations.add(str(data.get("investigation")))
+    return facts
+
+
+def coverage(scenario: Scenario, runs: list[RunFacts]) -> dict[str, list[str]]:
+    """The scenario's parts no run exercised, by kind (empty lists are left out)."""
+    fixes = set().union(*(r.fixes for r in runs)) if runs else set()
+    injects = set().union(*(r.injects for r in runs)) if runs else set()
+    looked = set().union(*(r.investigations for r in runs)) if runs else set()
+    still = []
+    for metric in scenario.metrics:
+        spans = [r.span[metric.id] for r in runs if metric.id in r.span]
+        moved = max((high - low for low, high in spans), default=0.0)
+        limit = MOVE_NOISE * metric.noise + MOVE_SHARE * abs(metric.baseline)
+        if moved <= limit:
+            still.append(metric.id)
+    found = {
+        "fixes_never_applied": [f.id for f in scenario.fixes if f.id not in fixes],
+        "injects_never_fired": [i.id for i in scenario.injects if i.id not in injects],
+        "investigations_never_run": [i.id for i in scenario.investigations
+                                     if i.id not in looked],
+        "metrics_nothing_moves": still,
+    }
+    return {k: v for k, v in found.items() if v}
