@@ -15,7 +15,8 @@ def verified_resolution(run: Run, p: Params) -> Finding:
     resolved = run.first("declare_resolved")
     if resolved is None:
         why = {"timeout": "the time limit came before a resolution",
-               "interrupted": "the drill stopped before a resolution"}.get(
+               "interrupted": "the drill stopped before a resolution",
+               "refused": "the decisions file was refused before a resolution"}.get(
             run.status, "the incident was never declared resolved")
         return not_applicable(why, [run.end_quote()])
     d = run.data(resolved)

@@ -52,9 +52,14 @@ def grade_criterion(run: Run, criterion: Criterion, rubric: Rubric) -> Criterion
                            finding.reason, advice, finding.evidence)
 
 
-def total(results: list[CriterionResult]) -> int:
-    """0-100 over the criteria that applied; N/A criteria neither help nor hurt."""
-    possible = sum(r.max_points for r in results)
+def total(results: list[CriterionResult], stopped: bool = False) -> int:
+    """0-100 over the criteria that applied; N/A criteria neither help nor hurt.
+
+    A drill that stopped early (interrupted, abandoned, refused) is scored over the whole
+    rubric instead: what it never reached earns nothing, so a run stopped after three good
+    minutes cannot show 100/100. Its score over the judged part is reported beside it.
+    """
+    possible = sum(r.weight if stopped else r.max_points for r in results)
     return 0 if possible == 0 else round(100 * sum(r.points for r in results) / possible)
 
 
@@ -64,9 +69,10 @@ def timeline(run: Run) -> list[Evidence]:
     for e in run.events:
         if e["kind"] in QUIET_KINDS:
             continue
-        if e.get("text") or e["kind"] in ("postmortem", "finish", "recovered", "interrupted"):
+        if e.get("text") or e["kind"] in ("postmortem", "finish", "recovered", "interrupted",
+                                          "refused"):
             bad = e["kind"] in ("evidence_lost", "reopened", "missed_update", "stakeholder_ping",
-                                "interruptions", "timeout", "change_cancelled")
+                                "interruptions", "timeout", "change_cancelled", "refused")
             out.append(run.quote(e, not bad))
     return out
 
@@ -115,8 +121,10 @@ def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | N
     header = journal.header
     player = str(header.get("options", {}).get("decider", "player"))
     return Scorecard(scenario.id, scenario.title, int(header.get("seed", 0)), player,
-                     run.status, total(results), results, figures(run), timeline(run),
-                     chart_data(run), comparison, rubric.title)
+                     run.status, total(results, run.truncated), results, figures(run),
+                     timeline(run), chart_data(run), comparison, rubric.title,
+                     judged_score=total(results), stopped_at=run.end_t if run.truncated
+                     else None)
 
 
 def score_journal(path: Path, rubric_path: Path | None = None, compare: bool = True

@@ -26,6 +26,8 @@ def render_scorecard(card: Scorecard, plan_items: int = 5) -> RenderableType:
                          f"{card.status}")
     if card.comparison:
         head.append(f"  ·  expert on this seed: {card.comparison['expert_score']}/100")
+    head.append("\n" + card.coverage, style="bold yellow" if card.stopped_at is not None
+                else "dim")
     table = Table(show_edge=False, pad_edge=False, expand=False)
     table.add_column("Criterion", no_wrap=True)
     table.add_column("Rating", justify="center")
@@ -49,7 +51,7 @@ def render_scorecard(card: Scorecard, plan_items: int = 5) -> RenderableType:
         for e in [e for e in c.evidence if not e.good][:SHOW_EVIDENCE]:
             plan.append(f"     {e.when} {e.text}\n", style="dim")
     if not card.weaknesses:
-        plan.append("Every criterion that applied was performed without challenges.\n")
+        plan.append(card.clean_plan + "\n")
     return Group(head, Text(""), table, Text(""), figures, Text(""),
                  Text("Improvement plan (biggest gaps first)", style="bold"), plan)
 

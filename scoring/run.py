@@ -68,16 +68,20 @@ class Run:
 
     @cached_property
     def status(self) -> str:
-        """resolved | reopened | timeout | unresolved | abandoned | interrupted."""
+        """resolved | reopened | timeout | unresolved | abandoned | interrupted | refused
+        (a decisions file whose next decision could not run: the drill stopped there)."""
         end = self.journal.end
         if end is None:  # a paused drill that was resumed has its end record: it finished
-            return "interrupted"
+            last = next((r for r in reversed(self.journal.records)
+                         if r.get("type") == "event"), None)
+            return "refused" if last is not None and last.get("kind") == "refused" else \
+                "interrupted"
         return str(end.get("outcome", {}).get("status", "unresolved"))
 
     @property
     def truncated(self) -> bool:
         """The drill stopped before its natural end: unreached criteria are N/A, not U."""
-        return self.status in ("interrupted", "abandoned")
+        return self.status in ("interrupted", "abandoned", "refused")
 
     @property
     def closed(self) -> bool:
@@ -141,6 +145,7 @@ class Run:
     def end_quote(self) -> Evidence:
         """The moment the run stopped, quoted when something never happened before it."""
         how = {"interrupted": "the drill was interrupted", "abandoned": "it was abandoned",
+               "refused": "the decisions file was refused",
                "timeout": "the time limit was reached"}.get(self.status, "the drill ended")
         return Evidence(self.end_t, f"(not done by {clock(self.end_t)}, when {how})", False)
 
@@ -165,6 +170,8 @@ class Run:
             return f"Monitoring: metrics within SLO since {clock(data.get('since', 0))}."
         if kind == "interrupted":
             return "The drill was interrupted here."
+        if kind == "refused":
+            return f"The decisions file was refused here: {data.get('reason', '')}".strip()
         return f"{who}: {kind}"
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.run import Evidence
+from scoring.run import clock as _clock
 
 RATING_NAMES = {"P": "performed", "S": "some challenges", "M": "major challenges",
                 "U": "unable to perform", "N/A": "not applicable"}
@@ -54,6 +55,49 @@ class Scorecard:
     chart: dict[str, Any]
     comparison: dict[str, Any] | None = None
     rubric_title: str = ""
+    judged_score: int | None = None  # over the judged criteria only (same as score if whole)
+    stopped_at: int | None = None  # seconds: the drill stopped early (not judged to its end)
+
+    # --- how much of the rubric this card judged ----------------------------------------
+    @property
+    def judged_points(self) -> float:
+        return sum(c.max_points for c in self.criteria)
+
+    @property
+    def rubric_points(self) -> float:
+        return sum(c.weight for c in self.criteria)
+
+    @property
+    def not_judged(self) -> list[CriterionResult]:
+        return [c for c in self.criteria if c.rating == "N/A"]
+
+    @property
+    def coverage(self) -> str:
+        """One line saying what was judged, shown under the score in every report."""
+        judged = len(self.criteria) - len(self.not_judged)
+        line = (f"Judged {self.judged_points:g} of {self.rubric_points:g} rubric points "
+                f"({judged} of {len(self.criteria)} criteria)")
+        if self.stopped_at is not None:
+            how = {"abandoned": "was abandoned", "refused": "stopped when its decisions file "
+                   "was refused", "interrupted": "was interrupted"}.get(self.status, "stopped")
+            line = (f"Partial: the drill {how} at {_clock(self.stopped_at)}. " + line +
+                    f"; the score counts the rest as not earned ({self.judged_score}/100 on "
+                    "the judged part alone)")
+        names = ", ".join(c.id for c in self.not_judged)
+        label = "Not judged" if self.stopped_at is not None else "Did not apply"
+        return line + (f". {label}: {names}." if names else ".")
+
+    @property
+    def clean_plan(self) -> str:
+        """What the improvement plan says when no criterion was marked down."""
+        if self.stopped_at is not None and self.judged_points == 0:
+            return ("Nothing could be judged: the drill stopped at "
+                    f"{_clock(self.stopped_at)}, before any criterion was due.")
+        if self.stopped_at is not None:
+            return (f"No weakness among the criteria judged before the drill stopped at "
+                    f"{_clock(self.stopped_at)}; {len(self.not_judged)} criteria were not "
+                    "reached and say nothing about this run.")
+        return "Every criterion that applied was performed without challenges."
 
     @property
     def weaknesses(self) -> list[CriterionResult]:
@@ -65,6 +109,10 @@ class Scorecard:
         return {"score": self.score, "scenario": {"id": self.scenario_id,
                                                   "title": self.scenario_title},
                 "seed": self.seed, "player": self.player, "status": self.status,
+                "judged": {"points": self.judged_points, "of": self.rubric_points,
+                           "score_on_judged": self.judged_score, "complete": self.stopped_at
+                           is None, "not_judged": [c.id for c in self.not_judged],
+                           "summary": self.coverage},
                 "rubric": self.rubric_title,
                 "criteria": [c.as_dict() for c in self.criteria],
                 "outcome": self.outcome, "comparison": self.comparison,

@@ -205,6 +205,11 @@ class Drill:
             self.note("interrupted", "trainee")
             self.journal.close()
             raise
+        except InputError as exc:  # a scripted decision refused, or the script ran out
+            self.note("refused", "trainee", reason=" ".join(
+                p.message for p in exc.problems) or str(exc))
+            self.journal.close()
+            raise
         except BaseException:
             self.journal.close()
             raise
