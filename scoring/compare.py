@@ -45,9 +45,15 @@ def compare_with_expert(run: Run) -> dict[str, Any]:
         theirs, ours = expert.get(key), mine.get(key)
         lines.append(f"{what}: {_at(theirs)} on the expert path; {_at(ours)} in this run")
     unit = run.scenario.impact.unit
-    lines.append(f"{unit}: {expert['failed']:,} on the expert path; {mine['failed']:,} in this "
-                 "run" + (f" ({mine['failed_by_limit']:,} by the time limit if left as it was)"
-                          if mine.get("failed_by_limit") not in (None, mine["failed"]) else ""))
+    limit = f"{run.scenario.time_limit_minutes:g}"
+    if mine.get("failed_by_limit") is not None and expert.get("failed_by_limit") is not None:
+        lines.append(f"{unit} over the first {limit} min: {expert['failed_by_limit']:,} on the "
+                     f"expert path; {mine['failed_by_limit']:,} in this run (during the drill "
+                     f"itself: {expert['failed']:,} and {mine['failed']:,})")
+    else:
+        lines.append(f"{unit} during the drill: {expert['failed']:,} on the expert path; "
+                     f"{mine['failed']:,} in this run, which stopped early (not comparable "
+                     f"over the {limit}-minute window)")
     return {"expert_score": score, "expert": expert, "lines": lines}
 
 

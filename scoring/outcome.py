@@ -38,6 +38,7 @@ def figures(run: Run) -> dict[str, Any]:
         "ended": run.end_t,
         "failed": failed,
         "failed_by_limit": outcome.get("failed_by_limit"),
+        "time_limit_minutes": run.scenario.time_limit_minutes,
         "impact_unit": run.scenario.impact.unit,
         "longest_silence": longest[1] - longest[0],
         "longest_silence_from": longest[0],
@@ -64,6 +65,29 @@ def describe(value: Any) -> str:
     return "never" if value is None else clock(value)
 
 
+def harm_row(mine: dict[str, Any], expert: dict[str, Any] | None) -> tuple[str, str, str]:
+    """Harm compared over one window for both runs: the scenario's time limit.
+
+    A run that declared victory early and reopened stops its own clock early; measured to
+    its own end it would look less harmful than the expert. Both figures are therefore the
+    harm up to the time limit (the system left as it was at each run's end), with the harm
+    counted during the drill beside it. A run stopped before its end record has no
+    projection: its raw figure is shown and marked so.
+    """
+    unit = mine.get("impact_unit", "failed requests")
+    limit = mine.get("time_limit_minutes")
+
+    def cell(f: dict[str, Any]) -> str:
+        raw = f"{f.get('failed', 0):,} by {describe(f.get('ended'))}, when the drill ended"
+        if f.get("failed_by_limit") is None:
+            return f"{raw} (not projected: the drill stopped early)"
+        return f"{f['failed_by_limit']:,} ({raw})"
+
+    label = f"Harm ({unit}) over the first {limit:g} min (the time limit)" if isinstance(
+        limit, (int, float)) else f"Harm ({unit})"
+    return label, cell(mine), cell(expert) if expert is not None else "–"
+
+
 def rows(mine: dict[str, Any], expert: dict[str, Any] | None) -> list[tuple[str, str, str]]:
     """(figure, this run, expert path) rows shared by every report format."""
     def both(fn: Any) -> tuple[str, str]:
@@ -72,11 +96,7 @@ def rows(mine: dict[str, Any], expert: dict[str, Any] | None) -> list[tuple[str,
     table: list[tuple[str, str, str]] = []
     for key, label in FIGURE_LABELS.items():
         table.append((label, *both(lambda f, k=key: describe(f.get(k)))))
-    unit = mine.get("impact_unit", "failed requests")
-    table.append((f"Harm ({unit})", *both(lambda f: f"{f.get('failed', 0):,}")))
-    if mine.get("failed_by_limit") is not None:
-        table.append(("Harm by the time limit if left as it was",
-                      *both(lambda f: f"{f.get('failed_by_limit') or 0:,}")))
+    table.append(harm_row(mine, expert))
     table.append(("Longest silence toward stakeholders",
                   *both(lambda f: f"{f['longest_silence'] // 60} min (from "
                         f"{describe(f['longest_silence_from'])})")))
