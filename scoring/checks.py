@@ -65,7 +65,7 @@ CHECKS: dict[str, CheckSpec] = {
     "audience_served": CheckSpec(comms.audience_served, {"answer_within": 8},
                                  ("unserved", "late", "unanswered")),
     "verified_resolution": CheckSpec(close.verified_resolution, {},
-                                     ("resolved_at", "recovered_at")),
+                                     ("resolved_at", "recovered_at", "reopened_at")),
     "resolution_message": CheckSpec(close.resolution_message, dict(SHARES), ("missing",)),
     "postmortem_complete": CheckSpec(postmortem.postmortem_complete, dict(SHARES),
                                      ("missing", "unowned")),

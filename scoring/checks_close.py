@@ -11,41 +11,59 @@ MESSAGE_PARTS = ("message", "root_cause", "fix", "customer_impact", "follow_up")
 
 
 def verified_resolution(run: Run, p: Params) -> Finding:
-    """'Resolved' only once the metrics have held within their SLO for a while."""
-    resolved = run.first("declare_resolved")
-    if resolved is None:
+    """'Resolved' only once the metrics have held within their SLO for a while.
+
+    A premature resolution that monitoring reopened is judged with what came after it:
+    recovering, verifying and resolving again for good lifts an unverified first call from
+    U to M (the users still saw a false all-clear); never recovering leaves it at U.
+    """
+    resolutions = run.of("declare_resolved")
+    if not resolutions:
         why = {"timeout": "the time limit came before a resolution",
                "interrupted": "the drill stopped before a resolution",
                "refused": "the decisions file was refused before a resolution"}.get(
             run.status, "the incident was never declared resolved")
         return not_applicable(why, [run.end_quote()])
+    resolved, final = resolutions[0], resolutions[-1]
     d = run.data(resolved)
     verified, reopened = bool(d.get("verified")), run.first("reopened")
+    held = run.first("held", where=lambda e: e["t"] >= final["t"])
+    recovered_again = reopened is not None and held is not None and bool(
+        run.data(final).get("verified"))
     recovered = run.first("recovered", where=lambda e: e["t"] <= resolved["t"])
     rating = ("P" if verified and reopened is None else "S" if verified else
-              "U" if reopened is not None else "M")
+              "M" if recovered_again else "U" if reopened is not None else "M")
     evidence = [run.quote(recovered, True)] if recovered else []
     evidence.append(run.quote(resolved, verified))
     if reopened is not None:
         evidence.append(run.quote(reopened, False))
-    held = run.first("held")
+        if final is not resolved:
+            evidence.append(run.quote(final, recovered_again))
     if held is not None:
-        evidence.append(run.quote(held, verified))
+        evidence.append(run.quote(held, verified or recovered_again))
     healthy = "healthy" if d.get("healthy_now") else "still outside the SLO"
     reason = (f"resolved at {at(resolved)} after the metrics held since {at(recovered)}"
               if verified else f"resolved at {at(resolved)} without a verified recovery "
               f"(metrics {healthy} at that moment)") + (
-        f"; reopened at {at(reopened)}" if reopened else "")
+        f"; reopened at {at(reopened)}" if reopened else "") + (
+        f"; recovered and resolved again at {at(final)}, verified and held" if recovered_again
+        else "; never resolved again" if reopened is not None and final is resolved
+        else f"; resolved again at {at(final)} but it did not hold"
+        if reopened is not None else "")
     return Finding(rating, evidence, reason, {"resolved_at": at(resolved),
-                                              "recovered_at": at(recovered)})
+                                              "recovered_at": at(recovered),
+                                              "reopened_at": at(reopened)})
 
 
 def resolution_message(run: Run, p: Params) -> Finding:
     """The resolution message: summary, root cause, fix, customer impact, next steps, each
-    saying something, and no claim the system's state at that moment contradicts."""
-    resolved = run.first("declare_resolved")
-    if resolved is None:
+    saying something, and no claim the system's state at that moment contradicts.
+
+    After a reopen, the last message is the one that stood."""
+    resolutions = run.of("declare_resolved")
+    if not resolutions:
         return not_applicable("the incident was never declared resolved")
+    resolved = resolutions[-1]
     d = run.data(resolved)
     present = [k for k in MESSAGE_PARTS if str(d.get(k, "")).strip()]
     missing = [k.replace("_", " ") for k in MESSAGE_PARTS if k not in present]

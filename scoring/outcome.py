@@ -34,7 +34,8 @@ def figures(run: Run) -> dict[str, Any]:
             "change") in mitigation_keys(run))),
         "mitigated": None if recovered is None else int(run.data(recovered).get("since", 0)),
         "recovered": _t(recovered),
-        "resolved": _t(run.first("declare_resolved")),
+        "resolved": _t(next(reversed(run.of("declare_resolved")), None)),
+        "reopened": len(run.of("reopened")),
         "ended": run.end_t,
         "failed": failed,
         "failed_by_limit": outcome.get("failed_by_limit"),
@@ -100,6 +101,8 @@ def rows(mine: dict[str, Any], expert: dict[str, Any] | None) -> list[tuple[str,
     table.append(("Longest silence toward stakeholders",
                   *both(lambda f: f"{f['longest_silence'] // 60} min (from "
                         f"{describe(f['longest_silence_from'])})")))
+    table.append(("Resolutions reopened by monitoring",
+                  *both(lambda f: str(f.get("reopened", 0)))))
     table.append(("Most changes in flight at once",
                   *both(lambda f: str(f["most_changes_in_flight"]))))
     table.append(("Evidence lost", *both(lambda f: ", ".join(f["evidence_lost"]) or "none")))

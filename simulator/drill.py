@@ -51,7 +51,9 @@ class Decider(Protocol):
 
 @dataclass
 class Outcome:
-    status: str  # resolved | reopened | unresolved | timeout | abandoned
+    #: resolved | unresolved | timeout | abandoned; a reopened incident goes on, so
+    #: "reopened" is only ever the status of journals written before it did
+    status: str
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -76,6 +78,7 @@ class Drill:
         self.decisions = 0
         self.resolved_at: float | None = None
         self.status: str | None = None
+        self.reopens = 0  # premature resolutions that monitoring reopened
         self.journal.write({"type": "header", "format": FORMAT, "tool": "incident-tabletop",
                             "version": __version__, "scenario": scenario_ref, "seed": seed,
                             "options": options_ or {}})
@@ -115,19 +118,38 @@ class Drill:
             yield engine.env.timeout(SECONDS)
             bad = [m for m in self.scenario.success.metrics if not engine.world.within_slo(m)]
             if bad:
-                metric = self.scenario.metric(bad[0])
-                engine.emit("reopened", "monitoring", text(
-                    "reopened", metric=metric.title, value=engine.world.values[bad[0]],
-                    unit=metric.unit), metric=bad[0])
-                self.status = "reopened"
-                break
-        else:
-            self.status = "resolved"
-            engine.emit("held", "monitoring", text("held"))
+                self._reopen(bad[0])
+                return
+        self.status = "resolved"
+        engine.emit("held", "monitoring", text("held"))
         self.phase = "closing"
+
+    def _reopen(self, metric_id: str) -> None:
+        """Monitoring reopens a premature resolution: the drill goes back to active play.
+
+        The reopen is a timeline entry; every stakeholder who heard "resolved" learns it is
+        not and asks what now (a question the IC owes an answer); recovery must be seen
+        again before a new resolution can hold.
+        """
+        engine = self.engine
+        metric = self.scenario.metric(metric_id)
+        self.reopens += 1
+        engine.emit("reopened", "monitoring", text(
+            "reopened", metric=metric.title, value=engine.world.values[metric_id],
+            unit=metric.unit), metric=metric_id, reopens=self.reopens)
+        engine.recovered_at = None
+        for person in self.scenario.roster.stakeholders:
+            engine.stakeholder_last[person.id] = engine.now
+            engine.emit("stakeholder_ping", person.id, text(
+                "reopened_asks", name=person.name, role=person.role),
+                audience=person.audience, silent_minutes=0.0, reopened=True)
+        self.status = None
+        self.phase = "live"
 
     def _time_limit(self) -> Generator[simpy.Event, Any, None]:
         yield self.engine.env.timeout(self.scenario.time_limit_minutes * SECONDS)
+        while self.phase == "verifying":  # a resolution being watched may still reopen
+            yield self.engine.env.timeout(SECONDS)
         if self.phase == "live":
             self.engine.emit("timeout", "facilitator", text("drill_timeout"))
             self.status = "timeout"
@@ -234,6 +256,7 @@ class Drill:
             "second_incident": sorted(f.id for f in self.scenario.faults
                                       if f.second_incident and f.id in engine.seen_faults),
             "decisions": self.decisions,
+            "reopened": self.reopens,
         }
         data["failed_by_limit"] = round(self._project_failures())
         data["time_limit_minutes"] = self.scenario.time_limit_minutes

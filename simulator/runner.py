@@ -71,8 +71,10 @@ def print_outcome(outcome: Outcome, journal: Path, scenario: Scenario) -> None:
     def at(seconds: int | None) -> str:
         return "never" if seconds is None else f"T+{seconds // 60}:{seconds % 60:02d}"
 
+    times = d.get("reopened", 0)
+    reopened = f" (after {times} reopen{'s' if times > 1 else ''})" if times else ""
     print(f"outcome: {outcome.status} | recovered {at(d['recovered_at'])} | resolved "
-          f"{at(d['resolved_at'])} | {d['failed']:,} {d['impact_unit']} "
+          f"{at(d['resolved_at'])}{reopened} | {d['failed']:,} {d['impact_unit']} "
           f"({d['failed_by_limit']:,} by T+{d['time_limit_minutes']} if left as is)"
           f" | evidence lost: {', '.join(d['evidence_lost']) or 'none'}"
           f" | caused: {', '.join(d['second_incident']) or 'nothing'}")

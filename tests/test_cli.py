@@ -96,11 +96,12 @@ def test_bot_runs_need_no_terminal(tmp_path: Path) -> None:
 
 
 def test_hero_run_fails_its_goal(tmp_path: Path) -> None:
-    """The hero's run ends unresolved: exit status 1, with the damage printed."""
+    """The hero's premature resolve reopens and he never recovers: exit 1, damage printed."""
     result = tabletop("run", "bad-deploy", "--bot", "hero", "--seed", "7", "--journal",
                       str(tmp_path / "h.jsonl"))
     assert result.returncode == 1
-    assert "outcome: reopened" in result.stdout and "evidence lost: app-logs" in result.stdout
+    assert "outcome: timeout" in result.stdout and "(after 1 reopen)" in result.stdout
+    assert "evidence lost: app-logs" in result.stdout
 
 
 def test_interactive_run_without_terminal_is_refused(tmp_path: Path) -> None:

@@ -89,3 +89,26 @@ def test_interrupted_script_leaves_a_journal(tmp_path: Path) -> None:
     tabletop("run", "bad-deploy", "--decisions", str(path), "--journal", str(journal))
     kinds = [json.loads(line).get("kind") for line in journal.read_text().splitlines()]
     assert "acknowledge" in kinds and "declare" in kinds
+
+
+def test_a_decisions_file_goes_on_after_a_reopen(tmp_path: Path) -> None:
+    """A premature resolve reopens; the decisions after it are played, not refused, and the
+    scorer sees both the premature call and the verified recovery (rated M, not U)."""
+    import yaml
+
+    script, played = tmp_path / "d.yaml", tmp_path / "script.jsonl"
+    ran = tabletop("run", "bad-deploy", "--bot", "expert", "--seed", "7", "--journal",
+                   str(tmp_path / "bot.jsonl"), "--export-decisions", str(script), "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    decisions = yaml.safe_load(script.read_text())
+    at = next(i for i, d in enumerate(decisions) if d["action"] == "post_update") + 1
+    decisions.insert(at, {"action": "declare_resolved", "message": "looks fine now"})
+    script.write_text(yaml.safe_dump(decisions, sort_keys=False))
+    replay = tabletop("run", "bad-deploy", "--decisions", str(script), "--seed", "7",
+                      "--journal", str(played), "--quiet")
+    assert replay.returncode == 0, replay.stderr
+    assert "outcome: resolved" in replay.stdout and "(after 1 reopen)" in replay.stdout
+    scored = tabletop("score", str(played), "--format", "json")
+    verified = next(c for c in json.loads(scored.stdout)["criteria"]
+                    if c["id"] == "resolve.verified")
+    assert verified["rating"] == "M" and "resolved again" in verified["reason"]

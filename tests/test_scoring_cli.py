@@ -11,7 +11,7 @@ from helpers import tabletop
 def test_run_writes_reports_next_to_the_journal(tmp_path: Path) -> None:
     """A bot run ends with the debrief and .score.md/.json/.html beside the journal."""
     journal = tmp_path / "runs" / "r.jsonl"
-    done = tabletop("run", "redis-saturation", "--bot", "premature", "--seed", "4",
+    done = tabletop("run", "bad-deploy", "--bot", "hero", "--seed", "4",
                     "--journal", str(journal))
     assert done.returncode == 1, done.stderr
     assert "Improvement plan" in done.stdout and "Score " in done.stdout

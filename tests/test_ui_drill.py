@@ -51,12 +51,13 @@ def test_bad_redis_drill_restart_first_loses_evidence(tmp_path: Path) -> None:
     keys = (START
             + top("mitigate") + pick(3) + pick(2) + ENTER + ENTER  # restart redis, by Bob
             + pick(1)                                               # coach: go ahead anyway
-            + top("close") + pick(0) + text("fixed") + text("redis was stuck")
-            + text("restarted redis") + ENTER + text("postmortem soon")
-            + pick(1)                                               # coach: resolve anyway
-            + pick(1) + "y" + ENTER)                                # finish, no postmortem
+            + top("close") + pick(0)
+            + pick(1)                                    # coach, before the form: resolve anyway
+            + text("fixed") + text("redis was stuck") + text("restarted redis") + ENTER
+            + text("postmortem soon")
+            + abandon())                                 # reopened: back in play; give up
     outcome = play_keys(keys, journal, coach="light")
-    assert outcome.status == "reopened"
+    assert outcome.status == "abandoned" and outcome.data["reopened"] == 1
     assert "redis-health" in outcome.data["evidence_lost"]
     warned = [e["data"]["principle"] for e in read_journal(journal).events("coaching")]
     assert warned == ["change.evidence-first", "verify.before-resolve"]
@@ -66,8 +67,8 @@ def test_heeding_a_warning_returns_to_the_menu(tmp_path: Path) -> None:
     """Answering 'no' to a coach warning cancels the action; nothing runs."""
     journal = tmp_path / "heed.jsonl"
     keys = (START + top("mitigate") + pick(3) + pick(2) + ENTER + ENTER + pick(0)
-            + top("close") + pick(0) + text("x") + text("x") + text("x") + ENTER + text("x")
-            + pick(1) + pick(1) + "y" + ENTER)
+            + top("close") + pick(0) + pick(1) + text("x") + text("x") + text("x") + ENTER
+            + text("x") + abandon())
     play_keys(keys, journal, coach="light")
     records = read_journal(journal)
     assert records.decisions()[0]["action"] == "declare_resolved"
@@ -117,3 +118,20 @@ def test_other_seed_scenarios_resolve_from_keystrokes(tmp_path: Path, scenario_i
     assert any(d["action"] == change for d in records.decisions())
     assert next(records.events("postmortem"))["data"]["action_items"]
     assert not outcome.data["evidence_lost"] and not outcome.data["second_incident"]
+
+
+def test_premature_resolve_reopens_and_the_drill_goes_on(tmp_path: Path) -> None:
+    """Resolving on red metrics: monitoring reopens, stakeholders ask, and play continues
+    from the prompts to a proper, verified resolution and a postmortem."""
+    journal = tmp_path / "reopen.jsonl"
+    premature = (top("close") + pick(0) + text("all good") + text("redis")
+                 + text("nothing yet") + ENTER + text("tomorrow"))
+    outcome = play_keys(redis_good_opening() + premature + redis_good_rest(), journal)
+    assert outcome.status == "resolved" and outcome.data["reopened"] == 1
+    records = read_journal(journal)
+    actions = [d["action"] for d in records.decisions()]
+    assert actions.count("declare_resolved") == 2 and actions[-1] == "write_postmortem"
+    reopened = next(records.events("reopened"))
+    asked = [e for e in records.events("stakeholder_ping") if e["t"] == reopened["t"]]
+    assert asked and all("told this was resolved" in e["text"] for e in asked)
+    assert next(records.events("held"))["t"] > reopened["t"]

@@ -248,7 +248,6 @@ class PrematureBot(ExpertBot):
 
     def plan(self, engine: Engine) -> Iterator[None]:
         sc = engine.scenario
-        key = sc.impact.metric
         self.queue.append(Action("acknowledge"))
         self.queue.append(Action("declare", {"severity": sc.expected_severity}))
         self.queue.append(Action("open_channel"))
@@ -263,8 +262,28 @@ class PrematureBot(ExpertBot):
                                                       "investigation": decision_args(look)[
                                                           "investigation"]}))
                 yield
-        for decision in _changes_of([*sc.debrief.hunch_path, *sc.debrief.ideal_path]):
+        moves = _changes_of([*sc.debrief.hunch_path, *sc.debrief.ideal_path])
+        yield from self.try_until_dip(engine, moves)
+        self.queue.append(Action("declare_resolved", {
+            "message": "Errors are down, we are good.",
+            "fix": ", ".join(c.title for c in engine.changes)}))
+        yield
+        if any(r["kind"] == "reopened" for r in engine.channel):
+            # Reopened: straight to the next idea, and again "resolved" on its first dip.
+            yield from self.try_until_dip(engine, moves)
+            self.queue.append(Action("declare_resolved", {
+                "message": "Fixed for real this time.",
+                "fix": ", ".join(c.title for c in engine.changes)}))
+            yield
+
+    def try_until_dip(self, engine: Engine, moves: list[Decision]) -> Iterator[None]:
+        """The next untried change, one at a time, until the key metric dips."""
+        key = engine.scenario.impact.metric
+        for decision in moves:
             args = {k: v for k, v in decision_args(decision).items() if k != "announcement"}
+            if any(c.key == change_key(decision.action, args) for c in engine.changes
+                   if not c.cancelled):
+                continue
             args["by"] = self.idle_responder(engine, args.get("by")) or "ic"
             args["announcement"] = f"Trying {change_key(decision.action, args)}."
             before = engine.world.values[key]
@@ -279,10 +298,6 @@ class PrematureBot(ExpertBot):
                 self.queue.append(Action("wait", {"minutes": 1}))
                 yield
             if self.dipped(engine, before):
-                break
-        self.queue.append(Action("declare_resolved", {
-            "message": "Errors are down, we are good.",
-            "fix": ", ".join(c.title for c in engine.changes)}))
-        yield
+                return
 
 

@@ -62,6 +62,8 @@ def quick_wait() -> dict[str, Any]:
 def keyed(label: str, keys: str) -> str:
     """A menu label with its shortcut keys in a column on the right."""
     return f"{label:<38} {keys}" if keys else label
+#: actions whose warnings depend on the situation only: asked before a long form, not after
+WARN_BEFORE_FORM = ("declare_resolved",)
 
 
 def cost(option: Option) -> str:
@@ -86,6 +88,7 @@ class PromptDecider:
         self.console = console or Console()
         self.clock = clock_
         self.seen = 0  # channel entries already shown in a previous view
+        self.early: list[Tip] = []  # warnings confirmed before the current action's form
         self.briefed = False
         self.cursor: str | None = None  # the top menu's entry to start on (after '← back')
         self.reopen: tuple[str, str] | None = None  # (group, action) after a form's back
@@ -105,7 +108,9 @@ class PromptDecider:
                 if action is None:
                     continue
                 warned = self.coach.warnings(situation, action)
-                if warned and not self.confirm(warned):
+                if action.id in WARN_BEFORE_FORM:
+                    warned = self.early  # already confirmed before the form
+                elif warned and not self.confirm(warned):
                     self.coach.heeded(warned, action, situation.note)
                     continue
             except KeyboardInterrupt:
@@ -222,6 +227,13 @@ class PromptDecider:
             self.console.print(Text(f"{option.title}: not possible now ({option.reason}).",
                                     style="yellow"))
             return None
+        self.early = []
+        if picked in WARN_BEFORE_FORM:  # red metrics: say so before six fields, not after
+            early = self.coach.warnings(situation, Action(picked, {}))
+            if early and not self.confirm(early):
+                self.coach.heeded(early, Action(picked, {}), situation.note)
+                return None
+            self.early = early
         args = forms.fill(situation.engine, picked)
         if args is None and group is not None:  # backed out of the form: reopen its menu
             self.reopen = (group, picked)

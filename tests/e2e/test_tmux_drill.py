@@ -108,22 +108,26 @@ def test_drill_in_a_real_terminal_fits_80x24(term: Terminal, tmp_path: Path) -> 
     assert "Changes: restart redis by Bob" in shown
     choose(term, "What do you do?", 4)           # Close
     choose(term, "Close the incident:", 0)       # Declare resolved
+    shown = term.expect("Go ahead anyway?")      # red metrics: warned before the form
+    assert "still outside the SLO" in " ".join(shown.split())
+    term.keys("Down", "Enter")
     for question, answer in [("Resolution message", "fixed"), ("Root cause", "redis was stuck"),
                              ("Fix applied", "restarted redis"), ("Customer impact", ""),
                              ("Postmortem date", "postmortem soon")]:
         term.expect(question)
         term.type(answer)
-    term.expect("Go ahead anyway?")
-    term.keys("Down", "Enter")
-    choose(term, "The incident is over. What now?", 1)  # finish without a postmortem
-    term.expect("End the drill without a postmortem?")
+    term.expect("we were told this was resolved", timeout=30)  # reopened: stakeholders ask
+    term.expect("What do you do?")               # ...and the drill is back in play
+    term.keys("C-c")
+    choose(term, "Drill interrupted", 2)         # abandon
+    term.expect("Really abandon?")
     term.keys("y", "Enter")
     shown = term.expect("EXIT=1", timeout=30)
-    assert "outcome: reopened" in shown
+    assert "outcome: abandoned" in shown
     records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
-    assert records[-1]["type"] == "end"
+    assert records[-1]["type"] == "end" and records[-1]["outcome"]["reopened"] == 1
     assert [r["action"] for r in records if r["type"] == "decision"] == [
-        "restart", "declare_resolved", "finish"]
+        "restart", "declare_resolved"]
 
 
 def test_ctrl_c_pause_then_resume_in_a_real_terminal(term: Terminal, tmp_path: Path) -> None:
