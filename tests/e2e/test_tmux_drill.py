@@ -108,8 +108,7 @@ def test_drill_in_a_real_terminal_fits_80x24(term: Terminal, tmp_path: Path) -> 
     assert "Changes: restart redis by Bob" in shown
     choose(term, "What do you do?", 4)           # Close
     choose(term, "Close the incident:", 0)       # Declare resolved
-    shown = term.expect("Go ahead anyway?")      # red metrics: warned before the form
-    assert "still outside the SLO" in " ".join(shown.split())
+    term.expect("are still outside")             # red metrics: warned before the form
     term.keys("Down", "Enter")
     for question, answer in [("Resolution message", "fixed"), ("Root cause", "redis was stuck"),
                              ("Fix applied", "restarted redis"), ("Customer impact", ""),
