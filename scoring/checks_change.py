@@ -348,7 +348,8 @@ def impact_time(run: Run, p: Params) -> Finding:
     five-minute rollback and an hour-long data repair alike.
     """
     expected = run.scenario.expected_minutes
-    recovered = run.first("recovered")
+    # users served again: the mitigated stage when the scenario has one, else full recovery
+    recovered = run.first("mitigated") or run.first("recovered")
     since = int(run.data(recovered).get("since") or recovered["t"]) if recovered else None
     limits = [p[k] * expected for k in ("p", "s", "m")]
     rating, reason = deadline(run, since, limits[0], limits[1], limits[2],

@@ -24,6 +24,7 @@ def figures(run: Run) -> dict[str, Any]:
     samples = run.journal.samples()
     failed = outcome.get("failed", round(samples[-1].get("failed", 0)) if samples else 0)
     recovered = run.first("recovered")
+    mitigated = run.first("mitigated") or recovered  # users served again (maybe degraded)
     gaps = silences(run)
     longest = max(gaps, key=lambda g: g[1] - g[0]) if gaps else (0, 0, None)
     return {
@@ -32,8 +33,10 @@ def figures(run: Run) -> dict[str, Any]:
         "first_update": _t(run.updates[0] if run.updates else None),
         "first_mitigation": _t(run.first("change_started", where=lambda e: run.data(e).get(
             "change") in mitigation_keys(run))),
-        "mitigated": None if recovered is None else int(run.data(recovered).get("since", 0)),
+        "mitigated": None if mitigated is None else int(run.data(mitigated).get("since", 0)),
         "recovered": _t(recovered),
+        **({"full_service": None if recovered is None else int(run.data(recovered).get(
+            "since", 0))} if run.scenario.success.mitigated is not None else {}),
         "resolved": _t(next(reversed(run.of("declare_resolved")), None)),
         "reopened": len(run.of("reopened")),
         "ended": run.end_t,
@@ -58,6 +61,7 @@ FIGURE_LABELS = {
     "first_update": "Time to first update",
     "first_mitigation": "Mitigation started",
     "mitigated": "Time to mitigate (metrics healthy from)",
+    "full_service": "Time to full service (protection back, fix in)",
     "resolved": "Time to resolve",
 }
 
@@ -96,6 +100,8 @@ def rows(mine: dict[str, Any], expert: dict[str, Any] | None) -> list[tuple[str,
 
     table: list[tuple[str, str, str]] = []
     for key, label in FIGURE_LABELS.items():
+        if key not in mine:  # a stage this scenario does not have
+            continue
         table.append((label, *both(lambda f, k=key: describe(f.get(k)))))
     table.append(harm_row(mine, expert))
     table.append(("Longest silence toward stakeholders",

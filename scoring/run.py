@@ -168,6 +168,8 @@ class Run:
             return f"{who}: finished the drill without a postmortem."
         if kind == "recovered":
             return f"Monitoring: metrics within SLO since {clock(data.get('since', 0))}."
+        if kind == "mitigated":
+            return f"Monitoring: users served again since {clock(data.get('since', 0))}."
         if kind == "interrupted":
             return "The drill was interrupted here."
         if kind == "refused":

@@ -131,6 +131,11 @@ class _Checker:
                          "read one of them as {previous: id} or {lag: ...} to break it")
         for i, m in enumerate(sc.success.metrics):
             self.ref(("success", "metrics", i), "metric", m, self.metrics)
+        self.condition(("success", "when"), sc.success.when)
+        if sc.success.mitigated is not None:
+            for i, m in enumerate(sc.success.mitigated.metrics):
+                self.ref(("success", "mitigated", "metrics", i), "metric", m, self.metrics)
+            self.condition(("success", "mitigated", "when"), sc.success.mitigated.when)
         for i, fault in enumerate(sc.faults):
             for metric in fault.effects:
                 self.ref(("faults", i, "effects", metric), "metric", metric, self.metrics)

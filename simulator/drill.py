@@ -104,7 +104,8 @@ class Drill:
     def _declare_resolved(self, action: Action) -> Generator[simpy.Event, Any, None]:
         engine = self.engine
         yield engine.env.timeout(60 * engine.ic_slowdown)
-        healthy = all(engine.world.within_slo(m) for m in self.scenario.success.metrics)
+        engine.world.now = engine.now
+        healthy = engine.healthy()
         engine.emit("declare_resolved", "ic", "IC: resolved. " + str(
             action.args.get("message", "")).strip(), healthy_now=healthy,
             verified=engine.recovered_at is not None, **action.args)
@@ -120,11 +121,15 @@ class Drill:
             if bad:
                 self._reopen(bad[0])
                 return
+            engine.world.now = engine.now
+            if not engine.healthy():  # users are served, but the fix or protection is not in
+                self._reopen(None)
+                return
         self.status = "resolved"
         engine.emit("held", "monitoring", text("held"))
         self.phase = "closing"
 
-    def _reopen(self, metric_id: str) -> None:
+    def _reopen(self, metric_id: str | None) -> None:
         """Monitoring reopens a premature resolution: the drill goes back to active play.
 
         The reopen is a timeline entry; every stakeholder who heard "resolved" learns it is
@@ -132,12 +137,18 @@ class Drill:
         again before a new resolution can hold.
         """
         engine = self.engine
-        metric = self.scenario.metric(metric_id)
         self.reopens += 1
-        engine.emit("reopened", "monitoring", text(
-            "reopened", metric=metric.title, value=engine.world.values[metric_id],
-            unit=metric.unit), metric=metric_id, reopens=self.reopens)
+        if metric_id is None:  # the metrics hold, but `success.when` (full service) does not
+            engine.emit("reopened", "monitoring", text(
+                "reopened_not_yet", what=self.scenario.success.not_yet), unfinished=True,
+                reopens=self.reopens)
+        else:
+            metric = self.scenario.metric(metric_id)
+            engine.emit("reopened", "monitoring", text(
+                "reopened", metric=metric.title, value=engine.world.values[metric_id],
+                unit=metric.unit), metric=metric_id, reopens=self.reopens)
         engine.recovered_at = None
+        engine.world.facts.discard("recovered")
         for person in self.scenario.roster.stakeholders:
             engine.stakeholder_last[person.id] = engine.now
             engine.emit("stakeholder_ping", person.id, text(
@@ -250,6 +261,8 @@ class Drill:
             "status": status,
             "resolved_at": None if self.resolved_at is None else int(self.resolved_at),
             "recovered_at": None if engine.recovered_at is None else int(engine.recovered_at),
+            **({"mitigated_at": None if engine.mitigated_at is None else int(
+                engine.mitigated_at)} if self.scenario.success.mitigated else {}),
             "failed": round(engine.failed_total),
             "impact_unit": self.scenario.impact.unit,
             "evidence_lost": sorted(engine.lost_investigations),

@@ -22,11 +22,12 @@ from simulator.texts import text
 from simulator.world import SECONDS, World
 
 SETTLE_MINUTES = 5  # after a change lands, its effect is still being read for this long
-ENGINE_FACTS = ("acknowledged", "declared", "channel-open", "changes-frozen", "comms-lead")
+ENGINE_FACTS = ("acknowledged", "declared", "channel-open", "changes-frozen", "comms-lead",
+                "mitigated", "recovered")
 #: event kinds that end a "wait until news" early: something the IC should look at
 NEWS_KINDS = frozenset({
     "investigation_done", "investigation_checkin", "change_applied", "change_cancelled",
-    "evidence_lost", "inject", "stakeholder_ping", "missed_update", "recovered",
+    "evidence_lost", "inject", "stakeholder_ping", "missed_update", "mitigated", "recovered",
     "symptoms_reset", "reopened", "timeout"})
 
 
@@ -66,6 +67,8 @@ class Engine:
     failed_total: float = 0.0
     healthy_since: float | None = None
     recovered_at: float | None = None
+    mitigated_since: float | None = None
+    mitigated_at: float | None = None
     ic_slowdown: float = 1.0
     promises: dict[str, float] = field(default_factory=dict)  # audience -> news due by
     stakeholder_last: dict[str, float] = field(default_factory=dict)
@@ -125,9 +128,10 @@ class Engine:
         self.failed_total += self.world.excess_impact() if self.now > 0 else 0.0
         self.seen_faults.update(self.world.active_faults())
         self.history.append(dict(self.world.values))
-        healthy = all(self.world.within_slo(m) for m in self.scenario.success.metrics)
+        healthy = self.healthy()
         self.journal.write({"type": "metrics", "t": int(self.now), "values": self.world.values,
                             "failed": round(self.failed_total, 1)})
+        self._track_mitigated()
         if healthy and self.healthy_since is None:
             self.healthy_since = self.now
         elif not healthy:
@@ -135,7 +139,38 @@ class Engine:
         if (self.healthy_since is not None and self.recovered_at is None
                 and self.now - self.healthy_since >= self.scenario.success.hold_minutes * SECONDS):
             self.recovered_at = self.now
+            self.world.facts.add("recovered")
+            if self.scenario.success.mitigated is not None and self.mitigated_at is None:
+                self._mitigated(self.healthy_since)
             self.emit("recovered", "monitoring", since=int(self.healthy_since))
+
+    def healthy(self) -> bool:
+        """Full service: the success metrics within SLO and `success.when`, if any, holds."""
+        success = self.scenario.success
+        if not all(self.world.within_slo(m) for m in success.metrics):
+            return False
+        return success.when is None or holds(success.when, self.world)
+
+    def _track_mitigated(self) -> None:
+        """The mitigated stage, when the scenario names one: users served again."""
+        stage = self.scenario.success.mitigated
+        if stage is None or self.mitigated_at is not None:
+            return
+        ok = all(self.world.within_slo(m) for m in stage.metrics) and (
+            stage.when is None or holds(stage.when, self.world))
+        if not ok:
+            self.mitigated_since = None
+            return
+        if self.mitigated_since is None:
+            self.mitigated_since = self.now
+        hold = stage.hold_minutes or self.scenario.success.hold_minutes
+        if self.now - self.mitigated_since >= hold * SECONDS:
+            self._mitigated(self.mitigated_since)
+
+    def _mitigated(self, since: float) -> None:
+        self.mitigated_at = self.now
+        self.world.facts.add("mitigated")
+        self.emit("mitigated", "monitoring", text("mitigated_stage"), since=int(since))
 
     def _sampler(self) -> Generator[simpy.Event, Any, None]:
         while True:

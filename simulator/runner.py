@@ -73,7 +73,8 @@ def print_outcome(outcome: Outcome, journal: Path, scenario: Scenario) -> None:
 
     times = d.get("reopened", 0)
     reopened = f" (after {times} reopen{'s' if times > 1 else ''})" if times else ""
-    print(f"outcome: {outcome.status} | recovered {at(d['recovered_at'])} | resolved "
+    mitigated = f" | mitigated {at(d['mitigated_at'])}" if "mitigated_at" in d else ""
+    print(f"outcome: {outcome.status}{mitigated} | recovered {at(d['recovered_at'])} | resolved "
           f"{at(d['resolved_at'])}{reopened} | {d['failed']:,} {d['impact_unit']} "
           f"({d['failed_by_limit']:,} by T+{d['time_limit_minutes']} if left as is)"
           f" | evidence lost: {', '.join(d['evidence_lost']) or 'none'}"

@@ -291,11 +291,27 @@ class Rationale(Model):
         None, description="for flag:… keys: only switching to this state is justified")
 
 
+class Stage(Model):
+    """The mitigated stage: users are served again (possibly degraded, protection off)."""
+
+    metrics: list[str] = Field(min_length=1)
+    hold_minutes: float | None = Field(None, gt=0, description="default: success.hold_minutes")
+    when: Condition | None = None
+
+
 class Success(Model):
-    """The system counts as recovered when the metrics hold within SLO this long."""
+    """The system counts as recovered (resolved: full service) when the metrics hold within
+    SLO this long and `when`, if given, holds; `mitigated` names an earlier stage."""
 
     metrics: list[str] = Field(min_length=1)
     hold_minutes: float = Field(5, gt=0)
+    when: Condition | None = Field(
+        None, description="full service also needs this (protection back on, the fix in)")
+    not_yet: str = Field(
+        "full service is not back yet",
+        description="what monitoring says when the IC declares resolved before `when` holds")
+    mitigated: Stage | None = Field(
+        None, description="an earlier stage: users served again, possibly degraded")
 
 
 class Decision(Model):
