@@ -106,8 +106,9 @@ def _unknown_key_hint(data: Any, owner: Any, err_loc: tuple[Any, ...],
         elif isinstance(mapping, list) and isinstance(part, int):
             mapping = mapping[part]
     present = set(mapping) if isinstance(mapping, dict) else set()
-    free = [k for k in accepted if k not in present]
-    close = difflib.get_close_matches(str(err_loc[-1]), free, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(err_loc[-1]), accepted, n=1, cutoff=0.6)
+    if close and close[0] in present:  # renaming it would only duplicate that key
+        return f"did you mean '{close[0]}'? it is already set here, so remove this one"
     if close:
         return f"did you mean '{close[0]}'?"
     return "allowed keys: " + ", ".join(accepted) if accepted else "remove it"

@@ -43,11 +43,12 @@ def test_a_condition_key_error_lists_the_keys_of_that_condition(when: str, expec
     assert not any("service, version" in p for p in found), found
 
 
-def test_a_hint_never_suggests_a_key_that_is_already_there() -> None:
-    """'versions' next to 'version': suggesting 'version' would not fix it."""
+def test_a_hint_never_suggests_renaming_to_a_key_that_is_already_there() -> None:
+    """'versions' next to 'version': renaming it would duplicate 'version'; remove it."""
     found = errors(with_((FAULT_WHEN, "    active_when: {service: api, version: v2, "
                                       "versions: v3}\n")))
-    assert found == ["s.yaml:33:46: unknown key 'versions' (allowed keys: service, version)"]
+    assert found == ["s.yaml:33:46: unknown key 'versions' (did you mean 'version'? it is "
+                     "already set here, so remove this one)"]
 
 
 @pytest.mark.parametrize("text", ['text: "Bob" is here.}', "text: 'Bob' is here.}"])
