@@ -11,6 +11,7 @@ from typing import Any
 from scoring.checks_change import mitigation_keys, peak_in_flight
 from scoring.checks_comms import silences
 from scoring.run import Run, clock
+from simulator.incidents import describe as describe_incidents
 
 
 def _t(record: dict[str, Any] | None) -> int | None:
@@ -50,6 +51,8 @@ def figures(run: Run) -> dict[str, Any]:
         "changes": len(run.changes),
         "evidence_lost": [run.data(e).get("investigation") for e in run.of("evidence_lost")],
         "second_incident": list(outcome.get("second_incident", [])),
+        "second_incident_described": describe_incidents(
+            run.scenario, outcome.get("second_incident", []), run.of("second_incident")),
         "decisions": len(run.journal.decisions()),
     }
 
@@ -113,5 +116,6 @@ def rows(mine: dict[str, Any], expert: dict[str, Any] | None) -> list[tuple[str,
                   *both(lambda f: str(f["most_changes_in_flight"]))))
     table.append(("Evidence lost", *both(lambda f: ", ".join(f["evidence_lost"]) or "none")))
     table.append(("Second incident caused",
-                  *both(lambda f: ", ".join(f["second_incident"]) or "none")))
+                  *both(lambda f: "; ".join(f.get("second_incident_described") or
+                                            f["second_incident"]) or "none")))
     return table

@@ -189,6 +189,12 @@ class _Checker:
                                             else ""))
         for i, key in enumerate(sc.debrief.mitigations):
             self._change_key(("debrief", "mitigations", i), key)
+        for i, follow in enumerate(sc.debrief.follow_ups):
+            if isinstance(follow, str):
+                continue
+            for field_name in ("if_changed", "unless_changed"):
+                for j, key in enumerate(getattr(follow, field_name)):
+                    self._change_key(("debrief", "follow_ups", i, field_name, j), key)
         for i, inj in enumerate(sc.injects):
             self.condition(("injects", i, "when"), inj.when)
             self.condition(("injects", i, "unless"), inj.unless)

@@ -126,12 +126,17 @@ class Engine:
             self.world.advance_faults(1.0)
         self.world.values = self.world.derive_metrics(noise=self.now > 0, advance=self.now > 0)
         self.failed_total += self.world.excess_impact() if self.now > 0 else 0.0
-        self.seen_faults.update(self.world.active_faults())
+        active = self.world.active_faults()
+        fresh = [f for f in active if f not in self.seen_faults]
+        self.seen_faults.update(active)
         self.history.append(dict(self.world.values))
         healthy = self.healthy()
         self.journal.write({"type": "metrics", "t": int(self.now), "values": self.world.values,
                             "failed": round(self.failed_total, 1)})
         self._track_mitigated()
+        for fault in self.scenario.faults:
+            if fault.id in fresh and fault.second_incident:
+                self._second_incident(fault.id, fault.title)
         if healthy and self.healthy_since is None:
             self.healthy_since = self.now
         elif not healthy:
@@ -171,6 +176,19 @@ class Engine:
         self.mitigated_at = self.now
         self.world.facts.add("mitigated")
         self.emit("mitigated", "monitoring", text("mitigated_stage"), since=int(since))
+
+    def _second_incident(self, fault_id: str, title: str) -> None:
+        """Say in the channel that the team caused a new failure, what it is and which
+        change came just before it (the last one to land), so nobody has to guess."""
+        landed = [c for c in self.changes if c.applied is not None and not c.cancelled]
+        cause = max(landed, key=lambda c: c.applied or 0.0) if landed else None
+        said = text("second_incident_cause", change=cause.title, by="you" if cause.by == "ic"
+                    else self.name(cause.by),
+                    at=self.clock(cause.applied or 0.0)) if cause else text(
+            "second_incident_no_cause")
+        self.emit("second_incident", "monitoring", text("second_incident", title=title,
+                  cause=said), fault=fault_id, title=title,
+                  change=cause.key if cause else None, cause=said)
 
     def _sampler(self) -> Generator[simpy.Event, Any, None]:
         while True:

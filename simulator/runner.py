@@ -17,6 +17,7 @@ from typing import Any
 
 from simulator.drill import Decider, Outcome
 from simulator.errors import DrillInterrupted, ExitCode, InputError
+from simulator.incidents import describe
 from simulator.scenario import Scenario
 
 
@@ -78,7 +79,7 @@ def print_outcome(outcome: Outcome, journal: Path, scenario: Scenario) -> None:
           f"{at(d['resolved_at'])}{reopened} | {d['failed']:,} {d['impact_unit']} "
           f"({d['failed_by_limit']:,} by T+{d['time_limit_minutes']} if left as is)"
           f" | evidence lost: {', '.join(d['evidence_lost']) or 'none'}"
-          f" | caused: {', '.join(d['second_incident']) or 'nothing'}")
+          f" | caused: {'; '.join(describe(scenario, d['second_incident'])) or 'nothing'}")
     print(f"journal: {journal}")
 
 

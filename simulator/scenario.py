@@ -322,6 +322,22 @@ class Decision(Model):
     at_minutes: float | None = None
 
 
+class FollowUp(Model):
+    """A follow-up that fits only some runs: "make the maxclients change permanent" is for a
+    team that raised maxclients, not for one that rolled back instead."""
+
+    text: str
+    if_changed: list[str] = Field(
+        [], description="change keys (config:key, rollback:svc, ...): shown only when the run "
+        "landed at least one of them")
+    unless_changed: list[str] = Field(
+        [], description="change keys: not shown when the run landed any of them")
+
+    def applies(self, landed: set[str]) -> bool:
+        return (not self.if_changed or bool(landed & set(self.if_changed))) and not (
+            landed & set(self.unless_changed))
+
+
 class Debrief(Model):
     root_cause: str
     contributing_factors: list[str] = []
@@ -331,7 +347,14 @@ class Debrief(Model):
         [], description="change keys (rollback:svc, flag:id, config:key, ...) that also count "
         "as valid workarounds besides those on the ideal path")
     hunch_path: list[Decision] = []
-    follow_ups: list[str] = []
+    follow_ups: list[str | FollowUp] = Field(
+        [], description="what an experienced IC would list after this incident; a mapping "
+        "with if_changed/unless_changed makes one depend on what the run did")
+
+    def follow_ups_for(self, landed: set[str]) -> list[str]:
+        """The follow-ups that fit a run which landed the changes ``landed`` (keys)."""
+        return [f if isinstance(f, str) else f.text for f in self.follow_ups
+                if isinstance(f, str) or f.applies(landed)]
 
 
 class Scenario(Model):

@@ -32,12 +32,14 @@ def change_key(action: str, args: dict[str, Any]) -> str:
     return f"{prefix}:{target}"
 
 
-def postmortem(scenario: Scenario, blameful: bool = False) -> dict[str, Any]:
-    """A complete postmortem built from the scenario's debrief facts."""
+def postmortem(scenario: Scenario, blameful: bool = False, landed: set[str] | None = None
+               ) -> dict[str, Any]:
+    """A complete postmortem built from the scenario's debrief facts; the follow-ups are
+    those that fit the changes the run ``landed``."""
     d = scenario.debrief
     owners = [p.id for p in scenario.roster.responders]
     items = [{"what": f, "owner": owners[i % len(owners)], "due": f"+{7 + i} days"}
-             for i, f in enumerate(d.follow_ups)]
+             for i, f in enumerate(d.follow_ups_for(landed or set()))]
     summary = (f"{scenario.title}. Service was restored and verified; see the timeline.")
     if blameful:
         who = scenario.roster.responders[0].name
@@ -87,6 +89,7 @@ class Bot:
         yield
 
     def close(self, engine: Engine) -> Action:
-        return Action("write_postmortem", postmortem(engine.scenario))
+        return Action("write_postmortem", postmortem(engine.scenario, landed={
+            c.key for c in engine.changes if c.applied is not None and not c.cancelled}))
 
 

@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from simulator.drill import Outcome
+from simulator.incidents import describe
 from simulator.journal import Journal, read_journal
 from simulator.scenario import Scenario
 
@@ -59,9 +60,16 @@ def render_reveal(scenario: Scenario, outcome: Outcome, journal_path: Path) -> R
         parts.append(Text(f"  {len(items)} action item(s), "
                           f"{sum(1 for i in items if i.get('owner') and i.get('due'))} "
                           "with an owner and a due date"))
-    if d.follow_ups:
-        parts += [Text("Follow-ups an experienced IC would list", style="bold"),
-                  *[Text(f"  • {f}") for f in d.follow_ups]]
+    caused = describe(scenario, outcome.data.get("second_incident") or [],
+                      journal.events("second_incident"))
+    if caused:
+        parts += [Text("A second incident the response caused", style="bold"),
+                  *[Text(f"  • {c}") for c in caused]]
+    landed = {str((e.get("data") or {}).get("change")) for e in journal.events("change_applied")}
+    follow_ups = d.follow_ups_for(landed)
+    if follow_ups:
+        parts += [Text("Follow-ups an experienced IC would list after this run", style="bold"),
+                  *[Text(f"  • {f}") for f in follow_ups]]
     if any(True for _ in journal.events("coaching")):
         parts += [Text("Coaching", style="bold"), _coaching(journal)]
     return Panel(Group(*parts), title=f"Debrief: {scenario.title}", expand=True)
