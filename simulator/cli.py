@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
     s.add_argument("files", nargs="+", help="scenario files or built-in ids")
+    s.add_argument("--strict", action="store_true",
+                   help="treat lint warnings (no red herring, a silent stakeholder, a cut "
+                   "metric title, a TODO...) as errors: exit 2")
 
     s = sub.add_parser("schema", help="print the scenario JSON Schema")
     s.add_argument("--output", type=Path, help="write to a file instead of stdout")
@@ -155,20 +158,29 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from simulator.loader import load_scenario
+    from simulator.loader import lint_scenario, load_scenario
 
     failed = 0
     for name in args.files:
         try:
             scenario, _ = load_scenario(name)
+            warnings = lint_scenario(name)
         except InputError as exc:
             failed += 1
             print(str(exc), file=sys.stderr)
             continue
+        for warning in warnings:
+            print(str(warning), file=sys.stderr)
+        if warnings and args.strict:
+            failed += 1
+            continue
+        lint = f", {len(warnings)} warning(s)" if warnings else ""
         print(f"{name}: ok ({scenario.id}: {len(scenario.faults)} faults, "
-              f"{len(scenario.investigations)} investigations, {len(scenario.injects)} injects)")
+              f"{len(scenario.investigations)} investigations, {len(scenario.injects)} injects"
+              f"{lint})")
     if failed:
-        print(f"{failed} of {len(args.files)} file(s) invalid", file=sys.stderr)
+        what = "invalid or with warnings (--strict)" if args.strict else "invalid"
+        print(f"{failed} of {len(args.files)} file(s) {what}", file=sys.stderr)
     return ExitCode.BAD_INPUT if failed else ExitCode.OK
 
 

@@ -73,6 +73,16 @@ def load_scenario(name: str) -> tuple[Scenario, dict[str, str]]:
     return scenario, ref
 
 
+def lint_scenario(name: str) -> list[Problem]:
+    """Warnings for a valid scenario (`tabletop validate` prints them; --strict fails)."""
+    from simulator.lint import lint
+
+    path = resolve(name)
+    text = read_text(path, str(path))
+    scenario = parse_scenario(text, str(path))
+    return lint(scenario, load_yaml(text, str(path)), text)
+
+
 def scenario_for_journal(ref: dict[str, str]) -> Scenario:
     """The exact scenario a journal was played with: its embedded text, or the file if that
     still has the same content (journals written before the text was embedded)."""
