@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--from", dest="template", default="redis-saturation",
                    help="the built-in scenario to copy (default: redis-saturation)")
     s.add_argument("--output", type=Path, help="where to write it (default: ./ID.yaml)")
+    s.add_argument("--from-timeline", dest="timeline", type=Path, metavar="LOG",
+                   help="build a skeleton from an incident log ('HH:MM who: what' lines) "
+                   "instead of copying a built-in scenario")
 
     s = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
     s.add_argument("files", nargs="+", help="scenario files or built-in ids")
@@ -236,6 +239,18 @@ _RUBRIC: dict[str, Any] = {}
 def _new(args: argparse.Namespace) -> int:
     from simulator.authoring import new_scenario
 
+    if args.timeline is not None:
+        from simulator.loader import lint_scenario
+        from simulator.timeline import scenario_from_timeline
+
+        path, data = scenario_from_timeline(args.id, args.timeline, args.output)
+        todos = [w for w in lint_scenario(str(path)) if "TODO" in w.message]
+        print(f"wrote {path}: {len(data['injects'])} events as injects, "
+              f"{len(data['roster']['responders'])} responders, "
+              f"{len(data['roster']['stakeholders'])} stakeholders, "
+              f"{len(data['fixes'])} candidate fix(es); {len(todos)} TODO markers to "
+              f"complete (`tabletop validate {path}` lists them)")
+        return 0
     path = new_scenario(args.id, args.template, args.output)
     print(f"wrote {path}: edit it, then `tabletop validate {path}` and "
           f"`tabletop prove {path}`")
