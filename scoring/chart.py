@@ -11,6 +11,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from simulator.numbers import number, with_unit
+
 WIDTH, HEIGHT = 960, 340
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 20, 70
 MARK_STYLE = {
@@ -24,7 +26,7 @@ MARK_STYLE = {
 
 
 def _fmt(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".")
+    return number(v)
 
 
 def render_svg(chart: dict[str, Any]) -> str:
@@ -58,9 +60,9 @@ def render_svg(chart: dict[str, Any]) -> str:
         slo = float(chart["slo_max"])
         out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(slo):.1f}" y2="{y(slo):.1f}" '
                    'stroke="#1a7f37" stroke-dasharray="6 4"><title>SLO: '
-                   f'{_fmt(slo)}{escape(chart["unit"])}</title></line>')
+                   f'{escape(with_unit(_fmt(slo), chart["unit"]))}</title></line>')
         out.append(f'<text x="{LEFT + plot_w - 4}" y="{y(slo) - 4:.1f}" text-anchor="end" '
-                   f'class="slo">SLO {_fmt(slo)}{escape(chart["unit"])}</text>')
+                   f'class="slo">SLO {escape(with_unit(_fmt(slo), chart["unit"]))}</text>')
     for mark in chart["marks"]:
         style = MARK_STYLE.get(mark["kind"])
         if style is None:

@@ -17,6 +17,7 @@ import yaml
 
 from scoring.phrases import Phrases, at, phrases, preceded_by, words
 from scoring.run import Record, Run, clock
+from simulator.numbers import metric_value
 
 NEGATION_REACH = 3
 
@@ -82,9 +83,8 @@ def out_of_slo(run: Run, t: int) -> list[str]:
             bound = f"≥ {slo.min:g}"
         else:
             continue
-        unit = metric.unit if metric.unit.startswith("%") or not metric.unit else \
-            f" {metric.unit}"
-        out.append(f"{metric.title} {value:,.4g}{unit} (SLO {bound}) at {clock(sample['t'])}")
+        out.append(f"{metric.title} {metric_value(metric, value)} (SLO {bound}) at "
+                   f"{clock(sample['t'])}")
     return out
 
 

@@ -10,13 +10,24 @@ from rich.text import Text
 from simulator.scenario import Scenario
 
 
+def reflow(text: str) -> str:
+    """Paragraphs joined into single lines, so the terminal wraps them to its width.
+
+    Scenario files wrap prose at whatever width their author liked (often in a literal
+    block); printed as is, an 80-column terminal breaks those lines a second time. Blank
+    lines still separate paragraphs. `tabletop show` and `tabletop run` both use this.
+    """
+    paragraphs = [" ".join(block.split()) for block in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def render_briefing(scenario: Scenario, msel: bool = False) -> RenderableType:
     parts: list[RenderableType] = [
         Text(scenario.title, style="bold"),
         Text(f"{scenario.difficulty} · about {scenario.expected_minutes} simulated minutes · "
              f"starts {scenario.start_time} UTC", style="dim"),
         Text(""),
-        Text(scenario.briefing.strip()),
+        Text(reflow(scenario.briefing)),
         Text(""),
         Text("What you will practise:", style="bold"),
         *[Text(f"  • {o}") for o in scenario.learning_objectives],

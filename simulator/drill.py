@@ -20,6 +20,7 @@ from simulator.actions import Action, Option, check, execute, normalize, options
 from simulator.engine import Engine
 from simulator.errors import DrillInterrupted, InputError
 from simulator.journal import FORMAT, JournalWriter
+from simulator.numbers import metric_value
 from simulator.scenario import Scenario
 from simulator.texts import text
 from simulator.world import SECONDS
@@ -145,8 +146,9 @@ class Drill:
         else:
             metric = self.scenario.metric(metric_id)
             engine.emit("reopened", "monitoring", text(
-                "reopened", metric=metric.title, value=engine.world.values[metric_id],
-                unit=metric.unit), metric=metric_id, reopens=self.reopens)
+                "reopened", metric=metric.title,
+                value=metric_value(metric, engine.world.values[metric_id])),
+                metric=metric_id, reopens=self.reopens)
         engine.recovered_at = None
         engine.world.facts.discard("recovered")
         for person in self.scenario.roster.stakeholders:

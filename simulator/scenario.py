@@ -118,6 +118,8 @@ class Metric(Model):
     ceiling: float | None = Field(
         None, description="highest value; a metric with unit '%' stops at 100 unless set")
     key: bool = Field(False, description="a user-facing metric: charted and used for success")
+    whole: bool = Field(False, description="a count (clients, tickets, orders): always shown "
+                        "as a whole number, never 113.7 clients")
     derive: Expr | None = Field(
         None, description="computed from other metrics (fault effects are added on top); "
         "make it equal the baseline when the inputs are at theirs")

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from simulator.actions import Action
 from simulator.drill import Drill
+from simulator.ui.prompts import MENU_ROWS
 from simulator.ui.view import Budget, clock, hidden_news, render, sparkline
 
 OPENING = [Action("acknowledge"), Action("declare", {"severity": "P2"}),
@@ -22,7 +23,7 @@ def draw(drill: Drill, width: int, height: int = 24, color: bool = False) -> str
     console = Console(file=StringIO(), width=width, height=height,
                       color_system="truecolor" if color else None, force_terminal=color)
     seen = len(drill.engine.channel)  # everything read: the view shows the newest that fit
-    console.print(render(drill.engine, Budget(width, height - 10), seen))
+    console.print(render(drill.engine, Budget(width, height - MENU_ROWS), seen))
     out = console.file.getvalue()
     assert isinstance(out, str)
     return out
@@ -38,19 +39,21 @@ def test_view_fits_80_columns_and_its_line_budget(mid: Drill) -> None:
     out = draw(mid, 80)
     rows = out.splitlines()
     assert max(len(r) for r in rows) <= 80
-    assert len(rows) <= 14
+    assert len(rows) <= 24 - MENU_ROWS
     assert "T+04:" in rows[0] and "14:07 UTC" in rows[0] and "P2" in rows[0]
     assert "IC Alex (you)" in rows[0]
 
 
 def test_view_shows_metrics_channel_team_stakeholders_changes(mid: Drill) -> None:
-    """Every part of the picture is there, with out-of-SLO metrics marked by '!'."""
-    out = draw(mid, 80)
+    """Every part of the picture is there, with out-of-SLO metrics marked by '!' (in a
+    terminal tall enough that nothing needs folding)."""
+    out = draw(mid, 80, height=40)
     assert "! Checkout error rate" in out and "≤1" in out and "0.1%" in out
     assert "  Redis connected clients" in out  # no SLO, never marked
     assert "Bob payment-service logs →14:07" in out and "Priya free" in out
     assert "Maria (leadership): none in 5 min" in out
     assert "Changes: restart payment-service by Dave, done ~14:09" in out
+    assert "1,051 ms" in out and "  114 " in out  # one number format; clients are whole
     assert "set redis.maxclients from 100 to 200 landed 14:06" in " ".join(out.split())
     assert "14:07 Dave Kim: starting to restart payment-service." in out
 

@@ -11,6 +11,7 @@ from simulator.bots.base import UPDATE_EVERY, Bot, change_key, decision_args
 from simulator.changes import describe, informed
 from simulator.drill import Situation
 from simulator.engine import Engine
+from simulator.numbers import metric_value
 from simulator.world import SECONDS
 
 
@@ -151,10 +152,9 @@ class ExpertBot(Bot):
         self.do(engine, Action("wait", {"minutes": 2}))
         yield
         key = engine.scenario.impact.metric
-        value = engine.world.values[key]
-        unit = engine.scenario.metric(key).unit
+        value = metric_value(engine.scenario.metric(key), engine.world.values[key])
         self.do(engine, Action("note", {"text": f"{engine.changes[-1].title} landed; "
-                                                f"{key} now {value}{unit}."}))
+                                                f"{key} now {value}."}))
         yield
 
 

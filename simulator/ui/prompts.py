@@ -23,6 +23,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from simulator.actions import Action, Option, check
+from simulator.briefing import reflow
 from simulator.drill import DrillAbandoned, Situation
 from simulator.errors import DrillInterrupted
 from simulator.scenario import Scenario
@@ -34,7 +35,7 @@ from simulator.ui.view import Budget, clock, entry, hidden_news, render, rows
 
 GROUPS = {"coordinate": "Coordinate", "investigate": "Investigate", "mitigate": "Mitigate",
           "communicate": "Communicate", "close": "Close the incident"}
-MENU_ROWS = 9  # the group menu (a question line, seven entries) and the cursor's row
+MENU_ROWS = 8  # the main menu: a question line and seven entries
 HELP, CHANNEL, MORE, BACK, KEYS = "__help__", "__channel__", "__more__", "__back__", "__keys__"
 QUICK_WAIT = "__quick_wait__"
 #: one key, one frequent action, from the top menu (the value is what the menu returns)
@@ -147,7 +148,7 @@ class PromptDecider:
         """The scenario's briefing, short enough for one 80x24 screen."""
         sc = self.scenario
         text = Text()
-        text.append(" ".join(sc.briefing.split()) + "\n\n")
+        text.append(reflow(sc.briefing) + "\n\n")
         text.append("Your team\n", style="bold")
         for person in sc.roster.responders:
             text.append(f"  {person.name}: {person.role}\n")
@@ -161,6 +162,7 @@ class PromptDecider:
                        if self.pressure else ".") + " Ctrl-C pauses.", style="dim")
         self.console.print(Panel(text, title=sc.title, expand=False))
         questionary.press_any_key_to_continue("Press any key to take the call…").unsafe_ask()
+        self.console.clear()  # play starts on a clean screen: the briefing stays in scrollback
 
     def show(self, situation: Situation, tips: list[Tip]) -> None:
         engine = situation.engine

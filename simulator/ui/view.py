@@ -18,6 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from simulator.engine import Engine
+from simulator.numbers import metric_value, number
+from simulator.scenario import Metric
 from simulator.world import SECONDS
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -32,24 +34,28 @@ class Budget:
     lines: int = 14
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How much the narrow view folds to leave the channel its rows (see choose_layout)."""
+
+    fold_status: bool = False  # team on one row; waiting and changes share one row
+    no_titles: bool = False    # no metric column titles
+    hide_calm: bool = False    # metrics within their SLO (not user-facing) left out
+    no_rule: bool = False      # no "incident channel" rule (its entries start with a time)
+
+
+#: tried in order until the channel gets MIN_CHANNEL rows
+LAYOUTS = (Layout(), Layout(fold_status=True), Layout(fold_status=True, no_titles=True),
+           Layout(fold_status=True, hide_calm=True),
+           Layout(fold_status=True, no_titles=True, hide_calm=True),
+           Layout(fold_status=True, no_titles=True, hide_calm=True, no_rule=True))
+MIN_CHANNEL = 5
+
+
 def clock(seconds: float) -> str:
     """Simulated time since the drill started, as T+mm:ss."""
     total = int(seconds)
     return f"T+{total // 60:02d}:{total % 60:02d}"
-
-
-def number(value: float) -> str:
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
-
-
-def with_unit(value: float, unit: str) -> str:
-    """'8%', '420ms', but '750 orders': symbols stick to the number, words do not."""
-    gap = " " if len(unit) > 3 else ""
-    return f"{number(value)}{gap}{unit}"
 
 
 def sparkline(values: list[float], low: float, high: float) -> str:
@@ -59,6 +65,27 @@ def sparkline(values: list[float], low: float, high: float) -> str:
         return SPARKS[0] * len(values)
     return "".join(SPARKS[min(len(SPARKS) - 1, max(0, int((v - low) / span * len(SPARKS))))]
                    for v in values)
+
+
+FLAT = 0.02  # a metric that moved less than 2% of its baseline draws a flat line
+
+
+def metric_spark(metric: Metric, series: list[float]) -> str:
+    """The sparkline of one metric, on a scale that includes its baseline and its SLO bound.
+
+    Noise is not news: a series that moved less than 2% of the baseline is drawn flat, and
+    the scale is never narrower than six standard deviations of the metric's declared
+    noise, so sampling jitter moves the line a notch, not from floor to ceiling.
+    """
+    if not series:
+        return ""
+    low = min([metric.baseline, *series])
+    high = max([metric.baseline, *series, *(x for x in (metric.slo.max,) if x is not None)])
+    high = max(high, low + 6 * metric.noise)
+    if max(series) - min(series) < FLAT * abs(metric.baseline):
+        level = sum(series) / len(series)
+        return sparkline([level] * len(series), low, high)
+    return sparkline(series, low, high)
 
 
 def rows(text: Text, width: int) -> int:
@@ -82,30 +109,44 @@ def header(engine: Engine) -> Table:
     return grid
 
 
-def metrics_table(engine: Engine, spark_width: int, space: int = 80) -> Table:
+def calm(engine: Engine, metric: Metric) -> bool:
+    """A metric with an SLO, within it, and not user-facing: first to go when space is short."""
+    has_slo = metric.slo.max is not None or metric.slo.min is not None
+    return has_slo and not metric.key and engine.world.within_slo(metric.id)
+
+
+def shown_metrics(engine: Engine, layout: Layout) -> list[Metric]:
+    metrics = list(engine.scenario.metrics)
+    return [m for m in metrics if not (layout.hide_calm and calm(engine, m))]
+
+
+def metrics_table(engine: Engine, spark_width: int, space: int = 80,
+                  layout: Layout | None = None) -> Table:
     """Metric rows; names get whatever ``space`` the numbers and sparkline leave over."""
-    sc, world = engine.scenario, engine.world
-    name_width = max(20, min(40, space - 21 - spark_width))
-    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, expand=False)
-    table.add_column("metric", no_wrap=True, overflow="ellipsis", max_width=name_width)
+    layout = layout or Layout()
+    world = engine.world
+    metrics = shown_metrics(engine, layout)
+    hidden = len(engine.scenario.metrics) - len(metrics)
+    name_width = max(20, min(40, space - 23 - spark_width))
+    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, expand=False,
+                  show_header=not layout.no_titles)
+    table.add_column(f"metric (+{hidden} within SLO)" if hidden else "metric", no_wrap=True,
+                     overflow="ellipsis", max_width=name_width)
     table.add_column("now", justify="right", no_wrap=True)
     table.add_column("base", justify="right", no_wrap=True, style="dim")
     table.add_column("SLO", justify="right", no_wrap=True, style="dim")
     table.add_column(f"last {spark_width} min", no_wrap=True)
-    for metric in sc.metrics:
+    for metric in metrics:
         value = world.values[metric.id]
         bad = not world.within_slo(metric.id)
         slo = (f"≤{number(metric.slo.max)}" if metric.slo.max is not None else
                f"≥{number(metric.slo.min)}" if metric.slo.min is not None else "-")
         series = [h[metric.id] for h in engine.history[-spark_width:]]
-        low = min([metric.baseline, *series])
-        high = max([metric.baseline, *series,
-                    *(x for x in (metric.slo.max,) if x is not None)])
         style = "bold red" if bad else ""
         table.add_row(Text(("! " if bad else "  ") + metric.title, style=style),
-                      Text(with_unit(value, metric.unit), style=style),
-                      with_unit(metric.baseline, metric.unit), slo,
-                      Text(sparkline(series, low, high), style="red" if bad else "green"))
+                      Text(metric_value(metric, value), style=style),
+                      metric_value(metric, metric.baseline), slo,
+                      Text(metric_spark(metric, series), style="red" if bad else "green"))
     return table
 
 
@@ -159,14 +200,16 @@ def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) ->
 
 def hidden_news(engine: Engine, budget: Budget, new_since: int) -> list[dict[str, Any]]:
     """New channel entries the view has no room for: print them in full before it."""
-    width, lines = channel_space(engine, budget)
+    width, lines = channel_space(engine, budget, choose_layout(engine, budget))
     return engine.channel[new_since:first_shown(engine, width, lines, new_since)]
 
 
-def team_line(engine: Engine) -> Text:
+def team_line(engine: Engine, short: bool = False) -> Text:
+    """Who does what until when; ``short`` cuts each task so the line fits one row."""
     sc = engine.scenario
     line = Text("Team: ", style="bold")
     people = [*sc.roster.responders, *([sc.roster.comms_lead] if sc.roster.comms_lead else [])]
+    cut = 14 if short else 24
     for i, person in enumerate(people):
         if i:
             line.append(" · ")
@@ -176,7 +219,7 @@ def team_line(engine: Engine) -> Text:
         line.append(first + (f" ({role})" if role else ""), style="bold")
         if task is not None and task.until > engine.now:
             what = task.title.lower().split(" (")[0]
-            what = what if len(what) <= 24 else what[:23] + "…"
+            what = what if len(what) <= cut else what[:cut - 1] + "…"
             line.append(f" {what} →{engine.clock(task.until)}")
         else:
             line.append(" free", style="green")
@@ -197,7 +240,7 @@ def last_update(engine: Engine, audience: str) -> float | None:
     return None
 
 
-def stakeholder_line(engine: Engine) -> Text:
+def stakeholder_line(engine: Engine, short: bool = False) -> Text:
     line = Text("Waiting: ", style="bold")
     for i, person in enumerate(engine.scenario.roster.stakeholders):
         if i:
@@ -205,53 +248,96 @@ def stakeholder_line(engine: Engine) -> Text:
         since = last_update(engine, person.audience)
         silent = (engine.now - (since or 0.0)) / SECONDS
         late = silent >= min(10.0, person.patience_minutes)
-        line.append(f"{person.name.split()[0]} ({person.audience}): ")
+        first = person.name.split()[0]
+        line.append(f"{first} " if short else f"{first} ({person.audience}): ")
         words = (f"none in {silent:.0f} min" if since is None
                  else f"{silent:.0f} min ago")
         line.append(words, style="bold red" if late else "")
     return line
 
 
-def changes_line(engine: Engine) -> Text:
+def changes_line(engine: Engine, short: bool = False) -> Text:
     line = Text("Changes: ", style="bold")
     flying = engine.in_flight()
     settling = engine.settling()
     if not flying and not settling:
         line.append("none in flight", style="dim")
         return line
-    parts = [f"{c.title} by {engine.name(c.by).split()[0]}, done ~"
-             f"{engine.clock(c.started + c.minutes * SECONDS)}" for c in flying]
-    parts += [f"{c.title} landed {engine.clock(c.applied or 0)}" for c in settling]
+    if short:
+        def cut(title: str) -> str:
+            return title if len(title) <= 26 else title[:25] + "…"
+        parts = [f"{cut(c.title)} ({engine.name(c.by).split()[0]} ~"
+                 f"{engine.clock(c.started + c.minutes * SECONDS)})" for c in flying]
+        parts += [f"{cut(c.title)} (landed {engine.clock(c.applied or 0)})" for c in settling]
+    else:
+        parts = [f"{c.title} by {engine.name(c.by).split()[0]}, done ~"
+                 f"{engine.clock(c.started + c.minutes * SECONDS)}" for c in flying]
+        parts += [f"{c.title} landed {engine.clock(c.applied or 0)}" for c in settling]
     line.append(" | ".join(parts), style="yellow")
     return line
 
 
-def _status(engine: Engine) -> list[Text]:
-    return [team_line(engine), stakeholder_line(engine), changes_line(engine)]
+def one_row(text: Text, width: int) -> Text:
+    """``text`` cut to a single row, with an ellipsis when it had more to say."""
+    text = text.copy()
+    text.no_wrap = True
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def _status(engine: Engine, layout: Layout = Layout(), width: int = 80) -> list[Text]:
+    """Team, waiting stakeholders and changes; folded, they take exactly two rows (changes
+    first on the second: what is in flight matters more than who waits)."""
+    if not layout.fold_status:
+        return [team_line(engine), stakeholder_line(engine), changes_line(engine)]
+    second = changes_line(engine, short=True) + Text(" │ ", style="dim") + stakeholder_line(
+        engine, short=True)
+    return [one_row(team_line(engine, short=True), width), one_row(second, width)]
 
 
 LEFT = 66  # the metrics column of the wide layout
 
 
-def channel_space(engine: Engine, budget: Budget) -> tuple[int, int]:
+def channel_space(engine: Engine, budget: Budget, layout: Layout = Layout()
+                  ) -> tuple[int, int]:
     """Columns and rows the channel section gets in this layout."""
-    status = _status(engine)
     metrics = len(engine.scenario.metrics)
     if budget.width >= WIDE:
-        status_rows = sum(rows(t, LEFT) for t in status)
+        status_rows = sum(rows(t, LEFT) for t in _status(engine))
         return budget.width - LEFT - 2, max(metrics + 2 + status_rows, budget.lines - 2)
+    status = _status(engine, layout, budget.width)
     status_rows = sum(rows(t, budget.width) for t in status)
-    return budget.width, max(1, budget.lines - (3 + metrics + status_rows))
+    titles = 0 if layout.no_titles else 1
+    rule = 0 if layout.no_rule else 1
+    shown = len(shown_metrics(engine, layout))
+    # header, metric titles and rows, the channel rule, then the status lines
+    return budget.width, max(2, budget.lines - (1 + titles + shown + rule + status_rows))
+
+
+def choose_layout(engine: Engine, budget: Budget) -> Layout:
+    """The least folded narrow layout that leaves the channel MIN_CHANNEL rows."""
+    if budget.width >= WIDE:
+        return Layout()
+    for layout in LAYOUTS:
+        if channel_space(engine, budget, layout)[1] >= MIN_CHANNEL:
+            return layout
+    return LAYOUTS[-1]
 
 
 def render(engine: Engine, budget: Budget = Budget(), new_since: int = 0) -> RenderableType:
-    """The whole view, sized for ``budget``; ``new_since`` marks unread channel entries."""
+    """The whole view, sized for ``budget``; ``new_since`` marks unread channel entries.
+
+    The narrow view always fills its budget (the channel is padded), so each new view
+    covers the previous screen entirely and nothing from before (the briefing, an old
+    menu) lingers above it.
+    """
     width = budget.width
     wide = width >= WIDE
     spark = 15 if wide else 8 if width < 90 else 12
-    metrics = metrics_table(engine, spark, LEFT if wide else width)
-    status = _status(engine)
-    chan_width, chan_lines = channel_space(engine, budget)
+    layout = choose_layout(engine, budget)
+    metrics = metrics_table(engine, spark, LEFT if wide else width, layout)
+    status = _status(engine, layout, width)
+    chan_width, chan_lines = channel_space(engine, budget, layout)
     channel = channel_lines(engine, chan_width, chan_lines, new_since)
     if wide:
         grid = Table.grid(padding=(0, 2))
@@ -260,5 +346,10 @@ def render(engine: Engine, budget: Budget = Budget(), new_since: int = 0) -> Ren
         grid.add_row(Group(metrics, Text(""), *status),
                      Group(Text("Incident channel", style="bold underline"), channel))
         return Group(header(engine), grid)
+    padding = max(0, chan_lines - rows(channel, chan_width))
+    if padding:
+        channel = channel + Text("\n" * padding)
+    if layout.no_rule:
+        return Group(header(engine), metrics, channel, *status)
     rule = Text("── incident channel " + "─" * max(0, width - 20), style="dim")
     return Group(header(engine), metrics, rule, channel, *status)
