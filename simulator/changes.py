@@ -13,6 +13,7 @@ from typing import Any
 
 import simpy
 
+from simulator.causes import touched
 from simulator.conditions import holds
 from simulator.engine import SETTLE_MINUTES, Change, Engine, Task
 from simulator.scenario import Mutation, NpcAction, SlowerWhen
@@ -103,7 +104,8 @@ def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "i
         engine.emit("announce", actor, f"{engine.name(actor)}: {announcement}", change=key)
     others = [c.key for c in engine.in_flight()]
     settling = [c.key for c in engine.settling()]
-    item = Change(key, title, by, engine.now, minutes)
+    item = Change(key, title, by, engine.now, minutes,
+                  touched=touched(action_id, args, mutations))
     engine.changes.append(item)
     if by != "ic":
         engine.tasks[by] = Task(by, title, engine.now + minutes * SECONDS)

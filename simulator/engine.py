@@ -15,9 +15,10 @@ from typing import Any
 
 import simpy
 
+from simulator.causes import mentions
 from simulator.conditions import holds
 from simulator.journal import JournalWriter
-from simulator.scenario import Inject, Mutation, Scenario, Variant
+from simulator.scenario import Fault, Inject, Mutation, Scenario, Variant
 from simulator.texts import text
 from simulator.world import SECONDS, World
 
@@ -28,7 +29,7 @@ ENGINE_FACTS = ("acknowledged", "declared", "channel-open", "changes-frozen", "c
 NEWS_KINDS = frozenset({
     "investigation_done", "investigation_checkin", "change_applied", "change_cancelled",
     "evidence_lost", "inject", "stakeholder_ping", "missed_update", "mitigated", "recovered",
-    "symptoms_reset", "reopened", "timeout"})
+    "symptoms_reset", "reopened", "timeout", "second_incident"})
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Change:
     minutes: float
     applied: float | None = None
     cancelled: bool = False
+    touched: frozenset[str] = frozenset()  # state keys it writes (simulator/causes.py)
 
 
 @dataclass
@@ -136,7 +138,7 @@ class Engine:
         self._track_mitigated()
         for fault in self.scenario.faults:
             if fault.id in fresh and fault.second_incident:
-                self._second_incident(fault.id, fault.title)
+                self._second_incident(fault)
         if healthy and self.healthy_since is None:
             self.healthy_since = self.now
         elif not healthy:
@@ -177,10 +179,14 @@ class Engine:
         self.world.facts.add("mitigated")
         self.emit("mitigated", "monitoring", text("mitigated_stage"), since=int(since))
 
-    def _second_incident(self, fault_id: str, title: str) -> None:
+    def _second_incident(self, fault: Fault) -> None:
         """Say in the channel that the team caused a new failure, what it is and which
-        change came just before it (the last one to land), so nobody has to guess."""
+        change set it off, so nobody has to guess: the latest landed change that touched
+        what the fault's condition reads (simulator/causes.py), else the latest to land."""
+        fault_id, title = fault.id, fault.title
         landed = [c for c in self.changes if c.applied is not None and not c.cancelled]
+        reads = mentions(fault.active_when)
+        landed = [c for c in landed if c.touched & reads] or landed
         cause = max(landed, key=lambda c: c.applied or 0.0) if landed else None
         said = text("second_incident_cause", change=cause.title, by="you" if cause.by == "ic"
                     else self.name(cause.by),
