@@ -67,6 +67,18 @@ def test_channel_keeps_five_rows_at_80x24(scenario_id: str, minutes: int, tip_ro
         assert written, "\n".join(view)
         if written[0].startswith("↑"):  # never the only channel line
             assert len(written) >= 2, "\n".join(view)
+        if len(written) < len(channel) and not written[0].startswith("↑"):
+            # blank rows only once the whole channel is shown
+            oldest = drill.engine.channel[0]
+            assert written[0].startswith(drill.engine.clock(oldest["t"])), "\n".join(view)
+
+
+def test_spare_rows_show_the_start_of_an_older_entry() -> None:
+    """Rows the newest entries leave free show the next older entry, cut with '…'."""
+    drill = drill_until("redis-saturation", [Action("acknowledge")], 9, seed=3)
+    for lines in range(10, HEIGHT + 1):
+        channel = channel_rows(draw(drill, 80, lines))
+        assert all(row.strip() for row in channel), channel
 
 
 def test_folding_keeps_what_matters_when_space_is_short() -> None:

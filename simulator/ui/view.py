@@ -181,7 +181,8 @@ def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) ->
 
     Entries posted since the last view (index >= ``new_since``) are bold; those that do
     not fit are counted on the first row (the prompt prints them in full above the view).
-    An old entry too long for the space is cut, since it was shown in full before.
+    Rows left over show the start of the next older entry, cut, since it was shown in full
+    before.
     """
     if not engine.channel:
         return Text("(the channel is quiet)", style="dim")
@@ -191,11 +192,26 @@ def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) ->
              for i in range(first, len(engine.channel))]
     if hidden:
         shown.insert(0, Text(f"↑ {hidden} new message(s) above the view", style="yellow"))
-    elif not shown:
-        newest = entry(engine, engine.channel[-1], False)
-        newest.truncate(width * lines - 1, overflow="ellipsis")
-        shown = [newest]
+    elif first > 0:  # rows to spare: the start of the next older (already read) entry
+        left = lines - sum(rows(t, width) for t in shown)
+        if left > 0:
+            shown.insert(0, first_rows(entry(engine, engine.channel[first - 1], False),
+                                       width, left))
     return Text("\n").join(shown)
+
+
+def first_rows(text: Text, width: int, count: int) -> Text:
+    """The first ``count`` rows of ``text`` wrapped to ``width``, an ellipsis if cut."""
+    console = Console(file=StringIO(), width=width, color_system=None)
+    wrapped = list(text.wrap(console, width))
+    if len(wrapped) <= count:
+        return text
+    kept = wrapped[:count]
+    last = kept[-1]
+    last.rstrip()
+    last.truncate(width - 1)
+    kept[-1] = last + Text("…", style="dim")
+    return Text("\n").join(kept)
 
 
 def hidden_news(engine: Engine, budget: Budget, new_since: int) -> list[dict[str, Any]]:

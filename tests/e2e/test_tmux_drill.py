@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -158,3 +159,45 @@ def test_ctrl_c_pause_then_resume_in_a_real_terminal(term: Terminal, tmp_path: P
     kinds = [json.loads(line).get("kind") for line in journal.read_text().splitlines()]
     assert kinds.count("interrupted") == 1 and kinds.count("resumed") == 1
     assert "abandoned" in kinds
+
+
+def test_mid_drill_screen_keeps_five_channel_lines_at_80x24(term: Terminal, tmp_path: Path
+                                                            ) -> None:
+    """Keys only (d delegate, n note, w wait), coach on: mid-drill, the 80x24 screen shows
+    the whole view and menu, the channel has at least five rows, nothing of the briefing
+    lingers, and numbers are written the one way."""
+    journal = tmp_path / "run.jsonl"
+    term.start(tabletop("run", "redis-saturation", "--seed", "7", "--journal", str(journal)),
+               tmp_path)
+    term.expect("Press any key")
+    term.keys("Enter")
+    term.expect("What do you do?")
+    term.keys("d")                                # delegate: Bob, first check, time box
+    choose(term, "Delegate to whom?", 0)
+    choose(term, "What should they find out?", 0)
+    term.expect("Time box")
+    term.keys("Enter")
+    term.expect("T+00:")
+    term.keys("n")
+    term.expect("Timeline note")
+    term.type("Bob is on the checkout dashboard")
+    for _ in range(3):
+        term.expect("What do you do?")
+        term.keys("w")
+        time.sleep(0.5)
+    shown = term.expect("What do you do?")
+    rows = shown.rstrip("\n").split("\n")
+    print(shown)  # the capture, for the record (pytest -s)
+    assert len(rows) <= 24 and max(len(r) for r in rows) <= 80
+    assert rows[0].startswith("Checkout failing") and "T+" in rows[0]  # the header is on top
+    assert "Press any key" not in shown and "Your team" not in shown
+    team = next(i for i, r in enumerate(rows) if r.startswith("Team:"))
+    rule = [i for i, r in enumerate(rows) if r.startswith("── incident channel")]
+    start = rule[0] + 1 if rule else next(
+        i for i, r in enumerate(rows) if i and r[:2].isdigit() and r[2] == ":")
+    channel = rows[start:team]
+    assert len(channel) >= 5, shown
+    written = [r for r in channel if r.strip()]
+    assert written and not (len(written) == 1 and written[0].startswith("↑")), shown
+    assert " ms " in shown and not re.search(r"\d(ms|min)\b", shown)  # one number format
+    assert rows[-1].strip().startswith("Help, or read")  # the menu fits below
