@@ -1,0 +1,47 @@
+"""Stakeholder messages agree with the system state they describe: no "tickets keep coming
+in" after recovery, no "queue past a hundred tickets" when tickets have slowed to a few."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.bots import make_bot
+from simulator.drill import Drill
+from simulator.loader import load_scenario
+
+
+def pings(scenario_id: str, bot: str, seed: int, who: str
+          ) -> list[tuple[str, dict[str, float]]]:
+    """(question, the metrics sampled just before it) for each question ``who`` asked."""
+    scenario, ref = load_scenario(scenario_id)
+    drill = Drill(scenario, ref, seed, None, {})
+    drill.run(make_bot(bot))
+    out, values = [], {}
+    for record in drill.journal.records:
+        if record.get("type") == "metrics":
+            values = record["values"]
+        elif record.get("kind") == "stakeholder_ping" and record.get("actor") == who:
+            out.append((str(record["text"]), dict(values)))
+    return out
+
+
+@pytest.mark.parametrize("bot", ["silent", "panic", "slow", "hero"])
+def test_support_lead_in_failed_batch_job_describes_the_real_queue(bot: str) -> None:
+    asked = pings("failed-batch-job", bot, 1, "luis")
+    assert asked, "support asks at least once when left without updates"
+    for text, values in asked:
+        tickets = values["support_tickets_per_hour"]
+        if "past a hundred tickets" in text:
+            assert tickets >= 30 and values["report_available_pct"] >= 50, (text, values)
+        if "have stopped" in text:
+            assert values["bad_report_views_pct"] < 1, (text, values)
+            assert values["report_available_pct"] > 99, (text, values)
+        if "where the daily report went" in text:
+            assert values["report_available_pct"] < 50, (text, values)
+
+
+@pytest.mark.parametrize("bot", ["silent", "panic", "slow", "premature"])
+def test_support_lead_in_redis_saturation_follows_the_error_rate(bot: str) -> None:
+    for text, values in pings("redis-saturation", bot, 1, "sam"):
+        if "keep coming in" in text:
+            assert values["checkout_error_rate"] >= 1, (text, values)
