@@ -1,14 +1,14 @@
 """Checks on changes: orient first, stabilise first, one at a time, announced, on evidence.
 
-A "change" is a change_started event. The IC is judged on the changes they ordered; a
-change an NPC made on their own counts only where the IC could have prevented it (a freeze)
-or collided with it.
+A "change" is a change_started event. The IC answers for the room: the changes they
+ordered, and those responders made on their own while nobody had frozen changes
+(room_changes). What counts as a mitigation, and from when it is due, is in
+scoring/routes.py and scoring/yardstick.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from scoring.ratings import (
@@ -20,9 +20,15 @@ from scoring.ratings import (
     not_applicable,
     worse,
 )
+from scoring.routes import (
+    is_mitigation,
+    own_evidence,
+    recent_release,
+    route_clock,
+    route_keys,
+)
 from scoring.run import Evidence, Record, Run, at, clock
-from simulator.actions import CHANGE_ACTIONS
-from simulator.bots import change_key
+from scoring.yardstick import ORIENTING, yardstick
 
 ORIENT = ("blast_radius", "location", "anchor_time", "system_change")
 Params = dict[str, float]
@@ -58,105 +64,91 @@ def blast_before_change(run: Run, p: Params) -> Finding:
     return Finding(rating, evidence, reason, facts)
 
 
-def mitigation_keys(run: Run) -> set[str]:
-    """Changes that stop the harm without curing the cause.
-
-    The ideal path puts the workaround first, so its first change counts, as does every
-    rollback, flag, failover, scaling or config change on it (a hotfix or a restart later
-    on the path is cause work), rolling back a release that shipped just before, and the
-    alternatives the scenario lists in `debrief.mitigations`.
-    """
-    sc = run.scenario
-    moves = [d for d in sc.debrief.ideal_path if d.action in CHANGE_ACTIONS]
-    keys = {change_key(d.action, dict(d.model_extra or {})) for i, d in enumerate(moves)
-            if i == 0 or d.action not in ("apply_fix", "restart")}
-    if _recent_deploy(run, 60):
-        keys |= {f"rollback:{s.id}" for s in sc.system.services if s.previous_version}
-    return keys | set(sc.debrief.mitigations)
-
-
-def evidence_time(run: Run, key: str) -> int | None:
-    """When the findings that justify this change first reached the IC."""
-    needed = {n for r in run.scenario.rationale if r.change == key for n in r.informed_by}
-    if key.startswith("fix:"):
-        fix = next((f for f in run.scenario.fixes if f.id == key[4:]), None)
-        needed |= set(fix.informed_by) if fix else set()
-    done = run.of("investigation_done", where=lambda e: not run.data(e).get("lost") and (
-        not needed or bool(needed & set(run.data(e).get("learned", [])))))
-    return int(done[0]["t"]) if done else None
+mitigation_keys = route_keys  # the outcome figures count any change on a route's key
 
 
 def stabilise_first(run: Run, p: Params) -> Finding:
-    """Once the evidence points at a workaround, apply it before chasing the root cause."""
-    keys = mitigation_keys(run)
-    ready = [t for t in (evidence_time(run, k) for k in keys) if t is not None]
-    ready_at = min(ready) if ready else None
+    """Once a workaround is justified, apply it before chasing the root cause.
+
+    Each listed route is timed from its own evidence, as a competent IC would have had it
+    (the expert's time on this seed): finding it sooner never costs, never looking is never
+    free. Only a change that is a mitigation counts (scoring/routes.py): a blind change, or
+    one with the wrong value, is a detour even when it happens to work.
+    """
+    clocks = {k: route_clock(run, k) for k in sorted(route_keys(run))}
+    known = [t for t in clocks.values() if t is not None]
+    first_at = min(known) if known else None
     live = [c for c in run.ic_changes if not run.data(c).get("cancelled")]
-    mitigation = next((c for c in live if run.data(c).get("change") in keys), None)
-    facts = {"evidence_at": clock(ready_at) if ready_at is not None else "never",
+    mitigation = next((c for c in live if is_mitigation(run, c)), None)
+    facts = {"evidence_at": clock(first_at) if first_at is not None else "never",
              "mitigated_at": at(mitigation), "delay": "n/a"}
-    if ready_at is None and mitigation is None:
-        if run.truncated:
-            return not_applicable("the drill stopped before a workaround was in sight")
-        return Finding("U", [run.end_quote()], "no workaround was found or applied", facts)
     if mitigation is None:
-        waited = (run.end_t - (ready_at or 0)) / 60
-        if run.truncated and waited <= p["p"]:
-            return not_applicable("the drill stopped soon after the workaround was in sight")
-        other = live[0] if live else None
-        rating = "U" if other is None else at_most(by_limits(
-            (other["t"] - (ready_at or 0)) / 60, p["p"], p["s"], p["m"]), "M")
-        evidence = [_ready_quote(run, ready_at)] if ready_at is not None else []
-        evidence += [run.quote(other, False)] if other else [run.end_quote()]
-        return Finding(rating, evidence, f"the workaround was never applied (evidence from "
-                       f"{facts['evidence_at']}); went for other changes instead" if other
-                       else f"evidence for a workaround from {facts['evidence_at']}, "
-                       "none applied", facts)
-    own = evidence_time(run, str(run.data(mitigation).get("change")))
-    # Measured from the first evidence for *any* workaround: gathering the evidence for a
-    # favourite one while a justified rollback waits is still time users pay for.
-    start = ready_at if ready_at is not None else 0  # no evidence at all: since the page
+        return _never_mitigated(run, p, live, first_at, facts)
+    key = str(run.data(mitigation).get("change"))
+    start = clocks.get(key)
+    if start is None:
+        start = first_at if first_at is not None else 0
     delay = max(0.0, (mitigation["t"] - start) / 60)
-    facts["delay"] = f"{delay:.0f} min"
+    facts.update(evidence_at=clock(start), delay=f"{delay:.0f} min")
     rating = by_limits(delay, p["p"], p["s"], p["m"])
     detours = [c for c in live if c["t"] < mitigation["t"]]
     if detours:
         rating = worse(rating, len(detours))
-    evidence = [_ready_quote(run, ready_at)] if ready_at is not None else []
-    evidence += [*run.quotes(detours, False), run.quote(mitigation, rating == "P")]
-    basis = (f"{delay:.0f} min after the first evidence for a workaround "
-             f"({facts['evidence_at']}; for this one: {clock(own)})" if own is not None
-             else f"{delay:.0f} min after the page, before any finding pointed at it")
-    reason = (f"mitigation started at {at(mitigation)}, {basis}" + (
-        f"; {len(detours)} other change(s) first" if detours else ""))
-    return Finding(rating, evidence, reason, facts)
+    own = own_evidence(run, key)
+    evidence = [run.quote(own, True)] if own is not None else []
+    evidence += [*[_miss(run, c) for c in detours], run.quote(mitigation, rating == "P")]
+    reason = (f"mitigation ({key}) started at {at(mitigation)}, {delay:.0f} min after a "
+              f"competent IC had the evidence for it ({clock(start)}, the expert's time on "
+              f"this seed; this run: {at(own)})" + (
+                  f"; {len(detours)} other change(s) first" if detours else ""))
+    return Finding(rating, sorted(evidence, key=lambda e: e.t), reason, facts)
 
 
-def _ready_quote(run: Run, t: int | None) -> Evidence:
-    record = next(e for e in run.of("investigation_done") if e["t"] == t)
-    return run.quote(record, True)
+def _never_mitigated(run: Run, p: Params, live: list[Record], first_at: int | None,
+                     facts: dict[str, str]) -> Finding:
+    if first_at is None and run.truncated:
+        return not_applicable("the drill stopped before a workaround was in sight")
+    if first_at is not None and run.truncated and (run.end_t - first_at) / 60 <= p["p"]:
+        return not_applicable("the drill stopped soon after a workaround was justified")
+    evidence = [_miss(run, c) for c in live] + [run.end_quote()]
+    misses = [c for c in live if str(run.data(c).get("change")) in route_keys(run)]
+    reason = ("no workaround was applied on evidence" + (
+        f" (a competent IC had the evidence for one by {facts['evidence_at']})"
+        if first_at is not None else "") + (
+        f"; {len(misses)} change(s) on a workaround's key did not count: made blind or "
+        "with a value that does not stop the harm" if misses else ""))
+    return Finding("U", sorted(evidence, key=lambda e: e.t), reason, facts)
 
 
-def _recent_deploy(run: Run, within: float) -> bool:
-    sc = run.scenario
-    return any(c.minutes_before_start <= within for c in sc.system.recent_changes) and any(
-        s.previous_version for s in sc.system.services)
+def _miss(run: Run, change: Record) -> Evidence:
+    """A change quoted as a detour, saying why it was not a mitigation."""
+    data = run.data(change)
+    why = ("no finding backed it" if not data.get("informed") else
+           "not a listed workaround" if str(data.get("change")) not in route_keys(run) else
+           "the value does not stop the harm")
+    return run.quote(change, False, f"{run.describe(change)} ({why})")
 
 
 def rollback_considered(run: Run, p: Params) -> Finding:
-    """With a release shortly before the failure, a rollback is weighed early."""
-    if not _recent_deploy(run, p["recent_minutes"]):
+    """With a release shortly before the failure, a rollback is weighed early.
+
+    The clock starts when a competent IC knew what changed (the expert's first finding about
+    recent changes on this seed), not when this run happened to find it.
+    """
+    if not recent_release(run, p["recent_minutes"]):
         return not_applicable(f"no release in the {p['recent_minutes']:g} minutes before the "
                               "failure and nothing to roll back to")
-    known = run.first("investigation_done", where=lambda e: not run.data(e).get("lost") and
-                      bool({"system_change", "anchor_time"} & set(run.data(e).get("covers", []))))
-    keys = mitigation_keys(run)
+    own = run.first("investigation_done", where=lambda e: not run.data(e).get("lost") and
+                    bool(ORIENTING & set(run.data(e).get("covers", []))))
+    stick = yardstick(run).release_at
+    start = stick if stick is not None else (int(own["t"]) if own else None)
     mitigating = {i.id for i in run.scenario.investigations if "mitigation" in i.covers}
 
     def considers(e: Record) -> bool:
         d = run.data(e)
         if e["kind"] == "change_started":
-            return str(d.get("change", "")).startswith("rollback:") or d.get("change") in keys
+            return d.get("ordered_by") == "ic" and (is_mitigation(run, e) or bool(
+                str(d.get("change", "")).startswith("rollback:") and d.get("informed")))
         if e["kind"] == "investigation_started":
             return d.get("investigation") in mitigating
         text = str(e.get("text", "")).lower()
@@ -164,61 +156,91 @@ def rollback_considered(run: Run, p: Params) -> Finding:
 
     considered = run.first("change_started", "investigation_started", "note", "announce",
                            where=considers)
-    facts = {"known_at": at(known), "considered_at": at(considered)}
-    if known is None:
-        if run.truncated or considered is not None:
-            return not_applicable("the recent release was never found before the drill "
-                                  "stopped") if considered is None else Finding(
-                "S", [run.quote(considered, True)], "a rollback or workaround was weighed "
-                "without first finding the release", facts)
+    facts = {"known_at": clock(start) if start is not None else "never",
+             "considered_at": at(considered)}
+    if start is None:
+        if considered is not None:
+            return Finding("P", [run.quote(considered, True)], "a rollback or workaround was "
+                           "weighed; nobody could have found the release", facts)
+        if run.truncated:
+            return not_applicable("the drill stopped before the recent release was found")
         return Finding("U", [run.end_quote()], "the recent release was never found", facts)
-    start = known["t"]
-    t = considered["t"] if considered else None
-    if t is None:
+    evidence = [run.quote(own, True)] if own is not None else []
+    if considered is None:
         waited = (run.end_t - start) / 60
         if run.truncated and waited <= p["p"]:
-            return not_applicable("the drill stopped soon after the release was found")
+            return not_applicable("the drill stopped soon after the release could be known")
         rating = "U" if not run.truncated else by_limits(waited, p["p"], p["s"], p["m"])
-        return Finding(rating, [run.quote(known, True), run.end_quote()],
-                       f"release found at {at(known)}; no rollback or workaround weighed", facts)
-    delay = max(0.0, (t - start) / 60)
+        return Finding(rating, [*evidence, run.end_quote()], f"a competent IC knew of the "
+                       f"release by {clock(start)} (this run: {at(own)}); no rollback or "
+                       "workaround weighed", facts)
+    delay = max(0.0, (considered["t"] - start) / 60)
     rating = by_limits(delay, p["p"], p["s"], p["m"])
-    assert considered is not None
-    evidence = sorted([run.quote(known, True), run.quote(considered, rating == "P")],
-                      key=lambda e: e.t)
-    return Finding(rating, evidence, f"release found at {at(known)}; a rollback or "
-                   f"workaround weighed at {at(considered)} ({delay:.0f} min later)", facts)
+    evidence.append(run.quote(considered, rating == "P"))
+    return Finding(rating, sorted(evidence, key=lambda e: e.t), f"a competent IC knew of the "
+                   f"release by {clock(start)} (this run: {at(own)}); a rollback or workaround "
+                   f"weighed at {at(considered)} ({delay:.0f} min later)", facts)
+
+
+def room_changes(run: Run) -> list[Record]:
+    """The changes the IC answers for: their own orders, and what responders did on their
+    own before any freeze (a freeze would have stopped them)."""
+    freeze = run.first("freeze_changes")
+    return [c for c in run.changes if run.data(c).get("ordered_by") == "ic"
+            or freeze is None or c["t"] < freeze["t"]]
+
+
+def _own(run: Run, change: Record) -> bool:
+    return run.data(change).get("ordered_by") != "ic"
+
+
+def _tag(run: Run, change: Record, what: str) -> str:
+    alone = " by a responder on their own, with no freeze" if _own(run, change) else ""
+    return f"{run.describe(change)} ({what}{alone})"
 
 
 def one_at_a_time(run: Run, p: Params) -> Finding:
-    """Never two changes in flight; let each one land and settle before the next."""
-    if not run.ic_changes:
+    """Never two changes in flight; let each one land and settle before the next.
+
+    Judged on every change the IC answers for (room_changes): responders restarting on
+    their own because nobody froze changes collide just as surely. A landing the channel
+    reports as blurred ("nobody can tell which change moved the metrics") is never P.
+    """
+    room = room_changes(run)
+    if not room:
         return _no_changes(run)
-    ic_keys = {id(c) for c in run.ic_changes}
+    mine = {id(c) for c in room}
+    keys = {str(run.data(c).get("change")) for c in room}
+    pairs = {(c.get("actor"), run.data(c).get("change")) for c in room}
     landed = [int(e["t"]) for e in run.of("change_applied")]
     watch = p["watch_minutes"] * 60
     collisions, rushed = [], []
     for c in run.changes:
         d = run.data(c)
-        involves_ic = id(c) in ic_keys or any(
-            run.data(o).get("change") in d.get("in_flight", []) for o in run.ic_changes
-            if o["t"] <= c["t"])
-        if d.get("in_flight") and involves_ic:
+        involved = id(c) in mine or any(
+            run.data(o).get("change") in d.get("in_flight", []) for o in room if o["t"] <= c["t"])
+        if d.get("in_flight") and involved:
             collisions.append(c)
-        elif id(c) in ic_keys and any(c["t"] - watch < t <= c["t"] for t in landed):
+        elif id(c) in mine and any(c["t"] - watch < t <= c["t"] for t in landed):
             rushed.append(c)
+    blurred = run.of("change_applied", where=lambda e: bool(run.data(e).get("overlapping")) and (
+        (e.get("actor"), run.data(e).get("change")) in pairs
+        or bool(keys & set(run.data(e).get("overlapping", [])))))
     peak = peak_in_flight(run)
-    facts = {"collisions": len(collisions), "rushed": len(rushed), "peak": peak}
+    facts = {"collisions": len(collisions), "rushed": len(rushed), "peak": peak,
+             "blurred": len(blurred)}
     rating = ("U" if len(collisions) > p["collisions_m"] else "M" if collisions else
-              "S" if rushed else "P")
-    evidence = run.quotes(collisions, False) + run.quotes(rushed, False)
-    evidence += run.quotes(run.of("change_applied", where=lambda e: bool(
-        run.data(e).get("overlapping")))[:2], False)
+              "S" if rushed or blurred else "P")
+    evidence = [run.quote(c, False, _tag(run, c, "started while another was in flight"))
+                for c in collisions] + run.quotes(rushed, False) + run.quotes(blurred[:2], False)
     if rating == "P":
-        evidence = run.quotes(run.ic_changes, True)
+        evidence = run.quotes(room, True)
     reason = (f"{len(collisions)} change(s) started while another was in flight, "
-              f"{len(rushed)} before the previous one had settled; at most {peak} at once")
-    return Finding(rating, sorted(evidence, key=lambda e: e.t), reason, facts)
+              f"{len(rushed)} before the previous one had settled, {len(blurred)} landing(s) "
+              f"nobody could tell apart; at most {peak} at once" + (
+                  f"; {sum(_own(run, c) for c in room)} made by responders on their own"
+                  if any(_own(run, c) for c in room) else ""))
+    return Finding(rating, sorted(set(evidence), key=lambda e: (e.t, e.text)), reason, facts)
 
 
 def peak_in_flight(run: Run) -> int:
@@ -234,18 +256,23 @@ def peak_in_flight(run: Run) -> int:
 
 
 def announced_and_logged(run: Run, p: Params) -> Finding:
-    """Each change is announced before it runs and its result is logged after it lands."""
-    if not run.ic_changes:
+    """Each change is announced before it runs and its result is logged after it lands.
+
+    A change a responder made on their own, with no freeze to stop it, counts too: nobody
+    announced it, and the IC still owes the channel what it did to the metrics.
+    """
+    room = room_changes(run)
+    if not room:
         return _no_changes(run)
     window = p["log_within"] * 60
     good: list[Evidence] = []
     bad: list[Evidence] = []
     due = owed = 0
-    for c in run.ic_changes:
+    for c in room:
         key = run.data(c).get("change")
         announced = bool(run.data(c).get("announced"))
         (good if announced else bad).append(run.quote(c, announced, None if announced else
-                                            run.describe(c) + " (not announced)"))
+                                            _tag(run, c, "not announced")))
         due += 1
         owed += 0 if announced else 1
         landed = run.first("change_applied", "change_cancelled",
@@ -323,29 +350,35 @@ def _ordered_by_ic(run: Run, loss: Record) -> bool:
 
 
 def informed_changes(run: Run, p: Params) -> Finding:
-    """Changes follow from evidence (a finding that justifies them), not from a hunch."""
-    if not run.ic_changes:
+    """Changes follow from evidence (a finding that justifies them), not from a hunch.
+
+    Judged on every change the IC answers for: a responder's hunch fix shipped because
+    nobody froze changes is the IC's hunch too, the more so when the IC then resolves on it.
+    """
+    room = room_changes(run)
+    if not room:
         return _no_changes(run)
-    hunches = [c for c in run.ic_changes if not run.data(c).get("informed")]
-    share = 1 - len(hunches) / len(run.ic_changes)
+    hunches = [c for c in room if not run.data(c).get("informed")]
+    share = 1 - len(hunches) / len(room)
     rating = by_share(share, p["s_share"], p["m_share"])
     herrings = run.of("investigation_done", where=lambda e: bool(run.data(e).get("red_herring")))
-    evidence = [replace(run.quote(c, False), text=run.describe(c) + " (no finding backed it)")
-                for c in hunches]
-    evidence += run.quotes([c for c in run.ic_changes if c not in hunches], True)
+    evidence = [run.quote(c, False, _tag(run, c, "no finding backed it")) for c in hunches]
+    evidence += run.quotes([c for c in room if c not in hunches], True)
     if hunches:
         evidence += run.quotes([h for h in herrings if h["t"] <= hunches[0]["t"]], False)
-    facts = {"hunches": len(hunches), "changes": len(run.ic_changes)}
+    facts = {"hunches": len(hunches), "changes": len(room)}
     return Finding(rating, sorted(evidence, key=lambda e: e.t),
-                   f"{len(hunches)} of {len(run.ic_changes)} change(s) made without a finding "
+                   f"{len(hunches)} of {len(room)} change(s) made without a finding "
                    "to back them", facts)
 
 
 def impact_time(run: Run, p: Params) -> Finding:
     """How long users were hurt: metrics healthy again, against the scenario's expected time.
 
-    Thresholds are multiples of the scenario's ``expected_minutes`` so that one rubric fits a
-    five-minute rollback and an hour-long data repair alike.
+    A recovery that only blind changes preceded (none made on evidence) is luck: at most M
+    here; the outcome figures still show it. Thresholds are multiples of the scenario's
+    ``expected_minutes`` so that one rubric fits a five-minute rollback and an hour-long data
+    repair alike.
     """
     expected = run.scenario.expected_minutes
     # users served again: the mitigated stage when the scenario has one, else full recovery
@@ -358,8 +391,23 @@ def impact_time(run: Run, p: Params) -> Finding:
              "expected": expected, "aim": f"{limits[0]:g} min"}
     if rating is None:
         return not_applicable(reason)
-    evidence = [run.quote(recovered, rating in ("P", "S"))] if recovered else [run.end_quote()]
     landed = [e for e in run.of("change_applied") if since is None or e["t"] <= since]
+    if since is not None and landed and not any(
+            run.data(c).get("informed") for c in _started(run, landed)):
+        rating = at_most(rating, "M")
+        reason += "; only changes made without evidence came before it: luck, not process"
+    evidence = [run.quote(recovered, rating in ("P", "S"))] if recovered else [run.end_quote()]
     if landed:
         evidence.insert(0, run.quote(landed[-1], rating in ("P", "S")))
     return Finding(rating, evidence, reason, facts)
+
+
+def _started(run: Run, landed: list[Record]) -> list[Record]:
+    """The change_started records of these landings (same key and person, latest before)."""
+    out = []
+    for e in landed:
+        key = run.data(e).get("change")
+        same = [c for c in run.changes if run.data(c).get("change") == key
+                and c.get("actor") == e.get("actor") and c["t"] <= e["t"]]
+        out += same[-1:]
+    return out

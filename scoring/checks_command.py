@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scoring.ratings import Finding, deadline, not_applicable, worse
-from scoring.run import Run, at
+from scoring.ratings import Finding, at_most, deadline, not_applicable, worse
+from scoring.run import Evidence, Run, at, clock
 
 SEVERITIES = ("P1", "P2", "P3")
 Params = dict[str, float]
@@ -67,7 +67,11 @@ def timeline_kept(run: Run, p: Params) -> Finding:
 
 
 def ic_delegates(run: Run, p: Params) -> Finding:
-    """The IC hands hands-on work to responders instead of doing it personally."""
+    """The IC hands hands-on work to responders instead of doing it personally.
+
+    Coordinating needs a coordinator: when nobody declared, took or was handed command,
+    work handed out is ad hoc, and the rating is at most M.
+    """
     own_changes = [c for c in run.ic_changes if run.data(c).get("executor") == "ic"]
     own_checks = run.of("investigation_started",
                         where=lambda e: not run.data(e).get("delegated", True))
@@ -87,9 +91,14 @@ def ic_delegates(run: Run, p: Params) -> Finding:
               "M" if over_checks > p["own_investigations_s"] else "S" if over_checks > 0 else "P")
     evidence = run.quotes(own_changes, False) + run.quotes(own_checks[:3], False)
     evidence += run.quotes((delegated + handed)[:3], True)
-    evidence.sort(key=lambda e: e.t)
     reason = (f"the IC ran {len(own_changes)} change(s) and {len(own_checks)} check(s) "
               f"personally; {facts['delegated']} task(s) handed out")
+    if run.first("declare", "take_command", "hand_over") is None:
+        rating = at_most(rating, "M")
+        reason += "; nobody declared or took command, so nobody coordinated"
+        evidence.append(Evidence(run.end_t, "(nobody declared the incident or took command by "
+                                 f"{clock(run.end_t)})", False))
+    evidence.sort(key=lambda e: e.t)
     return Finding(rating, evidence, reason, facts)
 
 

@@ -1,7 +1,9 @@
 """The expert's run of the same scenario and seed, for side-by-side figures.
 
-The expert bot is replayed in memory (no journal file): a drill takes well under a second,
-and the same scenario and seed always give the same expert run, so results are cached.
+The expert bot is replayed in memory (no journal file; scoring/yardstick.py keeps it, as the
+same run also dates when a competent IC had each finding): a drill takes well under a
+second, and the same scenario and seed always give the same expert run, so results are
+cached.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 
 from scoring.outcome import figures
 from scoring.run import Run, clock
-from simulator.journal import Journal
+from scoring.yardstick import expert_journal
 
 _CACHE: dict[tuple[str, int], tuple[dict[str, Any], int]] = {}
 LINES = (("mitigated", "service restored (metrics healthy from)"),
@@ -21,18 +23,11 @@ LINES = (("mitigated", "service restored (metrics healthy from)"),
 def expert_run(run: Run) -> tuple[dict[str, Any], int]:
     """The expert's outcome figures and total score on this scenario and seed."""
     from scoring.grader import grade
-    from simulator.bots import ExpertBot
-    from simulator.drill import Drill
 
     ref = dict(run.journal.header["scenario"])
-    seed = int(run.journal.header.get("seed", 0))
-    key = (str(ref.get("sha256")), seed)
+    key = (str(ref.get("sha256")), int(run.journal.header.get("seed", 0)))
     if key not in _CACHE:
-        drill = Drill(run.scenario, ref, seed, None, {"decider": "expert", "bot": "expert"})
-        drill.run(ExpertBot())
-        records = drill.journal.records
-        journal = Journal("(expert, in memory)", records[0], records[1:])
-        card = grade(journal, run.scenario, compare=False)
+        card = grade(expert_journal(run), run.scenario, compare=False)
         _CACHE[key] = (card.outcome, card.score)
     return _CACHE[key]
 

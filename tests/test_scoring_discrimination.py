@@ -16,16 +16,19 @@ BROKEN: dict[str, dict[str, tuple[str, ...]]] = {
              "postmortem.blameless": ("U",), "command.declare-early": ("U",)},
     "silent": {"comms.first-update": ("U",), "comms.cadence": ("U",),
                "comms.update-content": ("U",), "comms.audience": ("U",),
-               "change.announced": ("U",), "command.declare-early": ("U",)},
+               "change.announced": ("U",), "command.declare-early": ("U",),
+               "roles.ic-coordinates": ("M", "U")},  # nobody in command: nobody coordinates
     "panic": {"change.one-at-a-time": ("M", "U"), "change.announced": ("U",),
               "orient.blast-first": ("U",), "change.informed": ("M", "U")},
     "slow": {"mitigate.stabilise-first": ("M", "U"), "mitigate.impact-time": ("M", "U"),
              "roles.ic-coordinates": ("M", "U")},
     "premature": {"resolve.verified": ("M", "U"), "orient.blast-first": ("M", "U")},
 }
-# What each anti-pattern bot still does right: the scorer must not punish it there.
+# What each anti-pattern bot still does right: the scorer must not punish it there. (The
+# silent bot's own changes follow evidence, but without a freeze a responder's hunch restart
+# is its hunch too, so change.informed is no longer kept.)
 KEPT: dict[str, tuple[str, ...]] = {
-    "silent": ("orient.blast-first", "change.informed", "roles.ic-coordinates"),
+    "silent": ("orient.blast-first", "mitigate.stabilise-first"),
     "slow": ("orient.blast-first", "command.declare-early"),
     "premature": ("command.declare-early", "comms.first-update"),
     "panic": ("command.declare-early", "comms.first-update"),

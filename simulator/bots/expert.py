@@ -10,7 +10,7 @@ from simulator.actions import CHANGE_ACTIONS, Action
 from simulator.bots.base import UPDATE_EVERY, Bot, change_key, decision_args
 from simulator.changes import describe, informed
 from simulator.drill import Situation
-from simulator.engine import Engine
+from simulator.engine import SETTLE_MINUTES, Engine
 from simulator.numbers import metric_value
 from simulator.world import SECONDS
 
@@ -108,11 +108,12 @@ class ExpertBot(Bot):
 
     def change(self, engine: Engine, action_id: str, args: dict[str, Any],
                need_evidence: bool = True) -> Iterator[None]:
-        """One change: wait for its evidence and a quiet system, announce, make, watch."""
+        """One change: wait for its evidence and a quiet, settled system, announce, make, watch."""
         if need_evidence:
             yield from self.before_change(engine, change_key(action_id, args), args.get("value"))
-        while engine.in_flight():
-            self.do(engine, Action("wait", {"minutes": 1}))
+        running = describe(engine, action_id, args)[2]
+        while self.until_settled(engine, running) > 0:  # each effect read on its own
+            self.do(engine, Action("wait", {"minutes": self.until_settled(engine, running)}))
             yield
         args["by"] = self.idle_responder(engine, args.get("by")) or "ic"
         title = describe(engine, action_id, args)[1]
@@ -122,6 +123,17 @@ class ExpertBot(Bot):
         self.do(engine, Action(action_id, args))
         yield
         yield from self.after_change(engine)
+
+    @staticmethod
+    def until_settled(engine: Engine, running: float) -> float:
+        """Minutes to wait so that a change taking `running` minutes lands only after the
+        last one has settled (SETTLE_MINUTES): otherwise nobody can tell their effects apart."""
+        if engine.in_flight():
+            return 1
+        settled = max(((c.applied or 0.0) + SETTLE_MINUTES * SECONDS
+                       for c in engine.settling()), default=0.0)
+        left = settled - engine.now - running * SECONDS
+        return round(left / SECONDS + 0.01, 2) if left > 0 else 0
 
     def repairs(self, engine: Engine) -> list[tuple[str, dict[str, Any]]]:
         """Undo what others changed before the expert took command (a branch, an NPC)."""
