@@ -20,7 +20,7 @@ the outcome figures show the recovery, the process criteria do not credit it.
 from __future__ import annotations
 
 import random
-from typing import Any, Literal
+from typing import Any
 
 from scoring.run import Record, Run
 from scoring.yardstick import yardstick
@@ -129,14 +129,9 @@ def _apply(run: Run, world: World, action: str, args: dict[str, Any]) -> None:
     if action == "rollback":
         svc = next(s for s in sc.system.services if s.id == args.get("service"))
         world.versions[svc.id] = str(svc.previous_version)
-    elif action == "toggle_flag":
-        states = world.flags.setdefault(str(args.get("flag")), {})
-        segment = str(args.get("segment", "all"))
-        state: Literal["on", "off"] = "off" if args.get("state") == "off" else "on"
-        if segment == "all":
-            for s in states:
-                states[s] = state
-        states[segment] = state
+    elif action == "toggle_flag" and str(args.get("flag")) in world.flags:
+        world.set_flag(str(args.get("flag")), "off" if args.get("state") == "off" else "on",
+                       str(args.get("segment", "all")))
     elif action == "failover":
         world.active_region = str(args.get("region"))
     elif action == "scale":
@@ -150,6 +145,8 @@ def _apply(run: Run, world: World, action: str, args: dict[str, Any]) -> None:
     elif action == "apply_fix":
         fix = next((f for f in sc.fixes if f.id == args.get("fix")), None)
         for m in fix.does if fix else []:
+            if m.flag is not None and m.state is not None and m.flag in world.flags:
+                world.set_flag(m.flag, m.state, m.segment)
             if m.service is not None and m.version is not None:
                 world.versions[m.service] = m.version
             if m.config == "region.active" and m.value is not None:
