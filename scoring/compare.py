@@ -12,7 +12,7 @@ from typing import Any
 
 from scoring.outcome import figures
 from scoring.run import Run, clock
-from scoring.yardstick import expert_journal
+from scoring.yardstick import expert_journal, journal_key
 
 _CACHE: dict[tuple[str, int], tuple[dict[str, Any], int]] = {}
 LINES = (("mitigated", "service restored (metrics healthy from)"),
@@ -24,8 +24,7 @@ def expert_run(run: Run) -> tuple[dict[str, Any], int]:
     """The expert's outcome figures and total score on this scenario and seed."""
     from scoring.grader import grade
 
-    ref = dict(run.journal.header["scenario"])
-    key = (str(ref.get("sha256")), int(run.journal.header.get("seed", 0)))
+    key = journal_key(run)
     if key not in _CACHE:
         card = grade(expert_journal(run), run.scenario, compare=False)
         _CACHE[key] = (card.outcome, card.score)

@@ -11,6 +11,7 @@ first have been asked on the expert's path, plus the investigation's own time.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +24,12 @@ _JOURNALS: dict[tuple[str, int], Journal] = {}
 _STICKS: dict[tuple[str, int], Yardstick] = {}
 
 
-def _key(run: Run) -> tuple[str, int]:
+def journal_key(run: Run) -> tuple[str, int]:
+    """Scenario content and seed: a journal without a content hash is keyed by its text."""
     ref = run.journal.header.get("scenario") or {}
-    return str(ref.get("sha256")), int(run.journal.header.get("seed", 0))
+    digest = ref.get("sha256") or hashlib.sha256(
+        run.scenario.model_dump_json().encode()).hexdigest()
+    return str(digest), int(run.journal.header.get("seed", 0))
 
 
 def expert_journal(run: Run) -> Journal:
@@ -33,7 +37,7 @@ def expert_journal(run: Run) -> Journal:
     from simulator.bots import ExpertBot
     from simulator.drill import Drill
 
-    key = _key(run)
+    key = journal_key(run)
     if key not in _JOURNALS:
         ref = dict(run.journal.header["scenario"])
         drill = Drill(run.scenario, ref, key[1], None, {"decider": "expert", "bot": "expert"})
@@ -55,7 +59,7 @@ class Yardstick:
 
 
 def yardstick(run: Run) -> Yardstick:
-    key = _key(run)
+    key = journal_key(run)
     if key not in _STICKS:
         _STICKS[key] = _measure(run, expert_journal(run))
     return _STICKS[key]

@@ -207,3 +207,39 @@ def test_nobody_in_command_cannot_coordinate_perfectly() -> None:
                   _raise_limit(200, 6), opening=[{"action": "acknowledge"},
                                                  {"action": "freeze_changes"}])
     assert rating(card, "roles.ic-coordinates") not in ("P", "N/A")
+
+
+# --- the rules' building blocks -----------------------------------------------------------
+def _run(scenario_id: str) -> Any:
+    from scoring.run import Run
+
+    scenario, ref = load_scenario(scenario_id)
+    drill = Drill(scenario, ref, 1, None)
+    drill.start()
+    records = drill.journal.records
+    return Run(Journal("memory", records[0], records[1:]), scenario)
+
+
+def test_relief_reads_the_faults_not_the_action_type() -> None:
+    """Lowering the pricing timeout far enough switches the fault off; halfway does not."""
+    from scoring.routes import relief
+
+    run = _run("bad-deploy")
+    key = {"key": "catalog-api.pricing_timeout_ms"}
+    assert relief(run, "set_config", {**key, "value": 800}) > 0.9
+    assert relief(run, "set_config", {**key, "value": 3000}) == 0
+    assert relief(run, "set_config", {**key, "value": 9000}) == 0
+    assert relief(run, "toggle_flag", {"flag": "live-pricing", "state": "off"}) > 0.25
+    assert relief(run, "restart", {"target": "catalog-api"}) == 0  # symptoms come back
+
+
+def test_a_finding_the_expert_never_asked_for_is_dated_by_its_question() -> None:
+    """The backup vendor check can be asked once the traces are in, then takes its time."""
+    from scoring.yardstick import yardstick
+
+    run = _run("dependency-timeout")
+    stick = yardstick(run)
+    minutes = next(i.minutes for i in run.scenario.investigations
+                   if i.id == "backup-vendor-check")
+    assert stick.finding("backup-vendor-ready") == stick.finding("postverify-slow") + int(
+        minutes * 60)
