@@ -47,9 +47,9 @@ def write_reports(journal: Path, rubric: Path | None = None,
 
 def print_debrief(card: Scorecard, written: dict[str, Path] | None = None) -> None:
     """The end-of-drill debrief on the terminal: scorecard, figures, improvement plan."""
-    from rich.console import Console
+    from simulator.ui import terminal
 
-    console = Console()
+    console = terminal.console()
     console.print(render_scorecard(card))
     for fmt, path in (written or {}).items():
         console.print(f"{fmt} report: {path}", highlight=False)

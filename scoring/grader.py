@@ -7,12 +7,12 @@ an old journal with a new rubric is therefore always possible.
 
 from __future__ import annotations
 
-import string
 from pathlib import Path
 from typing import Any
 
 from scoring.checks import CHECKS
 from scoring.outcome import figures
+from scoring.placeholders import fill
 from scoring.rubric import Criterion, Rubric, load_rubric
 from scoring.run import Evidence, Run
 from scoring.scorecard import CriterionResult, Scorecard
@@ -23,16 +23,8 @@ from simulator.scenario import Scenario
 QUIET_KINDS = {"wait", "drill_start"}
 
 
-class _Facts(dict[str, Any]):
-    """Leaves an unknown placeholder visible instead of failing the whole report."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def _fill(template: str, facts: dict[str, Any]) -> str:
-    text = string.Formatter().vformat(template, (), _Facts(facts))
-    return " ".join(text.split())
+    return " ".join(fill(template, facts).split())
 
 
 def grade_criterion(run: Run, criterion: Criterion, rubric: Rubric) -> CriterionResult:

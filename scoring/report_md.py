@@ -9,5 +9,5 @@ from scoring.templating import environment
 
 def render_markdown(card: Scorecard) -> str:
     expert = card.comparison["expert"] if card.comparison else None
-    template = environment().get_template("report.md.j2")
+    template = environment(markdown=True).get_template("report.md.j2")
     return template.render(card=card, figures=rows(card.outcome, expert))

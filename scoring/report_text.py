@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from scoring.outcome import rows
 from scoring.scorecard import Scorecard
+from simulator.ui import terminal
 
 STYLE = {"P": "bold green", "S": "bold yellow", "M": "bold dark_orange", "U": "bold red",
          "N/A": "dim"}
@@ -59,6 +60,7 @@ def render_scorecard(card: Scorecard, plan_items: int = 5) -> RenderableType:
 def render_text(card: Scorecard, width: int = 100) -> str:
     """Plain text (no colour codes) of the scorecard, for `--format text --output FILE`."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
+    console = terminal.console(file=buffer, width=width, color_system=None,
+                               force_terminal=False)
     console.print(render_scorecard(card, plan_items=len(card.weaknesses)))
     return buffer.getvalue()

@@ -12,12 +12,13 @@ only the criteria it changes (by id): switch one off, change its weight or a thr
 from __future__ import annotations
 
 import difflib
-import string
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scoring import placeholders
+from simulator.bounds import Value
 from simulator.errors import InputError, Problem
 from simulator.validation import validate_model
 from simulator.yamlsafe import Located, load_yaml, read_text
@@ -27,7 +28,9 @@ Rating = Literal["P", "S", "M", "U", "N/A"]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Every rubric model: unknown keys refused, frozen, numbers finite."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Factors(Model):
@@ -52,7 +55,7 @@ class Criterion(Model):
     weight: float = Field(ge=0, le=100)
     enabled: bool = True
     check: str = Field(description="name of the check mechanism (scoring/checks.py)")
-    thresholds: dict[str, float] = Field({}, description="overrides of the check's defaults")
+    thresholds: dict[str, Value] = Field({}, description="overrides of the check's defaults")
     advice: str = Field(description="what to do differently; {placeholders} from the check")
     keep: str = Field(description="what to keep doing when the criterion is performed")
 
@@ -74,7 +77,7 @@ class CriterionChange(Model):
     title: str | None = None
     weight: float | None = Field(None, ge=0, le=100)
     enabled: bool | None = None
-    thresholds: dict[str, float] | None = None
+    thresholds: dict[str, Value] | None = None
     advice: str | None = None
     keep: str | None = None
 
@@ -187,7 +190,12 @@ def cross_check(rubric: Rubric, located: Located) -> list[Problem]:
                                                 f"'{crit.check}'", hint))
         allowed = set(spec.defaults) | set(spec.facts)
         for field in ("advice", "keep"):
-            for name in _placeholders(getattr(crit, field)):
+            bad = placeholders.malformed(getattr(crit, field))
+            if bad is not None:
+                problems.append(located.problem(
+                    (*loc, field), f"{bad!r} in {field} is not a placeholder", placeholders.HINT))
+                continue
+            for name in placeholders.names(getattr(crit, field)):
                 if name not in allowed:
                     problems.append(located.problem(
                         (*loc, field), f"unknown placeholder '{{{name}}}' in {field}",
@@ -197,9 +205,3 @@ def cross_check(rubric: Rubric, located: Located) -> list[Problem]:
                                         "leave at least one enabled with a weight above 0"))
     return problems
 
-
-def _placeholders(template: str) -> list[str]:
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    except ValueError:
-        return ["<unbalanced braces>"]

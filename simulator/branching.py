@@ -73,22 +73,22 @@ def _figures(outcome: dict[str, Any] | None, score: int | None) -> list[str]:
 
 
 def print_comparison(result: Branch) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from scoring import score_journal
+    from simulator.ui.terminal import console, title
 
     original_end = result.source.end
     original_score = score_journal(Path(result.source.path), compare=False).score
     branch_score = score_journal(result.journal, compare=False).score
-    table = Table(title=f"Branch at {describe_decision(result.source, result.at)}")
+    table = Table(title=title(f"Branch at {describe_decision(result.source, result.at)}"))
     for col in ("", "outcome", "recovered", "harm by the time limit", "score"):
         table.add_column(col)
     table.add_row("as played", *_figures(original_end["outcome"] if original_end else None,
                                          original_score))
     table.add_row(f"branch: {result.journal.stem.rsplit('-', 1)[-1]}",
                   *_figures(result.outcome.data, branch_score))
-    Console().print(table)
+    console().print(table)
 
 
 def branch_command(args: argparse.Namespace) -> int:

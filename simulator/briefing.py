@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from simulator.scenario import Scenario
+from simulator.ui.terminal import title
 
 
 def reflow(text: str) -> str:
@@ -32,7 +33,7 @@ def render_briefing(scenario: Scenario, msel: bool = False) -> RenderableType:
         Text("What you will practise:", style="bold"),
         *[Text(f"  • {o}") for o in scenario.learning_objectives],
     ]
-    team = Table(title="Your team", show_edge=False)
+    team = Table(title=title("Your team"), show_edge=False)
     team.add_column("who")
     team.add_column("role")
     team.add_column("knows")
@@ -46,11 +47,12 @@ def render_briefing(scenario: Scenario, msel: bool = False) -> RenderableType:
         team.add_row(s.name, s.role, f"wants updates ({s.audience})")
     parts += [Text(""), team]
     if msel:
-        table = Table(title="MSEL: injects (facilitator only)")
+        table = Table(title=title("MSEL: injects (facilitator only)"))
         for col in ("at", "when", "from", "inject", "expected action", "objective"):
             table.add_column(col)
         for inj in scenario.injects:
             table.add_row(f"T+{inj.at_minutes:g}", "conditional" if inj.when else "timed",
                           inj.source, inj.text, inj.expects, inj.objective)
         parts += [Text(""), table]
-    return Panel(Group(*parts), title=f"scenario: {scenario.id}", expand=False)
+    return Panel(Group(*parts), title=title(f"scenario: {scenario.id}"),
+                 expand=False)

@@ -126,10 +126,10 @@ def _pressure(text: str) -> float:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.table import Table
 
     from simulator.loader import builtin_ids, load_scenario
+    from simulator.ui.terminal import console, title
 
     order = {"beginner": 0, "intermediate": 1, "advanced": 2}
     rows = sorted((load_scenario(i)[0] for i in builtin_ids()),  # start small, then grow
@@ -139,24 +139,23 @@ def _list(args: argparse.Namespace) -> int:
                            "minutes": s.expected_minutes, "summary": s.summary.strip()}
                           for s in rows], indent=2))
         return 0
-    table = Table(title="Built-in scenarios")
+    table = Table(title=title("Built-in scenarios"))
     for col in ("id", "title", "difficulty", "minutes"):
         table.add_column(col, justify="right" if col == "minutes" else "left")
     for s in rows:
         table.add_row(s.id, s.title, s.difficulty, str(s.expected_minutes))
-    Console().print(table)
+    console().print(table)
     print("Start one with: tabletop run ID   (add --bot expert to watch a model run)")
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from simulator.briefing import render_briefing
     from simulator.loader import load_scenario
+    from simulator.ui.terminal import console
 
     scenario, _ = load_scenario(args.scenario)
-    Console().print(render_briefing(scenario, msel=args.msel))
+    console().print(render_briefing(scenario, msel=args.msel))
     return 0
 
 

@@ -11,9 +11,11 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
+from simulator.bounds import MAX_MINUTES, Minutes, Value
+
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ServiceVersion(_Strict):
@@ -27,9 +29,9 @@ class ConfigCompare(_Strict):
     """Compare a configuration value (``redis.maxclients``) with a number."""
 
     config: str
-    below: float | None = None
-    above: float | None = None
-    equals: float | str | None = None
+    below: Value | None = None
+    above: Value | None = None
+    equals: Value | str | None = None
 
 
 def on_off(value: Any) -> Any:
@@ -64,21 +66,21 @@ class MetricCompare(_Strict):
     per-minute sample over that many minutes was)."""
 
     metric: str
-    above: float | None = None
-    below: float | None = None
-    for_minutes: float | None = Field(None, gt=0)
+    above: Value | None = None
+    below: Value | None = None
+    for_minutes: float | None = Field(None, gt=0, le=MAX_MINUTES)
 
 
 class AfterMinutes(_Strict):
     """The drill clock has passed T+``after_minutes``."""
 
-    after_minutes: float
+    after_minutes: Minutes
 
 
 class SilenceFor(_Strict):
     """No stakeholder update (to ``audience``, when given) for at least this many minutes."""
 
-    no_update_for_minutes: float
+    no_update_for_minutes: Minutes
     audience: Literal["leadership", "support", "engineering", "customers"] | None = None
 
 
@@ -92,7 +94,8 @@ class AnyOf(_Strict):
 
 class NotCond(_Strict):
     not_: Condition = Field(alias="not")
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 _TAG_BY_KEY = {

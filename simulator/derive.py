@@ -12,9 +12,11 @@ from typing import Annotated, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from simulator.bounds import Value
+
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class MetricRef(_Strict):
@@ -72,8 +74,8 @@ class MaxOf(_Strict):
 class Clamp(_Strict):
     class Spec(_Strict):
         of: Expr
-        min: float | None = None
-        max: float | None = None
+        min: Value | None = None
+        max: Value | None = None
 
     clamp: Spec
 
@@ -82,9 +84,10 @@ class Threshold(_Strict):
     """``then`` while ``of`` is above ``above``, else ``else`` (0 unless given)."""
 
     class Spec(_Strict):
-        model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+        model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                                  allow_inf_nan=False)
         of: Expr
-        above: float
+        above: Value
         then: Expr
         else_: Expr = Field(0.0, alias="else")
 
@@ -95,12 +98,13 @@ class Ramp(_Strict):
     """Linear from ``low`` (when ``of`` <= ``from``) to ``high`` (when ``of`` >= ``to``)."""
 
     class Spec(_Strict):
-        model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+        model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                                  allow_inf_nan=False)
         of: Expr
-        from_: float = Field(alias="from")
-        to: float
-        low: float = 0.0
-        high: float
+        from_: Value = Field(alias="from")
+        to: Value
+        low: Value = 0.0
+        high: Value
 
     ramp: Spec
 
@@ -111,9 +115,9 @@ class Integrate(_Strict):
 
     class Spec(_Strict):
         of: Expr
-        start: float = 0.0
-        min: float | None = 0.0
-        max: float | None = None
+        start: Value = 0.0
+        min: Value | None = 0.0
+        max: Value | None = None
 
     integrate: Spec
 
@@ -135,7 +139,7 @@ def _tag(value: Any) -> str | None:
 
 
 Expr = Annotated[
-    Annotated[float, Tag("number")]
+    Annotated[Value, Tag("number")]
     | Annotated[MetricRef, Tag("metric")]
     | Annotated[Previous, Tag("previous")]
     | Annotated[Baseline, Tag("baseline")]

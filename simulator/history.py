@@ -18,15 +18,15 @@ from simulator.errors import InputError, TabletopError
 
 def summarise(path: Path) -> dict[str, Any]:
     """One row: scenario, player, outcome and score; a journal that cannot be read says why."""
-    from scoring import score_journal
+    from scoring import grade
     from simulator.journal import read_journal
 
     row: dict[str, Any] = {"journal": str(path),
                            "when": time.strftime("%Y-%m-%d %H:%M",
                                                  time.localtime(path.stat().st_mtime))}
     try:
-        journal = read_journal(path)
-        card = score_journal(path, compare=False)
+        journal = read_journal(path)  # read once, graded from memory
+        card = grade(journal, compare=False)
     except TabletopError as exc:
         return {**row, "scenario": "?", "player": "?", "status": "unreadable", "score": None,
                 "problem": str(exc).splitlines()[0]}
@@ -65,10 +65,11 @@ def history_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Runs in {where}")
+    from simulator.ui.terminal import console, title
+
+    table = Table(title=title(f"Runs in {where}"))
     for col in ("when", "scenario", "player", "outcome", "score"):
         table.add_column(col, justify="right" if col == "score" else "left")
     table.add_column("journal", overflow="fold")
@@ -76,7 +77,7 @@ def history_command(args: argparse.Namespace) -> int:
         table.add_row(row["when"], row["scenario"], row["player"], row["status"],
                       "-" if row["score"] is None else str(row["score"]),
                       _short(Path(row["journal"])))
-    Console().print(table)
+    console().print(table)
     if not rows:
         print("no runs found")
     if gone:

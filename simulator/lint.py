@@ -132,9 +132,8 @@ class _Linter:
         """Render the metric rows as the live view does at 80 columns, widest values."""
         from io import StringIO
 
-        from rich.console import Console
-
         from simulator.drill import Drill
+        from simulator.ui.terminal import console as make_console
         from simulator.ui.view import metrics_table
 
         drill = Drill(self.sc, {}, 0, None)
@@ -145,7 +144,7 @@ class _Linter:
             top = metric.top()
             engine.world.values[metric.id] = min(top, worst) if top is not None else worst
             engine.world.values[metric.id] += 1e-9  # never equal to the baseline
-        console = Console(file=StringIO(), width=VIEW_WIDTH, color_system=None)
+        console = make_console(file=StringIO(), width=VIEW_WIDTH, color_system=None)
         console.print(metrics_table(engine, 8, VIEW_WIDTH))
         shown = console.file.getvalue()  # type: ignore[attr-defined]
         for i, metric in enumerate(self.sc.metrics):

@@ -47,49 +47,54 @@ def print_proof(proof: Proof, as_json: bool = False, show_decisions: str | None 
         print(json.dumps(as_dict(proof, show_decisions), indent=2))
         return
     from rich import box
-    from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
+
+    from simulator.ui.terminal import console as make_console
+    from simulator.ui.terminal import title
 
     rows = summary_rows(proof)
-    table = Table(title=f"{proof.scenario}: every bot on seeds {proof.seeds[0]}..{proof.seeds[-1]}",
-                  box=box.SIMPLE_HEAD)
+    table = Table(title=title(f"{proof.scenario}: every bot on seeds "
+                              f"{proof.seeds[0]}..{proof.seeds[-1]}"), box=box.SIMPLE_HEAD)
     headers = {"bot": "bot", "resolved": "won", "median_harm": "harm",
                "harm_vs_expert": "×exp", "median_harm_in_run": "in run",
                "median_score": "score", "range": "min-max", "evidence_lost": "ev.lost",
                "second_incident": "2nd"}
-    for key, title in headers.items():
-        table.add_column(title, justify="left" if key == "bot" else "right")
+    for key, heading in headers.items():
+        table.add_column(heading, justify="left" if key == "bot" else "right")
     for row in rows:
         row = {**row, "range": None if row["min_score"] is None
                else f"{row['min_score']:g}-{row['max_score']:g}"}
         table.add_row(*("-" if row[k] is None else str(row[k]) for k in headers))
-    console = Console()
+    console = make_console()
     console.print(table)
     console.print("harm: median failures up to the time limit, the same window for every "
                   "run (in run: up to the run's own end)")
     if show_decisions:
         for name, decisions in decisions_of(proof, show_decisions).items():
-            console.print(f"\n[bold]{name}[/] decisions (seed {proof.seeds[0]}):")
+            console.print(Text.assemble("\n", (name, "bold"),
+                                        f" decisions (seed {proof.seeds[0]}):"))
             for d in decisions:
                 args = {k: v for k, v in d.items() if k not in ("t", "action")}
                 text = _short(", ".join(f"{k}={v}" for k, v in args.items()), 100)
                 console.print(f"  T+{d['t'] // 60:>2}:{d['t'] % 60:02d}  {d['action']}"
-                              f"{'  ' + escape(text) if text else ''}", highlight=False)
+                              f"{'  ' + text if text else ''}")
     if proof.coverage:
-        console.print("\n[bold]coverage[/] (never exercised by any bot on any seed):")
+        console.print(Text.assemble("\n", ("coverage", "bold"),
+                                    " (never exercised by any bot on any seed):"))
         for key, items in proof.coverage.items():
-            console.print(f"  {COVERAGE_TITLES[key]}: {', '.join(items)}", highlight=False)
+            console.print(f"  {COVERAGE_TITLES[key]}: {', '.join(items)}")
     if proof.proven:
         console.print("proven: the process resolves it on every seed, every other bot "
                       "scores lower and does more harm over the same window")
     elif proof.ok:
-        console.print("[bold yellow]not proven on harm:[/] winnable and every other bot "
-                      "scores lower, but the harm ranking is wrong:")
+        console.print(Text.assemble(("not proven on harm:", "bold yellow"),
+                                    " winnable and every other bot scores lower, but the harm "
+                                    "ranking is wrong:"))
     for problem in proof.problems:
-        console.print(f"[bold red]problem:[/] {escape(problem)}")
+        console.print(Text.assemble(("problem:", "bold red"), f" {problem}"))
     for finding in proof.findings:
-        console.print(f"[bold yellow]finding:[/] {escape(finding)}")
+        console.print(Text.assemble(("finding:", "bold yellow"), f" {finding}"))
 
 
 def _short(value: Any, width: int) -> str:
@@ -103,11 +108,12 @@ def progress_bar(enabled: bool, total_hint: str) -> Iterator[Progress | None]:
     if not enabled:
         yield None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    from simulator.ui.terminal import console
+
     bar = Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+                   TimeRemainingColumn(), console=console(stderr=True), transient=False)
     task = bar.add_task(total_hint, total=None)
 
     def update(done: int, total: int) -> None:

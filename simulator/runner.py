@@ -112,11 +112,10 @@ def report(scenario: Scenario, outcome: Outcome, journal: Path, interactive: boo
     from scoring.debrief import debrief_after_run
 
     if interactive and not quiet:
-        from rich.console import Console
-
         from simulator.ui.debrief import render_reveal
+        from simulator.ui.terminal import console
 
-        Console().print(render_reveal(scenario, outcome, journal))
+        console().print(render_reveal(scenario, outcome, journal))
     debrief_after_run(journal, quiet=quiet)
     print_outcome(outcome, journal, scenario)
 

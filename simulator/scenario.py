@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from simulator.bounds import MAX_BEFORE_START, MAX_MINUTES, MAX_VALUE, Value, WholeValue
 from simulator.conditions import Condition, on_off
 from simulator.derive import Expr
 
@@ -20,22 +21,24 @@ Audience = Literal["leadership", "support", "engineering", "customers"]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Every scenario model: unknown keys refused, frozen, numbers finite (bounds.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class SlowerWhen(Model):
     """While ``when`` holds, a change takes ``minutes`` instead of its usual time."""
 
     when: Condition
-    minutes: float = Field(gt=0)
+    minutes: float = Field(gt=0, le=MAX_MINUTES)
 
 
 class ConfigValue(Model):
     """A live configuration value that the IC may change (``redis.maxclients``)."""
 
     key: str
-    value: int | float | str
-    change_minutes: float = Field(1, gt=0)
+    value: WholeValue | Value | str
+    change_minutes: float = Field(1, gt=0, le=MAX_MINUTES)
     minutes_when: list[SlowerWhen] = Field(
         [], description="the first entry whose condition holds sets the change's time")
     description: str = ""
@@ -48,10 +51,10 @@ class Service(Model):
     title: str = ""
     version: str
     previous_version: str | None = None
-    rollback_minutes: float = Field(4, gt=0)
-    restart_minutes: float = Field(2, gt=0)
-    replicas: int | None = Field(None, ge=1, description="set to allow scaling")
-    scale_minutes: float = Field(3, gt=0)
+    rollback_minutes: float = Field(4, gt=0, le=MAX_MINUTES)
+    restart_minutes: float = Field(2, gt=0, le=MAX_MINUTES)
+    replicas: int | None = Field(None, ge=1, le=1000, description="set to allow scaling")
+    scale_minutes: float = Field(3, gt=0, le=MAX_MINUTES)
     restartable: bool = Field(True, description="false: a restart is not possible")
     config: list[ConfigValue] = []
 
@@ -64,7 +67,7 @@ class Dependency(Model):
     title: str = ""
     config: list[ConfigValue] = []
     restartable: bool = True
-    restart_minutes: float = Field(2, gt=0)
+    restart_minutes: float = Field(2, gt=0, le=MAX_MINUTES)
     restart_resets_config: bool = Field(
         False, description="a restart drops runtime config changes back to these values")
 
@@ -74,7 +77,7 @@ class FeatureFlag(Model):
     title: str = ""
     state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] = "on"
     segments: list[str] = Field(["all"], min_length=1)
-    toggle_minutes: float = Field(1, gt=0)
+    toggle_minutes: float = Field(1, gt=0, le=MAX_MINUTES)
     minutes_when: list[SlowerWhen] = Field(
         [], description="the first entry whose condition holds sets the toggle's time")
     available_when: Condition | None = Field(
@@ -84,7 +87,7 @@ class FeatureFlag(Model):
 class RecentChange(Model):
     """Something that changed before the drill; the trainee must find and weigh it."""
 
-    minutes_before_start: float = Field(ge=0)
+    minutes_before_start: float = Field(ge=0, le=MAX_BEFORE_START)
     what: str
 
 
@@ -98,24 +101,24 @@ class System(Model):
     dependencies: list[Dependency] = []
     feature_flags: list[FeatureFlag] = []
     regions: list[Region] = []
-    failover_minutes: float = Field(5, gt=0)
+    failover_minutes: float = Field(5, gt=0, le=MAX_MINUTES)
     recent_changes: list[RecentChange] = []
 
 
 class Slo(Model):
-    max: float | None = None
-    min: float | None = None
+    max: Value | None = None
+    min: Value | None = None
 
 
 class Metric(Model):
     id: str
     title: str
     unit: str = ""
-    baseline: float
+    baseline: Value
     slo: Slo = Slo()
-    noise: float = Field(0, ge=0, description="standard deviation of sample noise")
-    floor: float | None = 0
-    ceiling: float | None = Field(
+    noise: float = Field(0, ge=0, le=MAX_VALUE, description="standard deviation of sample noise")
+    floor: Value | None = 0
+    ceiling: Value | None = Field(
         None, description="highest value; a metric with unit '%' stops at 100 unless set")
     key: bool = Field(False, description="a user-facing metric: charted and used for success")
     whole: bool = Field(False, description="a count (clients, tickets, orders): always shown "
@@ -135,7 +138,8 @@ class Impact(Model):
     """How user harm is counted: failed requests = excess of `metric` over baseline."""
 
     metric: str
-    per_minute: float = Field(gt=0, description="requests (or users) per minute at baseline")
+    per_minute: float = Field(gt=0, le=MAX_VALUE,
+                              description="requests (or users) per minute at baseline")
     unit: str = "failed requests"
     percent: bool = True
 
@@ -153,13 +157,14 @@ class Fault(Model):
 
     id: str
     title: str
-    onset_minutes: float = 0
+    onset_minutes: float = Field(0, ge=-MAX_MINUTES, le=MAX_MINUTES)
     active_when: Condition | None = None
-    ramp_minutes: float = Field(2, ge=0)
+    ramp_minutes: float = Field(2, ge=0, le=MAX_MINUTES)
     lasts_minutes: float | None = Field(
-        None, gt=0, description="a transient fault: active at most this long once triggered")
-    recover_minutes: float = Field(3, ge=0)
-    effects: dict[str, float]
+        None, gt=0, le=MAX_MINUTES,
+        description="a transient fault: active at most this long once triggered")
+    recover_minutes: float = Field(3, ge=0, le=MAX_MINUTES)
+    effects: dict[str, Value]
     suppressed: list[Suppression] = []
     reset_by_restart_of: list[str] = Field(
         [], description="restarting one of these drops the fault to zero; it then ramps again"
@@ -172,7 +177,7 @@ class Person(Model):
     name: str
     role: str
     skills: list[str] = []
-    speed: float = Field(1.0, gt=0, description="higher is faster")
+    speed: float = Field(1.0, gt=0, le=100, description="higher is faster")
 
 
 class Variant(Model):
@@ -187,7 +192,7 @@ class Stakeholder(Model):
     name: str
     role: str
     audience: Audience
-    patience_minutes: float = Field(15, gt=0)
+    patience_minutes: float = Field(15, gt=0, le=MAX_MINUTES)
     asks: str = Field(description="what they post when left without news")
     asks_when: list[Variant] = Field(
         [], description="state-dependent questions: the first whose condition holds is asked")
@@ -208,7 +213,7 @@ class Investigation(Model):
 
     id: str
     title: str
-    minutes: float = Field(gt=0)
+    minutes: float = Field(gt=0, le=MAX_MINUTES)
     skill: str | None = None
     covers: list[Blast] = []
     finding: str
@@ -225,7 +230,7 @@ class Mutation(Model):
     service: str | None = None
     version: str | None = None
     config: str | None = None
-    value: float | str | None = None
+    value: Value | str | None = None
     flag: str | None = None
     state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] | None = None
     segment: str = "all"
@@ -238,7 +243,7 @@ class Fix(Model):
 
     id: str
     title: str
-    minutes: float = Field(gt=0)
+    minutes: float = Field(gt=0, le=MAX_MINUTES)
     does: list[Mutation] = Field(min_length=1)
     informed_by: list[str] = []
     available_when: Condition | None = Field(
@@ -259,14 +264,14 @@ class NpcAction(Model):
     state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] | None = None
     segment: str = "all"
     config: str | None = None
-    value: float | str | None = None
+    value: Value | str | None = None
 
 
 class Inject(Model):
     """A message or event handed to the trainee: timed, conditional, or both (MSEL row)."""
 
     id: str
-    at_minutes: float = 0
+    at_minutes: float = Field(0, ge=0, le=MAX_MINUTES)
     when: Condition | None = None
     unless: Condition | None = None
     source: str = Field(description="a roster id, or a free label such as 'monitoring'")
@@ -285,9 +290,9 @@ class Rationale(Model):
 
     change: str = Field(description="change key such as 'rollback:payment-service'")
     informed_by: list[str] = Field(min_length=1)
-    value_below: float | None = Field(
+    value_below: Value | None = Field(
         None, description="for config:… keys: only a new value below this is justified")
-    value_above: float | None = Field(
+    value_above: Value | None = Field(
         None, description="for config:… keys: only a new value above this is justified")
     state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] | None = Field(
         None, description="for flag:… keys: only switching to this state is justified")
@@ -297,7 +302,8 @@ class Stage(Model):
     """The mitigated stage: users are served again (possibly degraded, protection off)."""
 
     metrics: list[str] = Field(min_length=1)
-    hold_minutes: float | None = Field(None, gt=0, description="default: success.hold_minutes")
+    hold_minutes: float | None = Field(None, gt=0, le=MAX_MINUTES,
+                                       description="default: success.hold_minutes")
     when: Condition | None = None
 
 
@@ -306,7 +312,7 @@ class Success(Model):
     SLO this long and `when`, if given, holds; `mitigated` names an earlier stage."""
 
     metrics: list[str] = Field(min_length=1)
-    hold_minutes: float = Field(5, gt=0)
+    hold_minutes: float = Field(5, gt=0, le=MAX_MINUTES)
     when: Condition | None = Field(
         None, description="full service also needs this (protection back on, the fix in)")
     not_yet: str = Field(
@@ -321,7 +327,7 @@ class Decision(Model):
 
     model_config = ConfigDict(extra="allow", frozen=True)
     action: str
-    at_minutes: float | None = None
+    at_minutes: float | None = Field(None, ge=0, le=MAX_MINUTES)
 
 
 class FollowUp(Model):
@@ -365,9 +371,9 @@ class Scenario(Model):
     title: str
     summary: str
     difficulty: Literal["beginner", "intermediate", "advanced"]
-    expected_minutes: int = Field(gt=0)
+    expected_minutes: int = Field(gt=0, le=MAX_MINUTES)
     start_time: str = Field("00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    time_limit_minutes: int = Field(90, gt=0)
+    time_limit_minutes: int = Field(90, gt=0, le=MAX_MINUTES)
     expected_severity: Literal["P1", "P2", "P3"]
     learning_objectives: list[str] = Field(min_length=1)
     briefing: str

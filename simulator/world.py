@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+from simulator.bounds import held
 from simulator.conditions import holds
 from simulator.derive import bound, evaluate, order
 from simulator.scenario import Fault, Scenario
@@ -175,7 +176,7 @@ class World:
             top = metric.top()
             if top is not None:
                 value = min(top, value)
-            out[metric.id] = round(value, 3)
+            out[metric.id] = round(held(value, metric.baseline), 3)
         return {m.id: out[m.id] for m in self.scenario.metrics if m.id in out}
 
     def within_slo(self, metric_id: str, value: float | None = None) -> bool:

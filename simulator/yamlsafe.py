@@ -9,6 +9,7 @@ validation error can point at the exact spot.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Hashable
 from pathlib import Path
@@ -17,6 +18,9 @@ from typing import Any
 import yaml
 
 from simulator.errors import InputError, Problem
+from simulator.inputfile import read_limited
+from simulator.textsafe import HINT as CONTROL_HINT
+from simulator.textsafe import describe, first_control
 
 try:  # the C parser is much faster on large files; fall back when libyaml is absent
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -25,6 +29,7 @@ except AttributeError:  # pragma: no cover - depends on the platform build
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
+MAX_INT = 10**18  # beyond this no count or duration means anything; also refuses digit bombs
 
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
@@ -38,6 +43,9 @@ _ALLOWED_TAGS = {
 }
 
 Loc = tuple[int | str, ...]
+# Control characters written as such in the file (CR is a line break in YAML, so allowed);
+# those written as escapes ("\e") are caught on each text value by _checked_text.
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class TabletopLoader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -75,20 +83,12 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 def read_text(path: Path, label: str | None = None) -> str:
-    """Read a UTF-8 text file, turning every way it can fail into a located InputError."""
+    """Read a UTF-8 text file, turning every way it can fail into a located InputError.
+
+    The file's type and size are checked before a byte is read (a fifo, a device or a
+    directory is refused at once), and never more than MAX_BYTES are read."""
     name = label or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("", [Problem(name, 1, 1, "file not found", "check the path")]) from None
-    except IsADirectoryError:
-        raise InputError("", [Problem(name, 1, 1, "is a directory, not a file")]) from None
-    except OSError as exc:
-        raise InputError("", [Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(
-            "", [Problem(name, 1, 1, f"file is {len(raw)} bytes; the limit is {MAX_BYTES}")]
-        )
+    raw = read_limited(path, MAX_BYTES, name)
     if b"\x00" in raw:
         raise InputError("", [Problem(name, 1, 1, "binary file (contains NUL bytes)",
                                       "give a YAML text file")])
@@ -124,6 +124,14 @@ def _quoting_hint(text: str, line: int, col: int) -> str:
 def load_yaml(text: str, path: str, loader: type[yaml.SafeLoader] = TabletopLoader) -> Located:
     """Parse one YAML document safely into plain data with a position map."""
     problems: list[Problem] = []
+    raw_control = _RAW_CONTROL.search(text)
+    if raw_control:  # the parser would refuse it too, but without a line and column
+        start = raw_control.start()
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        raise InputError("", [Problem(path, line, col, "the file contains the control "
+                                      f"character {describe(raw_control.group())}",
+                                      CONTROL_HINT)])
     try:
         for event in yaml.parse(text, Loader=loader):
             mark = event.start_mark
@@ -182,8 +190,24 @@ def _build(
         return None
     if isinstance(node, yaml.ScalarNode):
         if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # keep dates and times as the text the author wrote
-        return constructor.construct_object(node, deep=True)
+            return _checked_text(node.value, node, path, problems)
+        try:
+            value = constructor.construct_object(node, deep=True)
+        except ValueError:  # an integer beyond Python's digit limit
+            value = math.inf
+        if isinstance(value, str):
+            return _checked_text(value, node, path, problems)
+        if (isinstance(value, float) and not math.isfinite(value)) or (
+                isinstance(value, int) and not isinstance(value, bool)
+                and abs(value) > MAX_INT):
+            line, col = _mark(node)
+            what = ("not a number" if value != value else "infinite"
+                    if isinstance(value, float) and node.tag.endswith("float") else "too large")
+            problems.append(Problem(path, line, col, f"{_short(node.value)} is {what}",
+                                    "numbers must be finite; see docs/scenario-format.md "
+                                    "for the range of each field"))
+            return None
+        return value
     if isinstance(node, yaml.SequenceNode):
         return [
             _build(child, (*loc, i), depth + 1, path, marks, problems, constructor)
@@ -209,3 +233,20 @@ def _build(
         result[key] = _build(value_node, child_loc, depth + 1, path, marks, problems, constructor)
         marks[child_loc] = _mark(key_node)
     return result
+
+
+def _checked_text(value: str, node: yaml.Node, path: str, problems: list[Problem]) -> str:
+    """Refuse a text holding a control character (see simulator.textsafe), at the line
+    and column where the text starts."""
+    index = first_control(value)
+    if index is None:
+        return value
+    line, col = _mark(node)
+    problems.append(Problem(path, line, col,
+                            f"text contains the control character {describe(value[index])}",
+                            CONTROL_HINT))
+    return value
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:10]}...({len(text)} characters)"

@@ -19,6 +19,7 @@ from simulator.drill import Outcome
 from simulator.incidents import describe
 from simulator.journal import Journal, read_journal
 from simulator.scenario import Scenario
+from simulator.ui.terminal import title
 
 
 def _postmortem(journal: Journal) -> dict[str, Any] | None:
@@ -72,4 +73,5 @@ def render_reveal(scenario: Scenario, outcome: Outcome, journal_path: Path) -> R
                   *[Text(f"  • {f}") for f in follow_ups]]
     if any(True for _ in journal.events("coaching")):
         parts += [Text("Coaching", style="bold"), _coaching(journal)]
-    return Panel(Group(*parts), title=f"Debrief: {scenario.title}", expand=True)
+    return Panel(Group(*parts), title=title(f"Debrief: {scenario.title}"),
+                 expand=True)

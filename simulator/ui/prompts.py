@@ -28,7 +28,7 @@ from simulator.drill import DrillAbandoned, Situation
 from simulator.errors import DrillInterrupted
 from simulator.scenario import Scenario
 from simulator.texts import catalogue
-from simulator.ui import forms
+from simulator.ui import forms, terminal
 from simulator.ui.coach import Coach, Tip
 from simulator.ui.keys import with_keys
 from simulator.ui.view import Budget, clock, entry, hidden_news, render, rows
@@ -86,7 +86,7 @@ class PromptDecider:
         self.scenario = scenario
         self.coach = Coach(coach)
         self.pressure = float(pressure)
-        self.console = console or Console()
+        self.console = console or terminal.console()
         self.clock = clock_
         self.seen = 0  # channel entries already shown in a previous view
         self.early: list[Tip] = []  # warnings confirmed before the current action's form
@@ -160,7 +160,7 @@ class PromptDecider:
         text.append(f"\nCoaching: {self.coach.mode}. Simulated time passes only when you act"
                     + (f"; each second you think costs {self.pressure:g} simulated seconds."
                        if self.pressure else ".") + " Ctrl-C pauses.", style="dim")
-        self.console.print(Panel(text, title=sc.title, expand=False))
+        self.console.print(Panel(text, title=terminal.title(sc.title), expand=False))
         questionary.press_any_key_to_continue("Press any key to take the call…").unsafe_ask()
         self.console.clear()  # play starts on a clean screen: the briefing stays in scrollback
 

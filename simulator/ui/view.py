@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from io import StringIO
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from simulator.engine import Engine
 from simulator.numbers import metric_value, number
 from simulator.scenario import Metric
+from simulator.ui import terminal
 from simulator.world import SECONDS
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -90,7 +91,7 @@ def metric_spark(metric: Metric, series: list[float]) -> str:
 
 def rows(text: Text, width: int) -> int:
     """How many terminal rows ``text`` takes once word-wrapped to ``width``."""
-    console = Console(file=StringIO(), width=width, color_system=None)
+    console = terminal.console(file=StringIO(), width=width, color_system=None)
     return len(text.wrap(console, width))
 
 
@@ -202,7 +203,7 @@ def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) ->
 
 def first_rows(text: Text, width: int, count: int) -> Text:
     """The first ``count`` rows of ``text`` wrapped to ``width``, an ellipsis if cut."""
-    console = Console(file=StringIO(), width=width, color_system=None)
+    console = terminal.console(file=StringIO(), width=width, color_system=None)
     wrapped = list(text.wrap(console, width))
     if len(wrapped) <= count:
         return text
