@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from scoring.arguments import FORMATS, add_arguments
 from scoring.grader import score_journal
 from scoring.report_html import render_html
 from scoring.report_json import render_json
@@ -20,11 +21,12 @@ from scoring.report_text import render_scorecard, render_text
 from scoring.scorecard import Scorecard
 
 RENDERERS: dict[str, tuple[str, Callable[[Scorecard], str]]] = {
-    "text": (".score.txt", render_text),
-    "md": (".score.md", render_markdown),
-    "json": (".score.json", render_json),
-    "html": (".score.html", render_html),
+    "text": (FORMATS["text"], render_text),
+    "md": (FORMATS["md"], render_markdown),
+    "json": (FORMATS["json"], render_json),
+    "html": (FORMATS["html"], render_html),
 }
+__all__ = ["RENDERERS", "add_arguments", "print_debrief", "score_command", "write_reports"]
 
 
 def report_path(journal: Path, fmt: str) -> Path:
@@ -53,16 +55,6 @@ def print_debrief(card: Scorecard, written: dict[str, Path] | None = None) -> No
     console.print(render_scorecard(card))
     for fmt, path in (written or {}).items():
         console.print(f"{fmt} report: {path}", highlight=False)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("journal", type=Path, help="a drill's journal (.jsonl)")
-    parser.add_argument("--format", choices=sorted(RENDERERS), default="text",
-                        help="report format (default: text)")
-    parser.add_argument("--output", type=Path, metavar="FILE",
-                        help="write the report to FILE instead of stdout")
-    parser.add_argument("--rubric", type=Path, metavar="FILE",
-                        help="a rubric YAML file (full, or 'extends: builtin' with changes)")
 
 
 def score_command(args: argparse.Namespace) -> int:

@@ -19,7 +19,8 @@ from simulator.errors import ExitCode, InputError, TabletopError
 
 
 def _parser() -> argparse.ArgumentParser:
-    from simulator.bots import BOTS
+    from scoring.arguments import add_arguments
+    from simulator.bots import BOT_NAMES as BOTS
 
     p = argparse.ArgumentParser(
         prog="tabletop", description="Incident-command tabletop drills: play the IC of a "
@@ -91,8 +92,6 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("score", help="grade a journal against the incident process "
                        "(after-action report)")
-    from scoring.debrief import add_arguments
-
     add_arguments(s)
 
     s = sub.add_parser("new", help="start a scenario file from a built-in one")
@@ -126,24 +125,21 @@ def _pressure(text: str) -> float:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from simulator.listing import catalogue
+
+    rows = catalogue()  # easiest first, then by length
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
     from rich.table import Table
 
-    from simulator.loader import builtin_ids, load_scenario
     from simulator.ui.terminal import console, title
 
-    order = {"beginner": 0, "intermediate": 1, "advanced": 2}
-    rows = sorted((load_scenario(i)[0] for i in builtin_ids()),  # start small, then grow
-                  key=lambda s: (order[s.difficulty], s.expected_minutes, s.id))
-    if args.json:
-        print(json.dumps([{"id": s.id, "title": s.title, "difficulty": s.difficulty,
-                           "minutes": s.expected_minutes, "summary": s.summary.strip()}
-                          for s in rows], indent=2))
-        return 0
     table = Table(title=title("Built-in scenarios"))
     for col in ("id", "title", "difficulty", "minutes"):
         table.add_column(col, justify="right" if col == "minutes" else "left")
-    for s in rows:
-        table.add_row(s.id, s.title, s.difficulty, str(s.expected_minutes))
+    for row in rows:
+        table.add_row(row["id"], row["title"], row["difficulty"], str(row["minutes"]))
     console().print(table)
     print("Start one with: tabletop run ID   (add --bot expert to watch a model run)")
     return 0

@@ -9,16 +9,45 @@ process around them (declaring, cadence, announcing, waiting for evidence) is it
 
 from __future__ import annotations
 
-from simulator.bots.base import Bot, change_key, postmortem
-from simulator.bots.expert import ExpertBot
-from simulator.bots.personas import HeroBot, PanicBot, PrematureBot, SilentBot, SlowBot
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["BOTS", "Bot", "ExpertBot", "HeroBot", "PanicBot", "PrematureBot", "SilentBot",
-           "SlowBot", "change_key", "make_bot", "postmortem"]
+#: the personas, in the order help texts list them; ``BOTS`` maps each to its class. The
+#: classes are imported on first use (PEP 562), so `tabletop --help` can offer the names
+#: without loading the engine.
+BOT_NAMES = ("expert", "hero", "silent", "panic", "slow", "premature")
 
-BOTS: dict[str, type[Bot]] = {"expert": ExpertBot, "hero": HeroBot, "silent": SilentBot,
-                              "panic": PanicBot, "slow": SlowBot, "premature": PrematureBot}
+__all__ = ["BOTS", "BOT_NAMES", "Bot", "ExpertBot", "HeroBot", "PanicBot", "PrematureBot",
+           "SilentBot", "SlowBot", "change_key", "make_bot", "postmortem"]
+
+if TYPE_CHECKING:
+    from simulator.bots.base import Bot, change_key, postmortem
+    from simulator.bots.expert import ExpertBot
+    from simulator.bots.personas import HeroBot, PanicBot, PrematureBot, SilentBot, SlowBot
+
+    BOTS: dict[str, type[Bot]]
+
+_LAZY = {"Bot": "base", "change_key": "base", "postmortem": "base", "ExpertBot": "expert",
+         "HeroBot": "personas", "PanicBot": "personas", "PrematureBot": "personas",
+         "SilentBot": "personas", "SlowBot": "personas"}
+
+
+def _bots() -> dict[str, type[Bot]]:
+    from simulator.bots.expert import ExpertBot
+    from simulator.bots.personas import HeroBot, PanicBot, PrematureBot, SilentBot, SlowBot
+
+    classes = (ExpertBot, HeroBot, SilentBot, PanicBot, SlowBot, PrematureBot)
+    return dict(zip(BOT_NAMES, classes, strict=True))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "BOTS":
+        return _bots()
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"simulator.bots.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'simulator.bots' has no attribute {name!r}")
 
 
 def make_bot(name: str) -> Bot:
-    return BOTS[name]()
+    return _bots()[name]()

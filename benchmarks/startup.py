@@ -1,0 +1,132 @@
+"""Start-up time of the CLI, as ratios to importing what it cannot avoid.
+
+Each case is a fresh process (`python -m simulator ...`) timed against a reference process
+that only imports modules, the two run alternately so both see the same machine, and the
+ratio of their medians is reported:
+
+- `tabletop --help` and `tabletop list` against `import rich.console` (goal: <= 1.5x);
+- time to the first prompt of an interactive drill (the briefing's "Press any key",
+  read from a pseudo-terminal) against importing every declared dependency (goal: <= 1.3x).
+
+    python benchmarks/startup.py            # the table
+    python benchmarks/startup.py --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPENDENCIES = "import simpy, yaml, rich.console, questionary, pydantic, jinja2, platformdirs"
+GOALS = {"--help": 1.5, "list": 1.5, "first prompt": 1.3}
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def timed_run(*args: str) -> float:
+    """Seconds for one process to run to its end, output discarded."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *args], stdout=subprocess.DEVNULL, env=_env(), check=True,
+                   cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def first_prompt(scenario: str = "bad-deploy", marker: bytes = b"Press any key") -> float:
+    """Seconds from spawning an interactive drill until its first prompt is on screen."""
+    import pty
+
+    master, slave = pty.openpty()
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "simulator", "run", scenario, "--seed", "1",
+             "--journal", str(Path(tmp) / "j.jsonl")],
+            stdin=slave, stdout=slave, stderr=slave, env={**_env(), "TERM": "xterm"},
+            cwd=ROOT, start_new_session=True)
+        os.close(slave)
+        seen = b""
+        try:
+            while marker not in seen:
+                ready, _, _ = select.select([master], [], [], 30)
+                if not ready:
+                    raise RuntimeError(f"no prompt after 30 s; the screen was {seen[-400:]!r}")
+                try:
+                    seen += os.read(master, 65536)
+                except OSError as exc:  # the child ended (EIO) before prompting
+                    raise RuntimeError(f"the drill ended before its prompt: {seen[-400:]!r}"
+                                       ) from exc
+            elapsed = time.perf_counter() - start
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            os.close(master)
+    return elapsed
+
+
+def paired(a: Callable[[], float], b: Callable[[], float], repeat: int
+           ) -> tuple[list[float], list[float]]:
+    """Time two variants alternately (after one warm-up each)."""
+    a()
+    b()
+    ta, tb = [], []
+    for _ in range(repeat):
+        ta.append(a())
+        tb.append(b())
+    return ta, tb
+
+
+def row(case: str, reference: str, ours: list[float], ref: list[float]) -> dict[str, Any]:
+    ratio = statistics.median(ours) / statistics.median(ref)
+    return {"case": case, "reference": reference, "median_ms": statistics.median(ours) * 1000,
+            "reference_ms": statistics.median(ref) * 1000, "ratio": ratio,
+            "goal": GOALS[case], "ok": ratio <= GOALS[case], "runs": len(ours)}
+
+
+def cases(repeat: int) -> list[dict[str, Any]]:
+    rich_only = lambda: timed_run("-c", "import rich.console")  # noqa: E731
+    deps = lambda: timed_run("-c", DEPENDENCIES)  # noqa: E731
+    rows = []
+    for case, args in (("--help", ("-m", "simulator", "--help")),
+                       ("list", ("-m", "simulator", "list"))):
+        ours, ref = paired(lambda a=args: timed_run(*a), rich_only, repeat)  # type: ignore[misc]
+        rows.append(row(case, "import rich.console", ours, ref))
+    ours, ref = paired(first_prompt, deps, repeat)
+    rows.append(row("first prompt", "import the dependencies", ours, ref))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=11)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    rows = cases(args.repeat)
+    if args.json:
+        json.dump(rows, sys.stdout, indent=2)
+        return 0
+    print(f"{'case':<14} {'median ms':>10} {'reference':<26} {'ms':>8} {'ratio':>7} {'goal':>6}")
+    for r in rows:
+        print(f"{r['case']:<14} {r['median_ms']:>10.1f} {r['reference']:<26} "
+              f"{r['reference_ms']:>8.1f} {r['ratio']:>6.2f}x {r['goal']:>5.1f}x"
+              f"{'' if r['ok'] else '  (over)'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

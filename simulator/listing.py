@@ -1,0 +1,70 @@
+"""`tabletop list` at the speed of a table: the catalogue of built-in scenarios.
+
+Listing used to load and validate every built-in scenario (the models, the cross-checks),
+several times the cost of starting Python with rich. The catalogue rows are therefore kept
+in ``scenarios/index.json``, generated from the validated scenarios with
+``python -m simulator.listing`` and checked by the tests. Each row carries the SHA-256 of
+its scenario file; when a file's hash, or the set of files, differs from the index (a
+scenario edited without regenerating it), listing falls back to loading the scenarios, so
+it is never wrong, only slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+ORDER = {"beginner": 0, "intermediate": 1, "advanced": 2}
+
+
+def builtin_dir() -> Path:
+    import scenarios  # a plain package: cheaper than importlib.resources
+
+    return Path(scenarios.__file__).resolve().parent
+
+
+def index_path() -> Path:
+    return builtin_dir() / "index.json"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build() -> list[dict[str, Any]]:
+    """The catalogue from the scenarios themselves (loaded and validated), easiest first."""
+    from simulator.loader import load_scenario
+
+    rows = []
+    for path in sorted(builtin_dir().glob("*.yaml")):
+        s, _ = load_scenario(path.stem)
+        rows.append({"id": s.id, "title": s.title, "difficulty": s.difficulty,
+                     "minutes": s.expected_minutes, "summary": s.summary.strip(),
+                     "sha256": _digest(path)})
+    return sorted(rows, key=lambda r: (ORDER[r["difficulty"]], r["minutes"], r["id"]))
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """The catalogue rows (without hashes): from the index when it matches every file."""
+    files = {p.stem: p for p in builtin_dir().glob("*.yaml")}
+    try:
+        rows = json.loads(index_path().read_text(encoding="utf-8"))
+        fresh = ({r["id"] for r in rows} == set(files)
+                 and all(_digest(files[r["id"]]) == r["sha256"] for r in rows))
+    except (OSError, ValueError, KeyError, TypeError):
+        fresh = False
+    if not fresh:
+        rows = build()
+    return [{k: v for k, v in r.items() if k != "sha256"} for r in rows]
+
+
+def write_index() -> Path:
+    path = index_path()
+    path.write_text(json.dumps(build(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's command
+    print(f"wrote {write_index()}")
