@@ -167,3 +167,17 @@ def test_an_oversized_yaml_file_is_refused_before_it_is_read(tmp_path: Path) -> 
         handle.truncate(50_000_000)  # sparse: refused from its size, never read
     result = tabletop("validate", str(big))
     assert result.returncode == 2 and "50,000,000 bytes; the limit is 1,000,000" in result.stderr
+
+
+def test_pasted_control_characters_never_reach_the_journal() -> None:
+    """A bracketed paste keeps ESC and BEL in what questionary returns; ask_text drops them."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from simulator.ui import forms
+
+    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
+        inp.send_text("\x1b[200~rollback\x07 done\x1b]52;c;aGk=\x07\x1b[201~\r")
+        inp.close()
+        assert forms.ask_text("note") == "rollback done]52;c;aGk="

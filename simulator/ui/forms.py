@@ -19,6 +19,7 @@ from simulator.actions import CHANGE_ACTIONS, SEVERITIES, choices, flag_segments
 from simulator.changes import describe
 from simulator.engine import Engine
 from simulator.texts import text as content
+from simulator.textsafe import strip_controls
 
 BACK = "__back__"
 Validator = Callable[[str], bool | str]
@@ -73,8 +74,11 @@ def yes_no(message: str, default: bool) -> bool:
 
 
 def ask_text(message: str, validate: Validator | None = None, default: str = "") -> str:
+    """A line the trainee types. Pasted text may carry control characters (a copied
+    terminal line keeps its colour codes); they are removed here, before anything is
+    journaled, so a journal never holds one (see simulator.textsafe)."""
     answer = questionary.text(message, default=default, validate=validate).unsafe_ask()
-    return str(answer).strip()
+    return strip_controls(str(answer)).strip()
 
 
 def ask_number(message: str, low: float, high: float, default: float | None = None,
