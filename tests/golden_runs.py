@@ -1,5 +1,8 @@
 """Golden transcripts; regenerate them with `python tests/golden_runs.py`.
 
+It also rewrites scenarios/index.json, the catalogue `tabletop list` reads, since a change
+to a built-in scenario changes both.
+
 Run it only when a change of behaviour is intended, then read the diff of this folder
 before committing: it shows exactly how the runs and their reports changed.
 """
@@ -39,6 +42,9 @@ def main() -> int:
             journal, report = golden_paths(scenario_id, bot)
             report.write_text(render(scenario_id, bot, journal), encoding="utf-8")
             print(f"wrote {journal.name} and {report.name}")
+    from simulator.listing import write_index  # `tabletop list` reads it: keep it in step
+
+    print(f"wrote {write_index()}")
     return 0
 
 

@@ -38,9 +38,11 @@ def test_help_and_list_import_nothing_heavy(args: tuple[str, ...]) -> None:
 
 
 def test_the_catalogue_index_matches_the_scenarios() -> None:
-    """scenarios/index.json is generated: regenerate with `python -m simulator.listing`."""
+    """scenarios/index.json is generated (by `python tests/golden_runs.py`, or alone by
+    `python -m simulator.listing`); a stale one is still right, only slower."""
     stored = json.loads(listing.index_path().read_text(encoding="utf-8"))
-    assert stored == listing.build(), "run: python -m simulator.listing"
+    assert stored == listing.build(), ("scenarios/index.json is stale: run "
+                                       "python -m simulator.listing")
 
 
 def test_an_edited_scenario_is_listed_from_the_file_not_the_stale_index(
