@@ -284,12 +284,7 @@ class Drill:
         failing), so harm is compared over one horizon. The projection draws no noise and
         writes nothing, so it cannot disturb the journal.
         """
-        world, total = self.engine.world, self.engine.failed_total
-        t, limit = self.engine.now, self.scenario.time_limit_minutes * SECONDS
-        while t + SECONDS <= limit:
-            t += SECONDS
-            world.now = t
-            world.advance_faults(1.0)
-            world.values = world.derive_metrics(noise=False, advance=True)
-            total += world.excess_impact()
-        return total
+        from simulator.projection import project_failures
+
+        return project_failures(self.engine.world, self.scenario, self.engine.now,
+                                self.engine.failed_total)
