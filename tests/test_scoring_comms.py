@@ -169,3 +169,15 @@ def test_a_60_minute_promise_is_held_to_the_cadence() -> None:
     assert "1 promised update(s) missed" in crit.reason
     assert crit.rating in ("M", "U"), crit.reason
     assert any("held to the 15-minute cadence" in e.text for e in crit.evidence)
+
+
+def test_impact_in_other_words_is_accepted_and_hope_is_not_vague() -> None:
+    """An impact sentence outside the word list ('search results come back empty for
+    everyone') counts; 'hopefully' in what we do is not, on its own, saying nothing."""
+    from scoring.claims import says_impact, vague
+
+    assert says_impact("Search results come back empty")
+    assert says_impact("Quotes are priced wrong")
+    assert not says_impact("restarted stuff")
+    assert not vague("rolling back; hopefully done by 10:40")
+    assert vague("should be ok")
