@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.bots import make_bot
+from simulator.bots import BOTS, make_bot
 from simulator.drill import Drill
-from simulator.loader import load_scenario
+from simulator.loader import builtin_ids, load_scenario
 
 
 def pings(scenario_id: str, bot: str, seed: int, who: str
@@ -45,3 +45,28 @@ def test_support_lead_in_redis_saturation_follows_the_error_rate(bot: str) -> No
     for text, values in pings("redis-saturation", bot, 1, "sam"):
         if "keep coming in" in text:
             assert values["checkout_error_rate"] >= 1, (text, values)
+
+
+@pytest.mark.parametrize("scenario_id", builtin_ids())
+def test_a_stakeholders_default_question_is_asked_only_while_users_are_hurt(
+        scenario_id: str) -> None:
+    """Every built-in's default questions describe an outage in progress ("checkout is
+    down", "conversion is dropping"): whoever asks one, the key metric is out of its SLO
+    at that minute, for every bot and two seeds; in calmer minutes a variant is asked."""
+    scenario, ref = load_scenario(scenario_id)
+    metric = scenario.metric(scenario.impact.metric)
+    defaults = {s.id: s.asks for s in scenario.roster.stakeholders}
+    for bot in sorted(BOTS):
+        for seed in (1, 2):
+            drill = Drill(scenario, ref, seed, None, {})
+            drill.run(make_bot(bot))
+            values: dict[str, float] = {}
+            for record in drill.journal.records:
+                if record.get("type") == "metrics":
+                    values = record["values"]
+                elif (record.get("kind") == "stakeholder_ping"
+                      and defaults.get(record.get("actor", "")) in record.get("text", "")):
+                    value = values[metric.id]
+                    hurt = ((metric.slo.max is not None and value > metric.slo.max)
+                            or (metric.slo.min is not None and value < metric.slo.min))
+                    assert hurt, (bot, seed, record["t"], value, record["text"])
