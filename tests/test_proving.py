@@ -178,3 +178,15 @@ def test_parallel_runs_give_the_same_report_as_one_process() -> None:
     two = tabletop("prove", "dependency-timeout", "--seeds", "2", "--json", "--jobs", "2")
     assert one.stdout == two.stdout and one.returncode == two.returncode
     assert tabletop("prove", "dependency-timeout", "--jobs", "0").returncode == 2
+
+
+def test_an_ideal_path_change_the_drill_refuses_is_reported_not_a_crash(tmp_path: Path) -> None:
+    """A fix the expert can never apply (its finding is never learned): the expert bot
+    skips it instead of crashing on "the change that landed", and prove says not winnable."""
+    text = _redis_text().replace(
+        "    - {action: set_config, key: redis.maxclients, value: 200, by: priya}\n",
+        "    - {action: apply_fix, fix: hotfix-pool-size, by: priya}\n")
+    path = _write(tmp_path, text)
+    result = tabletop("prove", str(path), "--seeds", "1")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "not winnable" in result.stdout

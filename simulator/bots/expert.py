@@ -120,8 +120,11 @@ class ExpertBot(Bot):
         args.setdefault("announcement", f"Next change: {title}, done by "
                         f"{engine.name(args['by'])}. Nothing else changes until we have seen "
                         "its effect.")
+        started = len(engine.changes)
         self.do(engine, Action(action_id, args))
         yield
+        if len(engine.changes) == started:
+            return  # the drill refused it (not possible now): there is nothing to watch
         yield from self.after_change(engine)
 
     @staticmethod

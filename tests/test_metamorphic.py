@@ -1,0 +1,233 @@
+"""Metamorphic properties of the grade (issue 7): edits whose direction is known.
+
+Each property takes a play drawn by hypothesis, either the expert's decisions on a scenario
+and seed or one of the hand-written calibration scripts (good and bad play, where a rule's
+clock or threshold has room to move), edits it in one direction, and checks that the grade
+moves the right way (or not at all). Swapping mitigations uses the expert bot on an ideal
+path edited to take each listed route.
+
+- adding an unneeded, unannounced change never raises the score;
+- delaying the first update never raises it;
+- learning a finding earlier (the same later decisions) never lowers it;
+- swapping one listed mitigation for another, each made on its evidence, moves it by at
+  most 5 points;
+- removing the postmortem never raises it.
+
+Runs are in memory (about 0.1 s each); the whole module stays well under 90 s.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+import yaml
+from calibration_corpus import corpus
+from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import strategies as st
+from metamorphic_play import Step, expert_steps, play, scenario, script_steps
+
+from simulator.bots import make_bot
+from simulator.drill import Drill
+from simulator.journal import Journal
+from simulator.loader import builtin_dir, builtin_ids, parse_scenario
+
+SCENARIOS = builtin_ids()
+SEEDS = st.integers(min_value=1, max_value=40)
+# Derandomized and without shrinking: the same examples in every CI run, and a failure
+# reported as found (shrinking a drill costs more than it explains).
+PROPERTY = settings(max_examples=8, deadline=None, derandomize=True, database=None,
+                    phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+SCRIPTS = {e.name: e for e in corpus()}
+#: a play to edit: "expert" on a drawn scenario and seed, or a calibration script
+BASES = st.one_of(st.tuples(st.just("expert"), st.sampled_from(SCENARIOS), SEEDS),
+                  st.sampled_from(sorted(SCRIPTS)).map(
+                      lambda n: (n, SCRIPTS[n].scenario, SCRIPTS[n].seed)))
+
+
+def steps_of(label: str, scenario_id: str, seed: int) -> list[Step]:
+    if label == "expert":
+        return expert_steps(scenario_id, seed)
+    return script_steps(SCRIPTS[label].path)
+
+
+@cache
+def base(label: str, scenario_id: str, seed: int) -> float:
+    score, skipped = play(scenario_id, seed, steps_of(label, scenario_id, seed))
+    assert not skipped, skipped
+    return score
+
+
+def unneeded_changes(scenario_id: str) -> list[Step]:
+    """Restarts of parts no fault, rationale or path mentions, and rollbacks of releases
+    that are no listed mitigation: changes nobody needed."""
+    sc, _ = scenario(scenario_id)
+    data = sc.model_dump(mode="json", by_alias=True)
+    context = yaml.safe_dump([data["faults"], data["rationale"], data["debrief"],
+                              data["injects"], data.get("fixes")])
+    parts = sc.system.services + sc.system.dependencies
+    out: list[Step] = [{"action": "restart", "target": p.id} for p in parts
+                       if getattr(p, "restartable", True) and p.id not in context]
+    planned = set(sc.debrief.mitigations) | {
+        f"rollback:{d.model_extra.get('service')}" for d in sc.debrief.ideal_path
+        if d.action == "rollback" and d.model_extra}
+    out += [{"action": "rollback", "service": s.id} for s in sc.system.services
+            if s.previous_version and f"rollback:{s.id}" not in planned]
+    return out
+
+
+@PROPERTY
+@given(play_=BASES, when=st.floats(0, 1), pick=st.integers(0, 10))
+def test_an_unneeded_unannounced_change_never_raises_the_score(
+        play_: tuple[str, str, int], when: float, pick: int) -> None:
+    _label, scenario_id, seed = play_
+    steps = steps_of(*play_)
+    candidates = unneeded_changes(scenario_id)
+    assert candidates, f"{scenario_id}: no unneeded change to try"
+    change = dict(candidates[pick % len(candidates)])
+    last = max(float(s["at_minutes"]) for s in steps if s["action"] != "write_postmortem")
+    change["at_minutes"] = round(when * last, 2)
+    score, _ = play(scenario_id, seed, [*steps, change])
+    assert score <= base(*play_), change
+
+
+@PROPERTY
+@given(play_=BASES, delay=st.floats(0.5, 20))
+def test_delaying_the_first_update_never_raises_the_score(
+        play_: tuple[str, str, int], delay: float) -> None:
+    _label, scenario_id, seed = play_
+    steps = steps_of(*play_)
+    first = next((s for s in steps if s["action"] == "post_update"), None)
+    assume(first is not None)
+    assert first is not None
+    first["at_minutes"] = round(float(first["at_minutes"]) + delay, 2)
+    score, _ = play(scenario_id, seed, steps)
+    assert score <= base(*play_), delay
+
+
+@pytest.mark.xfail(strict=True, reason="issue 7 items 1-2 (grade-change): the stabilise-first "
+                   "clock starts when the finding arrives, so redis-health learned at T+5 "
+                   "instead of T+22 (same change at T+26) lowers chases-the-database 93 -> 84")
+@PROPERTY
+@given(play_=BASES, pick=st.integers(0, 20), earlier=st.floats(0.1, 1))
+def test_learning_a_finding_earlier_never_lowers_the_score(
+        play_: tuple[str, str, int], pick: int, earlier: float) -> None:
+    """One delegated check moved earlier; every other decision stays as it was.
+
+    It moves no earlier than the first delegation: before that the IC is declaring and
+    writing the first update, and a check slipped in there would delay those (a different
+    edit, which this property does not mean)."""
+    _label, scenario_id, seed = play_
+    steps = steps_of(*play_)
+    delegations = [i for i, s in enumerate(steps) if s["action"] == "delegate"]
+    assume(len(delegations) > 1)
+    i = delegations[pick % len(delegations)]
+    start = float(steps[delegations[0]]["at_minutes"])
+    at = float(steps[i]["at_minutes"])
+    assume(at > start)
+    steps[i]["at_minutes"] = round(at - earlier * (at - start), 2)
+    score, skipped = play(scenario_id, seed, steps)
+    assume(not skipped)  # the responder was busy then: not the edit we meant to make
+    assert score >= base(*play_), (steps[i], at)
+
+
+# --- swapping mitigations ---------------------------------------------------------------
+def _delegate(responder: str, investigation: str) -> dict[str, Any]:
+    return {"action": "delegate", "responder": responder, "investigation": investigation}
+
+
+WAIT = {"action": "wait", "minutes": 3}
+#: per scenario: the orientation shared by both routes, then each listed mitigation with
+#: the checks that give its own evidence. `slower` marks a route that takes far longer to
+#: land (its users are hurt longer: the outcome criterion may differ, the process may not).
+SWAPS: dict[str, dict[str, Any]] = {
+    "redis-saturation": {
+        "orient": [_delegate("bob", "checkout-dashboard"), _delegate("priya", "deploy-history"),
+                   _delegate("priya", "redis-health"), _delegate("bob", "payment-logs")],
+        "routes": [[{"action": "set_config", "key": "redis.maxclients", "value": 200}],
+                   [{"action": "rollback", "service": "payment-service"}]]},
+    "bad-deploy": {
+        "orient": [_delegate("mei", "latency-dashboard"), _delegate("kofi", "deploy-history"),
+                   WAIT, _delegate("ravi", "release-notes")],
+        "routes": [[{"action": "rollback", "service": "catalog-api"}],
+                   [{"action": "set_config", "key": "catalog-api.pricing_timeout_ms",
+                     "value": 200}],
+                   [{"action": "toggle_flag", "flag": "live-pricing", "state": "off"}]]},
+    "dependency-timeout": {
+        "orient": [_delegate("tomas", "checkout-dashboard"), _delegate("amara", "change-history"),
+                   _delegate("yuki", "dependency-traces")],
+        "routes": [[_delegate("tomas", "fallback-options"),
+                    {"action": "toggle_flag", "flag": "address-check", "state": "off"}],
+                   [WAIT, _delegate("yuki", "backup-vendor-check"),
+                    {"action": "apply_fix", "fix": "switch-to-backup-vendor"}]],
+        "slower": True},
+    "region-degraded": {
+        "orient": [_delegate("ines", "regional-dashboard"), _delegate("jonas", "change-history"),
+                   _delegate("kwame", "west-capacity")],
+        "routes": [[{"action": "scale", "service": "storefront-us-west", "replicas": 48},
+                    {"action": "failover", "region": "us-west"}],
+                   [{"action": "toggle_flag", "flag": "recommendations", "state": "off"},
+                    {"action": "failover", "region": "us-west"}]]},
+}
+
+
+@cache
+def _expert_on_route(scenario_id: str, route: int, seed: int) -> dict[str, float]:
+    """The expert bot on an ideal path that takes this route: ratings' points by criterion."""
+    from metamorphic_play import _rubric
+
+    from scoring import grade
+
+    spec = SWAPS[scenario_id]
+    data = yaml.safe_load((builtin_dir() / f"{scenario_id}.yaml").read_text(encoding="utf-8"))
+    data["debrief"]["ideal_path"] = [*spec["orient"], *spec["routes"][route]]
+    sc = parse_scenario(yaml.safe_dump(data, sort_keys=False), f"{scenario_id}-route.yaml")
+    _, ref = scenario(scenario_id)
+    drill = Drill(sc, ref, seed, None, {"decider": "expert", "bot": "expert"})
+    drill.run(make_bot("expert"))
+    records = drill.journal.records
+    card = grade(Journal("<memory>", records[0], records[1:]), sc, _rubric(), compare=False)
+    points = {c.id: c.points for c in card.criteria}
+    possible = sum(c.max_points for c in card.criteria)
+    points["__score__"] = float(card.score)
+    points["__possible__"] = possible
+    return points
+
+
+def _process_score(points: dict[str, float], leave_out: str) -> float:
+    kept = {k: v for k, v in points.items() if not k.startswith("__") and k != leave_out}
+    return 100 * sum(kept.values()) / points["__possible__"]
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SWAPS))
+@settings(max_examples=3, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate])
+@given(seed=SEEDS, pair=st.tuples(st.integers(0, 2), st.integers(0, 2)))
+def test_swapping_one_listed_mitigation_for_another_moves_the_score_by_at_most_5(
+        scenario_id: str, seed: int, pair: tuple[int, int]) -> None:
+    routes = len(SWAPS[scenario_id]["routes"])
+    a, b = pair[0] % routes, pair[1] % routes
+    assume(a != b)
+    pa, pb = _expert_on_route(scenario_id, a, seed), _expert_on_route(scenario_id, b, seed)
+    if SWAPS[scenario_id].get("slower"):
+        # A route that lands 10 minutes later hurts users longer: impact-time may tell
+        # them apart, the process criteria may not.
+        gap = abs(_process_score(pa, "mitigate.impact-time")
+                  - _process_score(pb, "mitigate.impact-time"))
+    else:
+        gap = abs(pa["__score__"] - pb["__score__"])
+    assert gap <= 5, (a, b, pa, pb)
+
+
+@PROPERTY
+@given(play_=BASES)
+def test_removing_the_postmortem_never_raises_the_score(play_: tuple[str, str, int]) -> None:
+    _label, scenario_id, seed = play_
+    steps = [s for s in steps_of(*play_) if s["action"] != "write_postmortem"]
+    steps.append({"action": "finish", "at_minutes": 999})
+    score, _ = play(scenario_id, seed, steps)
+    assert score <= base(*play_)
