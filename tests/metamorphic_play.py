@@ -66,6 +66,13 @@ def _rubric() -> Any:
 
 def play(scenario_id: str, seed: int, steps: list[Step]) -> tuple[float, list[Step]]:
     """The score of these steps on this scenario and seed, and the steps skipped."""
+    score, skipped, _ = play_full(scenario_id, seed, steps)
+    return score, skipped
+
+
+def play_full(scenario_id: str, seed: int, steps: list[Step]
+              ) -> tuple[float, list[Step], list[tuple[int, str]]]:
+    """Score, skipped steps, and when each decision was really played (waits left out)."""
     from scoring import grade
 
     sc, ref = scenario(scenario_id)
@@ -73,8 +80,10 @@ def play(scenario_id: str, seed: int, steps: list[Step]) -> tuple[float, list[St
     decider = TolerantDecider(steps)
     drill.run(decider)
     records = drill.journal.records
+    played = [(int(r["t"]), str(r["action"])) for r in records
+              if r["type"] == "decision" and r["action"] != "wait"]
     return float(grade(Journal("<memory>", records[0], records[1:]), sc, _rubric(),
-                       compare=False).score), decider.skipped
+                       compare=False).score), decider.skipped, played
 
 
 @cache
@@ -115,6 +124,18 @@ def script_steps(path: Path) -> list[Step]:
         at = float(item.get("at_minutes", at))
         steps.append({**item, "at_minutes": at})
     return steps
+
+
+def played_steps(scenario_id: str, seed: int, steps: list[Step]) -> list[Step]:
+    """The steps as they were actually played (each at the minute it ran, waits left out).
+
+    An edit to one step then leaves every other decision at the time it really happened,
+    instead of letting untimed steps slide into the gap."""
+    sc, ref = scenario(scenario_id)
+    drill = Drill(sc, ref, seed, None, {"decider": "decisions"})
+    drill.run(TolerantDecider(steps))
+    return [{"action": r["action"], "at_minutes": round(r["t"] / 60, 3), **r.get("args", {})}
+            for r in drill.journal.records if r["type"] == "decision" and r["action"] != "wait"]
 
 
 def expert_steps(scenario_id: str, seed: int) -> list[Step]:

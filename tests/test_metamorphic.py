@@ -24,9 +24,17 @@ from typing import Any
 import pytest
 import yaml
 from calibration_corpus import corpus
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
-from metamorphic_play import Step, expert_steps, play, scenario, script_steps
+from metamorphic_play import (
+    Step,
+    expert_steps,
+    play,
+    play_full,
+    played_steps,
+    scenario,
+    script_steps,
+)
 
 from simulator.bots import make_bot
 from simulator.drill import Drill
@@ -37,7 +45,7 @@ SCENARIOS = builtin_ids()
 SEEDS = st.integers(min_value=1, max_value=40)
 # Derandomized and without shrinking: the same examples in every CI run, and a failure
 # reported as found (shrinking a drill costs more than it explains).
-PROPERTY = settings(max_examples=8, deadline=None, derandomize=True, database=None,
+PROPERTY = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                     phases=[Phase.explicit, Phase.generate],
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -50,9 +58,16 @@ BASES = st.one_of(st.tuples(st.just("expert"), st.sampled_from(SCENARIOS), SEEDS
 
 
 def steps_of(label: str, scenario_id: str, seed: int) -> list[Step]:
+    """The base play's decisions, each at the minute it was played."""
     if label == "expert":
         return expert_steps(scenario_id, seed)
-    return script_steps(SCRIPTS[label].path)
+    return [dict(s) for s in _script(label)]
+
+
+@cache
+def _script(label: str) -> tuple[Step, ...]:
+    exp = SCRIPTS[label]
+    return tuple(played_steps(exp.scenario, exp.seed, script_steps(exp.path)))
 
 
 @cache
@@ -99,13 +114,18 @@ def test_an_unneeded_unannounced_change_never_raises_the_score(
 @given(play_=BASES, delay=st.floats(0.5, 20))
 def test_delaying_the_first_update_never_raises_the_score(
         play_: tuple[str, str, int], delay: float) -> None:
+    """Only the update moves: an edit whose update time pushes another decision later (the
+    IC is busy writing) changes two things at once and is set aside."""
     _label, scenario_id, seed = play_
     steps = steps_of(*play_)
     first = next((s for s in steps if s["action"] == "post_update"), None)
     assume(first is not None)
     assert first is not None
     first["at_minutes"] = round(float(first["at_minutes"]) + delay, 2)
-    score, _ = play(scenario_id, seed, steps)
+    score, _, played = play_full(scenario_id, seed, steps)
+    others = sorted(p for p in played if p[1] != "post_update")
+    assume(others == sorted((round(s["at_minutes"] * 60), s["action"])
+                            for s in steps_of(*play_) if s["action"] != "post_update"))
     assert score <= base(*play_), delay
 
 
@@ -114,6 +134,8 @@ def test_delaying_the_first_update_never_raises_the_score(
                    "instead of T+22 (same change at T+26) lowers chases-the-database 93 -> 84")
 @PROPERTY
 @given(play_=BASES, pick=st.integers(0, 20), earlier=st.floats(0.1, 1))
+@example(play_=("redis-saturation--chases-the-database", "redis-saturation", 3), pick=2,
+         earlier=1.0)
 def test_learning_a_finding_earlier_never_lowers_the_score(
         play_: tuple[str, str, int], pick: int, earlier: float) -> None:
     """One delegated check moved earlier; every other decision stays as it was.
@@ -231,3 +253,20 @@ def test_removing_the_postmortem_never_raises_the_score(play_: tuple[str, str, i
     steps.append({"action": "finish", "at_minutes": 999})
     score, _ = play(scenario_id, seed, steps)
     assert score <= base(*play_)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "found by the property: delaying longer-timeouts-hunch's first update by 3 min (every "
+    "other decision at its minute) raises 61 -> 64. change.announced counts any IC note or "
+    "update within 5 min of a change landing as its result log, even 'Investigating the "
+    "address validation service' (M -> P); comms.cadence measures the first promise from "
+    "the later update, so the next one, 70 s late before, is now on time (S -> P)"))
+def test_delaying_the_first_update_known_case() -> None:
+    label = "dependency-timeout--longer-timeouts-hunch"
+    exp = SCRIPTS[label]
+    steps = steps_of(label, exp.scenario, exp.seed)
+    first = next(s for s in steps if s["action"] == "post_update")
+    first["at_minutes"] = round(float(first["at_minutes"]) + 3, 2)
+    score, skipped = play(exp.scenario, exp.seed, steps)
+    assert not skipped
+    assert score <= base(label, exp.scenario, exp.seed)
