@@ -72,7 +72,8 @@ def play(scenario_id: str, seed: int, steps: list[Step]) -> tuple[float, list[St
 
 def play_full(scenario_id: str, seed: int, steps: list[Step]
               ) -> tuple[float, list[Step], list[tuple[int, str]]]:
-    """Score, skipped steps, and when each decision was really played (waits left out)."""
+    """Score, skipped steps, and when each decision was really played (waits left out);
+    each finding's arrival is listed too, as (t, "found:<investigation>")."""
     from scoring import grade
 
     sc, ref = scenario(scenario_id)
@@ -82,6 +83,8 @@ def play_full(scenario_id: str, seed: int, steps: list[Step]
     records = drill.journal.records
     played = [(int(r["t"]), str(r["action"])) for r in records
               if r["type"] == "decision" and r["action"] != "wait"]
+    played += [(int(r["t"]), f"found:{(r.get('data') or {}).get('investigation')}")
+               for r in records if r.get("kind") == "investigation_done"]
     return float(grade(Journal("<memory>", records[0], records[1:]), sc, _rubric(),
                        compare=False).score), decider.skipped, played
 
