@@ -25,15 +25,19 @@ from simulator.derive import order, references
 from simulator.engine import ENGINE_FACTS
 from simulator.errors import Problem
 from simulator.scenario import ConfigValue, Scenario
-from simulator.yamlsafe import Loc, Located
+from simulator.yamlsafe import Loc, Located, load_yaml, read_text
 
 
 @functools.cache
 def criterion_ids() -> frozenset[str]:
-    """The built-in rubric's criterion ids (an inject's `objective` must be one of them)."""
-    from scoring.rubric import load_rubric  # the scorer owns the rubric; read, not copied
+    """The built-in rubric's criterion ids (an inject's `objective` must be one of them).
 
-    return frozenset(c.id for c in load_rubric().criteria)
+    Only the ids are read (the scorer owns the rubric, and its tests validate it): loading
+    it in full would import every check of the scorer into each scenario load."""
+    from scoring.rubric import builtin_path
+
+    data = load_yaml(read_text(builtin_path()), str(builtin_path())).data
+    return frozenset(str(c["id"]) for c in data["criteria"])
 
 
 def _hint(name: str, known: list[str] | set[str]) -> str:
