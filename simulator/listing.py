@@ -3,16 +3,18 @@
 Listing used to load and validate every built-in scenario (the models, the cross-checks),
 several times the cost of starting Python with rich. The catalogue rows are therefore kept
 in ``scenarios/index.json``, generated from the validated scenarios with
-``python -m simulator.listing`` and checked by the tests. Each row carries the SHA-256 of
-its scenario file; when a file's hash, or the set of files, differs from the index (a
-scenario edited without regenerating it), listing falls back to loading the scenarios, so
-it is never wrong, only slower.
+``python -m simulator.listing`` (and by tests/golden_runs.py) and checked by the tests.
+Each row carries the CRC-32 of its scenario file (a change detector, not a security check:
+the index and the scenarios ship together as package data, and zlib costs nothing to import
+where hashlib loads OpenSSL); when a file's checksum, or the set of files, differs from the
+index (a scenario edited without regenerating it), listing falls back to loading the
+scenarios, so it is never wrong, only slower.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ def index_path() -> Path:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return f"{zlib.crc32(path.read_bytes()):08x}"
 
 
 def build() -> list[dict[str, Any]]:
@@ -42,22 +44,22 @@ def build() -> list[dict[str, Any]]:
         s, _ = load_scenario(path.stem)
         rows.append({"id": s.id, "title": s.title, "difficulty": s.difficulty,
                      "minutes": s.expected_minutes, "summary": s.summary.strip(),
-                     "sha256": _digest(path)})
+                     "crc32": _digest(path)})
     return sorted(rows, key=lambda r: (ORDER[r["difficulty"]], r["minutes"], r["id"]))
 
 
 def catalogue() -> list[dict[str, Any]]:
-    """The catalogue rows (without hashes): from the index when it matches every file."""
+    """The catalogue rows (without checksums): from the index when it matches every file."""
     files = {p.stem: p for p in builtin_dir().glob("*.yaml")}
     try:
         rows = json.loads(index_path().read_text(encoding="utf-8"))
         fresh = ({r["id"] for r in rows} == set(files)
-                 and all(_digest(files[r["id"]]) == r["sha256"] for r in rows))
+                 and all(_digest(files[r["id"]]) == r["crc32"] for r in rows))
     except (OSError, ValueError, KeyError, TypeError):
         fresh = False
     if not fresh:
         rows = build()
-    return [{k: v for k, v in r.items() if k != "sha256"} for r in rows]
+    return [{k: v for k, v in r.items() if k != "crc32"} for r in rows]
 
 
 def write_index() -> Path:
