@@ -19,6 +19,7 @@ from scoring.scorecard import CriterionResult, Scorecard
 from simulator.journal import Journal, read_journal
 from simulator.loader import scenario_for_journal
 from simulator.scenario import Scenario
+from simulator.variants import vary
 
 QUIET_KINDS = {"wait", "drill_start"}
 
@@ -102,6 +103,7 @@ def _decision_label(d: dict[str, Any]) -> str:
 def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | None = None,
           compare: bool = True) -> Scorecard:
     scenario = scenario or scenario_for_journal(journal.header["scenario"])
+    scenario = vary(scenario, int(journal.header.get("seed", 0)))[0]  # the seed's incident
     rubric = rubric or load_rubric()
     run = Run(journal, scenario)
     results = [grade_criterion(run, c, rubric) for c in rubric.enabled()]

@@ -281,8 +281,58 @@ class _Checker:
             self.ref(loc, kind, target, known[kind])
 
 
+def _check_variants(sc: Scenario, located: Located) -> list[Problem]:
+    """Each choice point has one form, and each of its options alone gives a valid scenario."""
+    from pydantic import ValidationError
+
+    from simulator.variants import PathError, apply, invalid, options
+
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, variant in enumerate(sc.variants):
+        loc: Loc = ("variants", i)
+        if variant.id in seen:
+            problems.append(located.problem((*loc, "id"), f"duplicate id '{variant.id}'",
+                                            "ids must be unique"))
+        seen.add(variant.id)
+        forms = [variant.range is not None, bool(variant.values), bool(variant.options)]
+        if sum(forms) != 1 or (variant.path is None) != bool(variant.options):
+            problems.append(located.problem(loc, f"variant '{variant.id}' needs path: with "
+                                            "range: or values:, or options: without path:",
+                                            "e.g. {id: onset, path: faults.x.onset_minutes, "
+                                            "range: [-8, -2]}"))
+            continue
+        if variant.range is not None and not variant.range[0] < variant.range[1]:
+            problems.append(located.problem((*loc, "range"), "a range is [low, high] with "
+                                            "low < high", "swap or widen the ends"))
+        for j, (label, changes) in enumerate(options(variant)):
+            where: Loc = (*loc, "range" if variant.range is not None else
+                          "values" if variant.values else "options", j)
+            try:
+                varied = apply(sc, changes)
+            except PathError as exc:
+                problems.append(located.problem(where, f"option '{label}' of variant "
+                                                f"'{variant.id}': {exc} on its path",
+                                                "address list items by id, e.g. "
+                                                "faults.bad-release.onset_minutes"))
+                continue
+            except ValidationError as exc:
+                problems.append(located.problem(where, f"option '{label}' of variant "
+                                                f"'{variant.id}' makes the scenario invalid: "
+                                                + invalid(exc)))
+                continue
+            found = cross_check(varied, located)
+            if found:
+                problems.append(located.problem(where, f"option '{label}' of variant "
+                                                f"'{variant.id}' makes the scenario invalid: "
+                                                f"{found[0].message}", found[0].hint))
+    return problems
+
+
 def cross_check(scenario: Scenario, located: Located) -> list[Problem]:
     problems = _Checker(scenario, located).run()
+    if not problems and scenario.variants:
+        problems = _check_variants(scenario, located)
     if not problems:
         from simulator.paths import check_paths  # needs a runnable engine, so runs last
 

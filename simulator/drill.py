@@ -71,6 +71,9 @@ class Drill:
 
     def __init__(self, scenario: Scenario, scenario_ref: dict[str, str], seed: int,
                  journal_path: Path | None, options_: dict[str, Any] | None = None) -> None:
+        from simulator.variants import vary
+
+        scenario, picks = vary(scenario, seed)  # the incident this seed plays
         self.scenario = scenario
         self.journal = JournalWriter(journal_path)
         self.engine = Engine(scenario, seed, self.journal)
@@ -82,7 +85,7 @@ class Drill:
         self.reopens = 0  # premature resolutions that monitoring reopened
         self.journal.write({"type": "header", "format": FORMAT, "tool": "incident-tabletop",
                             "version": __version__, "scenario": scenario_ref, "seed": seed,
-                            "options": options_ or {}})
+                            "options": options_ or {}, **({"variant": picks} if picks else {})})
 
     # --- the IC process -----------------------------------------------------------------
     def _ic(self) -> Generator[simpy.Event, Any, None]:

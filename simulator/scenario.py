@@ -7,7 +7,7 @@ here. Times in a scenario are in simulated minutes from the start of the drill (
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -365,6 +365,25 @@ class Debrief(Model):
                 if isinstance(f, str) or f.applies(landed)]
 
 
+class VariantOption(Model):
+    """One option of a choice point: overrides by path (a null removes a list item)."""
+
+    label: str = Field(pattern=r"^\S(.*\S)?$")
+    set: dict[str, Any] = Field({}, description="path (items by id: faults.x.onset_minutes) "
+                                "-> value")
+
+
+class SeedVariant(Model):
+    """A choice point the seed decides: a range or values for one path, or options."""
+
+    id: str
+    path: str | None = Field(None, description="what `range` or `values` sets")
+    range: list[float] | None = Field(None, min_length=2, max_length=2)
+    values: list[float | str | bool] = []
+    options: list[VariantOption] = []
+    description: str = ""
+
+
 class Scenario(Model):
     schema_version: Literal[1]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -388,6 +407,8 @@ class Scenario(Model):
     injects: list[Inject] = []
     success: Success
     debrief: Debrief
+    variants: list[SeedVariant] = Field(
+        [], description="choice points the seed decides (onset, traffic, which red herring)")
 
     # Lookups the engine and validators use; cheap enough to compute on demand.
     def metric(self, metric_id: str) -> Metric:
