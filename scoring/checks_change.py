@@ -313,10 +313,13 @@ def evidence_preserved(run: Run, p: Params) -> Finding:
     blind = [c for c in run.ic_changes if str(run.data(c).get("change", "")).startswith(
         "restart:") and not run.data(c).get("informed")]
     facts = {"lost": len(losses), "uninformed_restarts": len(blind)}
+    stopped = _stopped_in_time(run)
     if not losses and not blind:
         if not run.changes and run.truncated:
             return not_applicable("the drill stopped before any change")
-        return Finding("P", [], "no evidence was destroyed", facts)
+        return Finding("P", run.quotes(stopped, True), "no evidence was destroyed" + (
+            f"; the IC stopped {len(stopped)} restart(s) or unilateral change(s) before "
+            "they landed" if stopped else ""), facts)
     by_ic = [e for e in losses if _ordered_by_ic(run, e)]
     rating = "U" if by_ic else "M" if losses else "S"
     evidence = run.quotes(blind, False) + run.quotes(losses, False)
@@ -330,6 +333,20 @@ def evidence_preserved(run: Run, p: Params) -> Finding:
     reason = (f"{len(losses)} piece(s) of evidence destroyed {who}".strip() if losses else
               f"{len(blind)} restart(s) before the evidence justified one")
     return Finding(rating, evidence, reason, facts)
+
+
+def _stopped_in_time(run: Run) -> list[Record]:
+    """Changes the IC stopped before they landed: a restart (which wipes evidence) or a
+    responder's change made on their own. Stopping them is change control at work."""
+    out = []
+    for e in run.of("change_cancelled", where=lambda e: run.data(e).get("cancelled_by") == "ic"):
+        key = str(run.data(e).get("change", ""))
+        started = [c for c in run.changes if run.data(c).get("change") == key
+                   and c["t"] <= e["t"]]
+        if key.startswith("restart:") or (started and run.data(started[-1]).get(
+                "ordered_by") != "ic"):
+            out.append(e)
+    return out
 
 
 def _cause(run: Run, loss: Record) -> Record | None:

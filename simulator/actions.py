@@ -14,7 +14,7 @@ from typing import Any
 
 import simpy
 
-from simulator.changes import change
+from simulator.changes import change, revertible, stop, stoppable
 from simulator.conditions import on_off
 from simulator.engine import Engine, Task
 from simulator.texts import catalogue, text
@@ -23,8 +23,8 @@ from simulator.world import SECONDS
 SEVERITIES = ("P1", "P2", "P3")
 ROLES = ("comms", "scribe", "operator", "investigator")
 AUDIENCES = ("leadership", "support", "engineering", "customers", "all")
-CHANGE_ACTIONS = ("rollback", "toggle_flag", "failover", "scale", "set_config", "restart",
-                  "apply_fix")
+CHANGE_ACTIONS = ("rollback", "roll_forward", "toggle_flag", "failover", "scale", "set_config",
+                  "restart", "apply_fix", "revert_change")
 CLOSING_ACTIONS = ("write_postmortem", "finish")
 POSTMORTEM_LISTS = ("contributing_factors", "went_well", "went_poorly", "lessons")
 POSTMORTEM_TEXTS = ("summary", "timeline", "root_cause")
@@ -94,6 +94,13 @@ def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
             f.id for f in sc.fixes if not _pending(engine, f"fix:{f.id}")
             and (f.available_when is None or _holds(engine, f.available_when))]}),
         "post_update": lambda: {"audience": list(AUDIENCES)},
+        "roll_forward": lambda: by({"service": [
+            s.id for s in sc.system.services if s.fixed_version
+            and world.versions[s.id] != s.fixed_version
+            and not _pending(engine, f"rollforward:{s.id}")
+            and (s.fixed_version_when is None or _holds(engine, s.fixed_version_when))]}),
+        "revert_change": lambda: by({"change": list(revertible(engine))}),
+        "cancel_change": lambda: {"change": list(stoppable(engine))},
     }
     make = table.get(action_id)
     return make() if make is not None else {}
@@ -133,6 +140,7 @@ def exists(engine: Engine, action_id: str) -> bool:
         "scale": any(s.replicas for s in sc.system.services),
         "set_config": bool(sc.config_values()),
         "apply_fix": bool(sc.fixes),
+        "roll_forward": any(s.fixed_version for s in sc.system.services),
     }.get(action_id, True)
 
 
@@ -152,8 +160,8 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
     facts = engine.world.facts
     if closing:
         return "" if action_id in CLOSING_ACTIONS else "the incident is closed"
-    if action_id in CLOSING_ACTIONS:
-        return "available once the incident is resolved"
+    if action_id in CLOSING_ACTIONS:  # after a reopen the trainee may also stop there
+        return "" if engine.reopens else "available once the incident is resolved"
     once = {"acknowledge": "acknowledged", "open_channel": "channel-open",
             "freeze_changes": "changes-frozen"}
     if action_id in once and once[action_id] in facts:
@@ -166,6 +174,12 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
             return "no open investigation"
         if action_id == "delegate" and not found["responder"]:
             return "every responder is busy"
+    if action_id == "roll_forward" and not choices(engine, "roll_forward")["service"]:
+        return "no fixed version is ready yet"
+    if action_id == "revert_change" and not choices(engine, "revert_change")["change"]:
+        return "no landed change can be reverted"
+    if action_id == "cancel_change" and not choices(engine, "cancel_change")["change"]:
+        return "no change is running (your own change holds you until it lands)"
     if action_id == "rollback" and not choices(engine, "rollback")["service"]:
         return "nothing left to roll back"
     if action_id == "failover" and not choices(engine, "failover")["region"]:
@@ -479,6 +493,18 @@ def _wait(engine: Engine, args: dict[str, Any]) -> Gen:
     yield engine.env.timeout(seconds) | engine.news
 
 
+def _cancel(engine: Engine, args: dict[str, Any]) -> None:
+    """Stop a change in flight; said too late (it landed meanwhile), it changes nothing."""
+    running = stoppable(engine).get(args["change"])
+    if running is None:
+        engine.emit("cancel_change", "ic", text("stop_too_late", change=args["change"]),
+                    too_late=True, **args)
+        return
+    engine.emit("cancel_change", "ic", text("stop_change", name=engine.name(running.by),
+                title=running.title), too_late=False, **args)
+    stop(engine, args["change"])
+
+
 def _change_handler(action_id: str) -> Callable[[Engine, dict[str, Any]], Gen]:
     return lambda engine, args: change(engine, action_id, args)
 
@@ -500,5 +526,6 @@ _HANDLERS: dict[str, Callable[[Engine, dict[str, Any]], Gen | None]] = {
     "delegate": _delegate,
     "investigate": _investigate,
     "wait": _wait,
+    "cancel_change": lambda engine, args: _cancel(engine, args),
     **{a: _change_handler(a) for a in CHANGE_ACTIONS},
 }

@@ -9,7 +9,7 @@ nobody can tell which one moved the metrics.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import Any, Literal
 
 import simpy
 
@@ -91,9 +91,85 @@ def describe(engine: Engine, action_id: str, args: dict[str, Any]
         target = args["target"]
         return (f"restart:{target}", f"restart {target}", sc.restart_targets()[target],
                 [Mutation(set_fact=f"restarted.{target}")])
+    if action_id == "roll_forward":
+        svc = next(s for s in sc.system.services if s.id == args["service"])
+        assert svc.fixed_version is not None
+        return (f"rollforward:{svc.id}", f"roll {svc.id} forward to {svc.fixed_version}",
+                svc.roll_forward_minutes, [Mutation(service=svc.id, version=svc.fixed_version)])
+    if action_id == "revert_change":
+        landed = revertible(engine)[args["change"]]
+        fix = next((f for f in sc.fixes if f"fix:{f.id}" == landed.key), None)
+        minutes = fix.revert_minutes if fix is not None and fix.revert_minutes else landed.minutes
+        return (f"revert:{landed.key}", f"revert '{landed.title}'", minutes,
+                list(landed.undo or []))
     fix = next(f for f in sc.fixes if f.id == args["fix"])
     return (f"fix:{fix.id}", fix.title, _minutes(engine, fix.minutes, fix.minutes_when),
             list(fix.does))
+
+
+def revertible(engine: Engine) -> dict[str, Change]:
+    """Landed changes that can still be undone, by key (the latest of each key)."""
+    pending = {c.key for c in engine.in_flight()}
+    out: dict[str, Change] = {}
+    for c in engine.changes:
+        if (c.applied is not None and not c.cancelled and not c.reverted and c.undo
+                and f"revert:{c.key}" not in pending):
+            out[c.key] = c
+    return out
+
+
+def stoppable(engine: Engine) -> dict[str, Change]:
+    """Changes in flight that someone other than the IC is running (the IC's own change
+    holds the IC until it lands), by key."""
+    return {c.key: c for c in engine.in_flight() if c.by != "ic"}
+
+
+def _undo(engine: Engine, change: Change, action_id: str, args: dict[str, Any],
+          mutations: list[Mutation]) -> list[Mutation] | None:
+    """What puts back the state this change is about to overwrite (None: irreversible)."""
+    world, sc = engine.world, engine.scenario
+    if action_id in ("restart", "revert_change"):
+        return None
+    if action_id == "apply_fix" and not next(f for f in sc.fixes if f.id == args["fix"]
+                                             ).reversible:
+        return None
+    if action_id == "scale":
+        svc = args["service"]
+        return [Mutation(config=f"{svc}.replicas", value=world.replicas[svc])]
+    undo: list[Mutation] = []
+    for m in mutations:
+        if m.service is not None and m.version is not None:
+            undo.append(Mutation(service=m.service, version=world.versions[m.service]))
+        if m.config is not None and m.value is not None:
+            undo.append(Mutation(config=m.config, value=world.config_value(m.config)))
+        if m.flag is not None and m.state is not None:
+            before: Literal["on", "off"] = (
+                "off" if world.flags[m.flag].get(m.segment, "on") == "off" else "on")
+            undo.append(Mutation(flag=m.flag, segment=m.segment, state=before))
+        if m.set_fact and m.set_fact not in world.facts:
+            undo.append(Mutation(clear_fact=m.set_fact))
+        if m.clear_fact and m.clear_fact in world.facts:
+            undo.append(Mutation(set_fact=m.clear_fact))
+    return undo or None
+
+
+def stop(engine: Engine, key: str, asked_by: str = "ic") -> Change:
+    """Stop a change in flight: the executor stops; a fix may leave the system half-changed
+    (its `if_cancelled`), and the channel says what is left."""
+    item = stoppable(engine)[key]
+    item.cancelled = True
+    item.applied = engine.now
+    if engine.tasks.get(item.by) and engine.tasks[item.by].title == item.title:
+        engine.tasks.pop(item.by)
+    fix = next((f for f in engine.scenario.fixes if f"fix:{f.id}" == key), None)
+    partial = list(fix.if_cancelled) if fix is not None else []
+    left = text("change_half_done") if partial else text("change_nothing_changed")
+    engine.emit("change_cancelled", item.by, text(
+        "change_stopped", by=engine.name(item.by), title=item.title, left=left),
+        change=key, cancelled_by=asked_by, partial=bool(partial))
+    if partial:
+        engine.mutate(partial, item.by)
+    return item
 
 
 def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "ic") -> Gen:
@@ -105,7 +181,7 @@ def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "i
     others = [c.key for c in engine.in_flight()]
     settling = [c.key for c in engine.settling()]
     item = Change(key, title, by, engine.now, minutes,
-                  touched=touched(action_id, args, mutations))
+                  touched=touched(action_id, args, mutations), action=action_id)
     engine.changes.append(item)
     if by != "ic":
         engine.tasks[by] = Task(by, title, engine.now + minutes * SECONDS)
@@ -126,6 +202,11 @@ def _land_change(engine: Engine, change: Change, action_id: str, args: dict[str,
     if change.cancelled:
         return
     world = engine.world
+    change.undo = _undo(engine, change, action_id, args, mutations)
+    if action_id == "revert_change":
+        for earlier in engine.changes:
+            if earlier.key == args["change"] and earlier.applied is not None:
+                earlier.reverted = True
     if action_id == "failover":
         world.active_region = args["region"]
     if action_id == "scale":

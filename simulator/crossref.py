@@ -55,7 +55,8 @@ class _Checker:
         sys = sc.system
         self.metrics = {m.id for m in sc.metrics}
         self.services = {s.id for s in sys.services}
-        self.versions = {s.id: {s.version, *([s.previous_version] if s.previous_version else [])}
+        self.versions = {s.id: {s.version, *([s.previous_version] if s.previous_version else []),
+                                *([s.fixed_version] if s.fixed_version else [])}
                          for s in sys.services}
         for does in [*(f.does for f in sc.fixes), *(i.does for i in sc.injects)]:
             for m in does:
@@ -161,6 +162,19 @@ class _Checker:
                 self.ref(("fixes", i, "informed_by"), "finding", finding, self.findings)
             for j, mut in enumerate(fix.does):
                 self.mutation(("fixes", i, "does", j), mut)
+            for j, mut in enumerate(fix.if_cancelled):
+                self.mutation(("fixes", i, "if_cancelled", j), mut)
+        for i, svc in enumerate(sc.system.services):
+            self.condition(("system", "services", i, "fixed_version_when"),
+                           svc.fixed_version_when)
+            if svc.fixed_version_when is not None and svc.fixed_version is None:
+                self.add(("system", "services", i, "fixed_version_when"),
+                         "'fixed_version_when' without a 'fixed_version'",
+                         "add fixed_version: the version to roll forward to")
+            if svc.fixed_version is not None and svc.fixed_version == svc.version:
+                self.add(("system", "services", i, "fixed_version"),
+                         f"the fixed version is the running version {svc.version}",
+                         "name the new version that carries the fix")
         for i, flag in enumerate(sc.system.feature_flags):
             self.condition(("system", "feature_flags", i, "available_when"), flag.available_when)
             self.slower(("system", "feature_flags", i, "minutes_when"), flag.minutes_when)
@@ -271,12 +285,14 @@ class _Checker:
     def _change_key(self, loc: Loc, key: str) -> None:
         kind, _, target = key.partition(":")
         known = {"rollback": self.services, "restart": self.restartable,
+                 "rollforward": self.services,
                  "flag": set(self.flags), "config": self.configs,
                  "fix": {f.id for f in self.sc.fixes}, "scale": self.services,
                  "failover": {r.id for r in self.sc.system.regions}}
         if kind not in known:
             self.add(loc, f"unknown change kind '{kind}'",
-                     "use rollback:, restart:, flag:, config:, fix:, scale: or failover:")
+                     "use rollback:, rollforward:, restart:, flag:, config:, fix:, scale: or "
+                     "failover:")
         else:
             self.ref(loc, kind, target, known[kind])
 

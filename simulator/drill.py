@@ -52,8 +52,8 @@ class Decider(Protocol):
 
 @dataclass
 class Outcome:
-    #: resolved | unresolved | timeout | abandoned; a reopened incident goes on, so
-    #: "reopened" is only ever the status of journals written before it did
+    #: resolved | reopened | unresolved | timeout | abandoned; a reopened incident goes on,
+    #: so "reopened" means the trainee stopped (postmortem or finish) while it was reopened
     status: str
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -82,7 +82,6 @@ class Drill:
         self.decisions = 0
         self.resolved_at: float | None = None
         self.status: str | None = None
-        self.reopens = 0  # premature resolutions that monitoring reopened
         self.journal.write({"type": "header", "format": FORMAT, "tool": "incident-tabletop",
                             "version": __version__, "scenario": scenario_ref, "seed": seed,
                             "options": options_ or {}, **({"variant": picks} if picks else {})})
@@ -99,6 +98,8 @@ class Drill:
             if action.id == "declare_resolved":
                 yield from self._declare_resolved(action)
             elif action.id in ("write_postmortem", "finish"):
+                if self.phase == "live":  # stopping after a reopen: it stays reopened
+                    self.status = "reopened"
                 self.engine.emit("postmortem" if action.id == "write_postmortem" else "finish",
                                  "ic", "", **action.args)
                 self.phase = "ended"
@@ -141,17 +142,17 @@ class Drill:
         again before a new resolution can hold.
         """
         engine = self.engine
-        self.reopens += 1
+        engine.reopens += 1
         if metric_id is None:  # the metrics hold, but `success.when` (full service) does not
             engine.emit("reopened", "monitoring", text(
                 "reopened_not_yet", what=self.scenario.success.not_yet), unfinished=True,
-                reopens=self.reopens)
+                reopens=engine.reopens)
         else:
             metric = self.scenario.metric(metric_id)
             engine.emit("reopened", "monitoring", text(
                 "reopened", metric=metric.title,
                 value=metric_value(metric, engine.world.values[metric_id])),
-                metric=metric_id, reopens=self.reopens)
+                metric=metric_id, reopens=engine.reopens)
         engine.recovered_at = None
         engine.world.facts.discard("recovered")
         for person in self.scenario.roster.stakeholders:
@@ -274,7 +275,7 @@ class Drill:
             "second_incident": sorted(f.id for f in self.scenario.faults
                                       if f.second_incident and f.id in engine.seen_faults),
             "decisions": self.decisions,
-            "reopened": self.reopens,
+            "reopened": engine.reopens,
         }
         data["failed_by_limit"] = round(self._project_failures())
         data["time_limit_minutes"] = self.scenario.time_limit_minutes

@@ -42,6 +42,10 @@ class Change:
     applied: float | None = None
     cancelled: bool = False
     touched: frozenset[str] = frozenset()  # state keys it writes (simulator/causes.py)
+    action: str = ""
+    #: what undoes it once landed (snapshotted at landing); None: it cannot be reverted
+    undo: list[Mutation] | None = None
+    reverted: bool = False
 
 
 @dataclass
@@ -78,6 +82,7 @@ class Engine:
     commander: str | None = None
     roles: dict[str, str] = field(default_factory=dict)
     seen_faults: set[str] = field(default_factory=set)
+    reopens: int = 0  # premature resolutions that monitoring reopened
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -287,6 +292,9 @@ class Engine:
                 self.world.versions[m.service] = m.version
             if m.config == "region.active" and m.value is not None:
                 self.world.active_region = str(m.value)  # a region, not a settable value
+            elif (m.config is not None and m.config.endswith(".replicas")
+                  and m.config[: -len(".replicas")] in self.world.replicas):
+                self.world.replicas[m.config[: -len(".replicas")]] = int(float(str(m.value)))
             elif m.config is not None and m.value is not None:
                 self.world.config[m.config] = m.value
             if m.set_fact:

@@ -57,6 +57,13 @@ class Service(Model):
     scale_minutes: float = Field(3, gt=0, le=MAX_MINUTES)
     restartable: bool = Field(True, description="false: a restart is not possible")
     config: list[ConfigValue] = []
+    fixed_version: str | None = Field(
+        None, description="a version with the fix: makes rolling forward to it possible")
+    roll_forward_minutes: float = Field(
+        10, gt=0, description="building and deploying the fixed version")
+    fixed_version_when: Condition | None = Field(
+        None, description="the fixed version is offered only once this holds (it is written "
+        "and reviewed)")
 
 
 class Dependency(Model):
@@ -251,6 +258,12 @@ class Fix(Model):
     minutes_when: list[SlowerWhen] = Field(
         [], description="the first entry whose condition holds sets the fix's time")
     note: str = ""
+    reversible: bool = Field(
+        True, description="a landed fix can be reverted (a data repair often cannot)")
+    revert_minutes: float | None = Field(
+        None, gt=0, description="how long reverting it takes (default: the fix's own time)")
+    if_cancelled: list[Mutation] = Field(
+        [], description="what a half-done fix leaves behind when it is stopped midway")
 
 
 class NpcAction(Model):

@@ -26,7 +26,10 @@ def unowned_args(decision: Decision) -> dict[str, Any]:
 def change_key(action: str, args: dict[str, Any]) -> str:
     prefix = {"rollback": "rollback", "toggle_flag": "flag", "failover": "failover",
               "scale": "scale", "set_config": "config", "restart": "restart",
-              "apply_fix": "fix"}[action]
+              "apply_fix": "fix", "roll_forward": "rollforward",
+              "revert_change": "revert"}[action]
+    if action == "revert_change":
+        return f"revert:{args.get('change')}"
     target = args.get("service") or args.get("flag") or args.get("region") or args.get(
         "key") or args.get("target") or args.get("fix")
     return f"{prefix}:{target}"

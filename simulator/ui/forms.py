@@ -16,7 +16,7 @@ import questionary
 from questionary import Choice
 
 from simulator.actions import CHANGE_ACTIONS, SEVERITIES, choices, flag_segments
-from simulator.changes import describe
+from simulator.changes import describe, revertible, stoppable
 from simulator.engine import Engine
 from simulator.texts import text as content
 from simulator.textsafe import strip_controls
@@ -172,6 +172,17 @@ def _target(engine: Engine, action_id: str) -> dict[str, Any] | None:
     if action_id == "rollback":
         svc = pick("Roll back which service?", [(s, s) for s in found["service"]])
         return None if svc is None else {"service": svc}
+    if action_id == "roll_forward":
+        fixed = {s.id: s.fixed_version for s in engine.scenario.system.services}
+        svc = pick("Roll which service forward?", [(f"{s} to {fixed[s]}", s)
+                                                   for s in found["service"]])
+        return None if svc is None else {"service": svc}
+    if action_id == "revert_change":
+        landed = revertible(engine)
+        key = pick("Revert which change?", [(f"{landed[k].title} (landed "
+                                              f"{engine.clock(landed[k].applied or 0)})", k)
+                                             for k in found["change"]])
+        return None if key is None else {"change": key}
     if action_id == "toggle_flag":
         flag = pick("Which flag?", [(f, f) for f in found["flag"]])
         if flag is None:
@@ -302,7 +313,15 @@ def finish(engine: Engine) -> dict[str, Any] | None:
     return {} if sure else None
 
 
+def cancel_change(engine: Engine) -> dict[str, Any] | None:
+    running = stoppable(engine)
+    key = pick("Stop which change?", [(f"{running[k].title} ({engine.name(running[k].by)})", k)
+                                      for k in choices(engine, "cancel_change")["change"]])
+    return None if key is None else {"change": key}
+
+
 FORMS: dict[str, Form] = {
+    "cancel_change": cancel_change,
     "declare": declare, "hand_over": hand_over, "assign_role": assign_role,
     "delegate": delegate, "investigate": investigate, "post_update": post_update,
     "note": note, "wait": wait, "declare_resolved": declare_resolved,

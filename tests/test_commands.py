@@ -1,0 +1,97 @@
+"""The IC's commands beyond the basics: stop, revert and roll forward a change, and how the
+engine, the checks and the scorer treat them."""
+
+from __future__ import annotations
+
+from helpers import drill_until, events
+
+from scoring.checks_change import evidence_preserved
+from scoring.run import Run
+from simulator.actions import Action, check
+from simulator.journal import Journal
+
+
+def run_of(drill) -> Run:  # type: ignore[no-untyped-def]
+    records = drill.journal.records
+    return Run(Journal("<test>", records[0], records[1:]), drill.scenario)
+
+
+def test_stopping_a_responders_restart_keeps_the_evidence() -> None:
+    """Ravi restarts catalog-api on his own at T+3; 'stop' before it lands: nothing lands,
+    the logs survive, the scorer credits the stop."""
+    drill = drill_until("bad-deploy", [Action("wait", {"minutes": 3.2}),
+                                       Action("cancel_change", {"change": "restart:catalog-api"})],
+                        8)
+    stopped = events(drill, "change_cancelled")
+    assert [e["data"]["cancelled_by"] for e in stopped] == ["ic"]
+    assert "nothing had changed yet" in stopped[0]["text"]
+    assert not [e for e in events(drill, "change_applied")
+                if e["data"]["change"] == "restart:catalog-api"]
+    assert not events(drill, "evidence_lost")
+    assert not drill.engine.busy("ravi")
+    found = evidence_preserved(run_of(drill), {})
+    assert found.rating == "P" and "stopped 1" in found.reason
+
+
+def test_stop_needs_a_change_in_flight() -> None:
+    """With nothing running, 'stop' is refused with the reason; an unknown key too."""
+    drill = drill_until("bad-deploy", [], 1)
+    problem = check(drill.engine, Action("cancel_change", {"change": "restart:catalog-api"}))
+    assert problem is not None and "no change is running" in problem
+
+
+def test_stopping_a_data_repair_midway_leaves_it_half_done() -> None:
+    """A fix stopped part-way applies the scenario's `if_cancelled` (half-changed)."""
+    drill = drill_until("failed-batch-job", [], 1)
+    drill.engine.world.known.add("malformed-record")  # as if the job logs had been read
+    responder = drill.scenario.roster.responders[0].id
+    drill.submit(Action("apply_fix", {"fix": "quarantine-and-refresh", "by": responder}))
+    drill.advance()
+    drill.submit(Action("cancel_change", {"change": "fix:quarantine-and-refresh"}))
+    drill.advance()
+    stopped = events(drill, "change_cancelled")[-1]
+    assert stopped["data"]["partial"] is True and "half-changed" in stopped["text"]
+    assert "refund-record.quarantined" in drill.engine.world.facts
+    assert "dataset.refreshed" not in drill.engine.world.facts
+
+
+def test_revert_puts_a_landed_config_change_back() -> None:
+    """Reverting a landed config change is its own change, with its own running time."""
+    drill = drill_until("bad-deploy", [
+        Action("set_config", {"key": "catalog-db.max_connections", "value": 400, "by": "kofi"}),
+        Action("wait", {"minutes": 4}),
+        Action("revert_change", {"change": "config:catalog-db.max_connections", "by": "kofi"}),
+    ], 12)
+    assert drill.engine.world.config["catalog-db.max_connections"] == 200
+    started = [e for e in events(drill, "change_started")
+               if e["data"]["change"] == "revert:config:catalog-db.max_connections"]
+    assert len(started) == 1 and started[0]["data"]["expected_minutes"] == 3
+    assert check(drill.engine, Action("revert_change", {
+        "change": "config:catalog-db.max_connections"})) is not None  # reverted once only
+
+
+def test_a_restart_cannot_be_reverted() -> None:
+    drill = drill_until("bad-deploy", [Action("restart", {"target": "catalog-api", "by": "mei"}),
+                                       Action("wait", {"minutes": 3})], 5)
+    problem = check(drill.engine, Action("revert_change", {"change": "restart:catalog-api"}))
+    assert problem is not None and "no landed change can be reverted" in problem
+
+
+def test_roll_forward_is_offered_once_the_fix_is_known_and_clears_the_fault() -> None:
+    """bad-deploy offers v7.3.1 once the timeout change is found; it takes 14 minutes."""
+    early = drill_until("bad-deploy", [], 1)
+    problem = check(early.engine, Action("roll_forward", {"service": "catalog-api"}))
+    assert problem is not None and "no fixed version is ready yet" in problem
+    drill = drill_until("bad-deploy", [
+        Action("freeze_changes"),
+        Action("delegate", {"responder": "ravi", "investigation": "app-logs"}),
+        Action("wait", {"minutes": 9}),
+        Action("roll_forward", {"service": "catalog-api", "by": "mei",
+                                "announcement": "Rolling catalog-api forward to v7.3.1."}),
+    ], 40)
+    started = [e for e in events(drill, "change_started")
+               if e["data"]["change"] == "rollforward:catalog-api"]
+    assert started and started[0]["data"]["informed"] is True
+    assert started[0]["data"]["expected_minutes"] == 14
+    assert drill.engine.world.versions["catalog-api"] == "v7.3.1"
+    assert drill.engine.world.values["degraded_pct"] < 2.0
