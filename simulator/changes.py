@@ -183,6 +183,8 @@ def change(engine: Engine, action_id: str, args: dict[str, Any], actor: str = "i
     item = Change(key, title, by, engine.now, minutes,
                   touched=touched(action_id, args, mutations), action=action_id)
     engine.changes.append(item)
+    engine.world.note_change("started", key,
+                             str(args["state"]) if action_id == "toggle_flag" else None)
     if by != "ic":
         engine.tasks[by] = Task(by, title, engine.now + minutes * SECONDS)
     engine.emit("change_started", by, f"{engine.name(by)}: starting to {title}.", change=key,
@@ -212,6 +214,8 @@ def _land_change(engine: Engine, change: Change, action_id: str, args: dict[str,
     if action_id == "scale":
         world.replicas[args["service"]] = args["replicas"]
     change.applied = engine.now
+    world.note_change("applied", change.key,
+                      str(args["state"]) if action_id == "toggle_flag" else None)
     if engine.tasks.get(change.by) and engine.tasks[change.by].title == change.title:
         engine.tasks.pop(change.by)
     overlapping = [c for c in engine.changes if c is not change and not c.cancelled and (

@@ -71,6 +71,17 @@ class MetricCompare(_Strict):
     for_minutes: float | None = Field(None, gt=0, le=MAX_MINUTES)
 
 
+class ChangeMade(_Strict):
+    """A change (by the IC, a responder or an NPC) has started, or landed (``is: applied``);
+    for a flag, ``state`` narrows it to switching it on or off. Lets people react to the
+    IC's decisions ("are you sure about turning the WAF back on now?")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    change: str
+    is_: Literal["started", "applied"] = Field("started", alias="is")
+    state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] | None = None
+
+
 class AfterMinutes(_Strict):
     """The drill clock has passed T+``after_minutes``."""
 
@@ -105,6 +116,7 @@ _TAG_BY_KEY = {
     "fact": "fact",
     "known": "known",
     "metric": "metric",
+    "change": "change",
     "after_minutes": "after_minutes",
     "no_update_for_minutes": "silence",
     "all": "all",
@@ -137,6 +149,7 @@ Condition = Annotated[
     | Annotated[FactSet, Tag("fact")]
     | Annotated[KnownFinding, Tag("known")]
     | Annotated[MetricCompare, Tag("metric")]
+    | Annotated[ChangeMade, Tag("change")]
     | Annotated[AfterMinutes, Tag("after_minutes")]
     | Annotated[SilenceFor, Tag("silence")]
     | Annotated[AllOf, Tag("all")]
@@ -163,6 +176,7 @@ class WorldView(Protocol):
     def knows(self, finding: str) -> bool: ...
     def metric_value(self, metric: str) -> float: ...
     def metric_samples(self, metric: str, count: int) -> list[float]: ...
+    def change_made(self, key: str, applied: bool) -> bool: ...
     def minutes(self) -> float: ...
     def minutes_since_update(self, audience: str | None = None) -> float: ...
 
@@ -198,6 +212,9 @@ def holds(cond: Any, world: WorldView) -> bool:
             samples = world.metric_samples(cond.metric, int(cond.for_minutes) + 1)
             return len(samples) > int(cond.for_minutes) and all(
                 _compare(v, cond.above, cond.below) for v in samples)
+        case ChangeMade():
+            key = cond.change if cond.state is None else f"{cond.change}={cond.state}"
+            return world.change_made(key, cond.is_ == "applied")
         case AfterMinutes():
             return world.minutes() >= cond.after_minutes
         case SilenceFor():

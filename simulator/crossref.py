@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from simulator.conditions import (
+    ChangeMade,
     ConfigCompare,
     FactSet,
     FlagState,
@@ -113,6 +114,11 @@ class _Checker:
                 self.ref(loc, "finding", node.known, self.findings)
             elif isinstance(node, MetricCompare):
                 self.ref(loc, "metric", node.metric, self.metrics)
+            elif isinstance(node, ChangeMade):
+                self._change_key(loc, node.change)
+                if node.state is not None and not node.change.startswith("flag:"):
+                    self.add(loc, f"'state' narrows a flag change, but '{node.change}' is not "
+                             "one", "remove state:, or use a flag:… key")
 
     def run(self) -> list[Problem]:
         sc = self.sc

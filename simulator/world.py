@@ -37,6 +37,7 @@ class World:
         self.facts: set[str] = set()
         self.known: set[str] = set()
         self.last_update_at: float | None = None
+        self.changes_made: dict[str, set[str]] = {"started": set(), "applied": set()}
         self.audience_updated: dict[str, float] = {}  # audience (or "all") -> last update
         self.history: list[dict[str, float]] = []  # one sample a minute; the engine appends
         self.since: dict[str, float | None] = {f.id: None for f in scenario.faults}
@@ -74,6 +75,15 @@ class World:
     def metric_samples(self, metric: str, count: int) -> list[float]:
         """The latest ``count`` per-minute samples of a metric (fewer early in the drill)."""
         return [s.get(metric, 0.0) for s in self.history[-count:]]
+
+    def change_made(self, key: str, applied: bool) -> bool:
+        return key in self.changes_made["applied" if applied else "started"]
+
+    def note_change(self, stage: str, key: str, state: str | None) -> None:
+        """A change started or landed (flags are also noted with their new state)."""
+        self.changes_made[stage].add(key)
+        if state is not None:
+            self.changes_made[stage].add(f"{key}={state}")
 
     def minutes(self) -> float:
         return self.now / SECONDS

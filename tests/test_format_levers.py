@@ -216,3 +216,26 @@ def test_built_in_stakeholders_stop_asking_about_failures_once_users_are_served(
     failing = drill_until("redis-saturation", [Action("freeze_changes")], 25)
     sam = [e for e in events(failing, "stakeholder_ping") if e["actor"] == "sam"]
     assert sam and all("keep coming in" in e["text"] for e in sam)
+
+
+def test_a_responder_reacts_to_the_ic_s_change(tmp_path: Path) -> None:
+    """`{change: flag:shield, state: "on"}`: Eve pushes back once the IC switches it back on."""
+    text = with_((HELLO, "  - {id: hello, source: eve, text: Eve - are you sure? Errors "
+                  "were only hidden., when: {change: \"flag:shield\", state: \"on\"}}\n"
+                  "  - {id: landed, source: eve, text: Eve - it is in., "
+                  "when: {change: \"flag:shield\", is: applied}}\n"))
+    path = write(tmp_path, text)
+    off = drill_until(path, [Action("toggle_flag", {"flag": "shield", "state": "off",
+                                                    "by": "bob"})], 5)
+    assert [e["data"]["id"] for e in events(off, "inject")] == ["landed"]
+    back = drill_until(path, [
+        Action("toggle_flag", {"flag": "shield", "state": "off", "by": "bob"}),
+        Action("wait", {"minutes": 2}),
+        Action("toggle_flag", {"flag": "shield", "state": "on", "by": "bob"})], 6)
+    assert [e["data"]["id"] for e in events(back, "inject")] == ["landed", "hello"]
+    found = errors(with_((HELLO, "  - {id: hello, source: eve, text: x, when: {change: "
+                          "\"flag:sheild\"}}\n")))
+    assert any("unknown flag 'sheild' (did you mean 'shield'?)" in p for p in found), found
+    found = errors(with_((HELLO, "  - {id: hello, source: eve, text: x, when: {change: "
+                          "\"rollback:api\", state: \"on\"}}\n")))
+    assert any("'state' narrows a flag change" in p for p in found), found
