@@ -3,12 +3,15 @@
 A run's journal is large; a worker process sends back only these facts (small and
 picklable): the outcome, the changes and decisions with their times, and what the run
 exercised. Coverage then lists the parts of the scenario no bot ever reached: a fix never
-applied, an inject never fired, an investigation never run, a metric nothing moves. Each is
-either dead content or a path only a trainee can find, and the facilitator should know which.
+applied, an inject never fired, an investigation never run, a metric nothing moves, a
+declared dependency that no fault depends on and no run touched. Each is either dead
+content or a path only a trainee can find, and the facilitator should know which.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,11 +84,17 @@ def coverage(scenario: Scenario, runs: list[RunFacts]) -> dict[str, list[str]]:
         limit = MOVE_NOISE * metric.noise + MOVE_SHARE * abs(metric.baseline)
         if moved <= limit:
             still.append(metric.id)
+    changed = {c[1].split(":", 1)[1] for r in runs for c in r.changes if ":" in c[1]}
+    faults = json.dumps([f.model_dump(mode="json", by_alias=True) for f in scenario.faults])
+    unused = [d.id for d in scenario.system.dependencies
+              if not re.search(rf"(?<![\w-]){re.escape(d.id)}(?![\w-])", faults)
+              and not any(key == d.id or key.startswith(f"{d.id}.") for key in changed)]
     found = {
         "fixes_never_applied": [f.id for f in scenario.fixes if f.id not in fixes],
         "injects_never_fired": [i.id for i in scenario.injects if i.id not in injects],
         "investigations_never_run": [i.id for i in scenario.investigations
                                      if i.id not in looked],
         "metrics_nothing_moves": still,
+        "dependencies_nothing_uses": unused,
     }
     return {k: v for k, v in found.items() if v}

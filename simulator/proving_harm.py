@@ -50,16 +50,21 @@ def likely_cause(name: str, bot: RunFacts, expert: RunFacts) -> str:
         return (f"the expert path causes a second incident ({', '.join(expert.second_incident)}); "
                 "check debrief.ideal_path")
     b_first = bot.changes[0] if bot.changes else None
-    e_first = expert.changes[0] if expert.changes else None
+    e_first = _first_own(expert)
     if bot.recovered_at is not None and (expert.recovered_at is None
                                          or bot.recovered_at < expert.recovered_at):
         ended = (f"{name} ended the impact at {_at(bot.recovered_at)}, the expert at "
                  f"{_at(expert.recovered_at)}")
-        if b_first and e_first and b_first[1] == e_first[1]:
-            return (f"{ended} with the same first change ({b_first[1]}) started "
-                    f"{(e_first[0] - b_first[0]) / 60:.1f} min earlier; before it the expert "
+        same = next((c for c in bot.changes if e_first and c[1] == e_first[1]
+                     and c[3] == "ic"), None)
+        if same and e_first and same[0] < e_first[0]:
+            side = [c for c in bot.changes if c[3] != "ic" and c[0] < same[0]]
+            also = (f" (also: {side[0][2]} ran {side[0][1]} on their own at "
+                    f"{_at(side[0][0])}, with no freeze to stop it)" if side else "")
+            return (f"{ended} with the same change ({same[1]}) started "
+                    f"{(e_first[0] - same[0]) / 60:.1f} min earlier; before it the expert "
                     f"spent its time on {_busy(expert, e_first[0])} - {name} on "
-                    f"{_busy(bot, b_first[0])}. If the process steps do not pay off in "
+                    f"{_busy(bot, same[0])}{also}. If the process steps do not pay off in "
                     "this scenario (no stakeholder slows a silent IC, nothing is lost by "
                     "skipping orientation), the anti-pattern wins on harm")
         if b_first and b_first[3] != "ic":
@@ -83,7 +88,16 @@ def likely_cause(name: str, bot: RunFacts, expert: RunFacts) -> str:
             "early; a partial mitigation may be too strong")
 
 
+def _first_own(run: RunFacts) -> tuple[int, str, str, str] | None:
+    """The first change the IC ordered (responders' own changes left out)."""
+    return next((c for c in run.changes if c[3] == "ic"), None)
+
+
 def _busy(run: RunFacts, until: float) -> str:
+    from simulator.actions import CHANGE_ACTIONS
+
+    # The decision that started the change itself comes a few seconds before it.
     counts = Counter(d["action"] for d in run.decisions
-                     if d["t"] < until and d["action"] not in ("wait",))
-    return ", ".join(f"{n} {a}" for a, n in counts.most_common(4)) or "nothing"
+                     if d["t"] < until and d["action"] != "wait"
+                     and not (d["action"] in CHANGE_ACTIONS and d["t"] >= until - 60))
+    return ", ".join(f"{n} {a}" for a, n in counts.most_common(8)) or "nothing"

@@ -18,6 +18,7 @@ COVERAGE_TITLES = {
     "injects_never_fired": "injects never fired",
     "investigations_never_run": "investigations never run",
     "metrics_nothing_moves": "metrics nothing moves",
+    "dependencies_nothing_uses": "dependencies nothing uses",
 }
 
 

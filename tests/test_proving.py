@@ -24,12 +24,13 @@ def test_builtin_scenarios_are_proven(scenario_id: str) -> None:
 # Built-ins where an anti-pattern hurts users less than the expert over the same window
 # (found by prove's harm check; the scenarios are to be fixed, issue 9 item 11).
 HARM_INVERTED = {
-    "redis-saturation": "silent: Dave's unfrozen restart of payment-service resets the "
-                        "fault and ends the impact sooner than the expert's maxclients change",
-    "dependency-timeout": "silent: Amara's unfrozen restart of checkout-api helps users "
-                          "sooner than the expert's flag",
-    "region-degraded": "silent: Jonas's unfrozen pod restart helps users; panic's restarts "
-                       "and east scale-out cut part of the impact",
+    "redis-saturation": "silent makes the expert's maxclients change 3.7 min sooner: it skips "
+                        "freeze, channel, comms lead and first update, and nothing in the "
+                        "scenario makes that silence cost users anything",
+    "dependency-timeout": "silent switches address-check off 2.7 min sooner than the expert "
+                          "(no comms set-up); silence costs users nothing here",
+    "region-degraded": "silent scales us-west 3.7 min sooner (no comms set-up); panic's "
+                       "east scale-out and restarts cut part of the impact early",
 }
 
 
@@ -125,11 +126,13 @@ def test_harm_findings_match_the_runs() -> None:
     lower = {bot for (bot, seed), h in harm.items() if h < harm[("expert", seed)]}
     reported = {f.split()[1] for f in verdict["findings"]}
     assert reported == lower
+    assert all("likely cause: " in f for f in verdict["findings"])
     assert (result.returncode == 0) == (not lower and verdict["ok"])
 
 
 def test_coverage_lists_what_no_bot_exercised(tmp_path: Path) -> None:
-    """An inject that cannot fire, a fix nobody applies, a metric nothing moves."""
+    """An inject that cannot fire, a fix nobody applies, a metric nothing moves, a
+    dependency no fault depends on and no run touches."""
     text = _redis_text().replace(
         "  - id: db_p95_ms\n", "  - id: flat_queue\n    title: A queue nobody touches\n"
         "    unit: \"\"\n    baseline: 5\n    noise: 0.1\n  - id: db_p95_ms\n", 1)
@@ -146,6 +149,7 @@ def test_coverage_lists_what_no_bot_exercised(tmp_path: Path) -> None:
     assert "hotfix-pool-size" in coverage["fixes_never_applied"]
     assert "pool-config" in coverage["investigations_never_run"]
     assert coverage["metrics_nothing_moves"] == ["flat_queue"]
+    assert coverage["dependencies_nothing_uses"] == ["payments-db"]  # redis is in faults
     shown = tabletop("prove", str(path), "--seeds", "1").stdout
     assert "injects never fired: never-fires" in shown
 
