@@ -132,12 +132,13 @@ def _miss(run: Run, change: Record) -> Evidence:
 def rollback_considered(run: Run, p: Params) -> Finding:
     """With a release shortly before the failure, a rollback is weighed early.
 
+    Applies when a recent change names a service that has a previous version (routes.released).
     The clock starts when a competent IC knew what changed (the expert's first finding about
     recent changes on this seed), not when this run happened to find it.
     """
     if not recent_release(run, p["recent_minutes"]):
-        return not_applicable(f"no release in the {p['recent_minutes']:g} minutes before the "
-                              "failure and nothing to roll back to")
+        return not_applicable(f"no release of a service that can be rolled back in the "
+                              f"{p['recent_minutes']:g} minutes before the failure")
     own = run.first("investigation_done", where=lambda e: not run.data(e).get("lost") and
                     bool(ORIENTING & set(run.data(e).get("covers", []))))
     stick = yardstick(run).release_at

@@ -4,7 +4,8 @@ A change *is a mitigation* when all three hold, whoever typed it:
 
 - its key is a listed route: the ideal path's first change and every rollback, flag,
   failover, scaling or config move on it (a hotfix or a restart later on the path is cause
-  work), rolling back a release that shipped shortly before, and `debrief.mitigations`;
+  work), rolling back a service released shortly before (`released`), and
+  `debrief.mitigations`;
 - it goes the right way, far enough: the ideal path's own move for that key (a config value
   or replica count at least as far from where it started and on the same side, the same
   flag state for at least the same segment, the same region), or, on a route the ideal path
@@ -34,11 +35,22 @@ RELIEF = 0.25  # share of the key metric's harm a listed alternative must remove
 RECENT_RELEASE_MINUTES = 60
 
 
-def recent_release(run: Run, within: float = RECENT_RELEASE_MINUTES) -> bool:
-    """Something changed shortly before the failure, and a service can be rolled back."""
+def released(run: Run, within: float = RECENT_RELEASE_MINUTES) -> list[str]:
+    """Services released shortly before the failure that can be rolled back.
+
+    A recent change is a release of a service when its text names the service (its id or
+    its title) and the service has a previous version; a campaign email or a batch job
+    shortly before the failure is a recent change, but nothing to roll back.
+    """
     sc = run.scenario
-    return any(c.minutes_before_start <= within for c in sc.system.recent_changes) and any(
-        s.previous_version for s in sc.system.services)
+    recent = [c.what.lower() for c in sc.system.recent_changes
+              if c.minutes_before_start <= within]
+    return [s.id for s in sc.system.services if s.previous_version and any(
+        s.id.lower() in what or s.title.lower() in what for what in recent)]
+
+
+def recent_release(run: Run, within: float = RECENT_RELEASE_MINUTES) -> bool:
+    return bool(released(run, within))
 
 
 def route_keys(run: Run) -> set[str]:
@@ -47,8 +59,7 @@ def route_keys(run: Run) -> set[str]:
     moves = [d for d in sc.debrief.ideal_path if d.action in CHANGE_ACTIONS]
     keys = {change_key(d.action, dict(d.model_extra or {})) for i, d in enumerate(moves)
             if i == 0 or d.action not in ("apply_fix", "restart")}
-    if recent_release(run):
-        keys |= {f"rollback:{s.id}" for s in sc.system.services if s.previous_version}
+    keys |= {f"rollback:{svc}" for svc in released(run)}
     return keys | set(sc.debrief.mitigations)
 
 

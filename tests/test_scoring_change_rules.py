@@ -243,3 +243,12 @@ def test_a_finding_the_expert_never_asked_for_is_dated_by_its_question() -> None
                    if i.id == "backup-vendor-check")
     assert stick.finding("backup-vendor-ready") == stick.finding("postverify-slow") + int(
         minutes * 60)
+
+
+def test_only_a_release_of_a_service_makes_a_rollback_due() -> None:
+    """A campaign email shortly before the failure is a recent change, not a release."""
+    from scoring.routes import released
+
+    assert released(_run("bad-deploy")) == ["catalog-api"]
+    assert released(_run("redis-saturation")) == ["payment-service"]
+    assert released(_run("region-degraded")) == []  # the campaign email; west shipped a day ago
