@@ -54,5 +54,16 @@ def render_briefing(scenario: Scenario, msel: bool = False) -> RenderableType:
             table.add_row(f"T+{inj.at_minutes:g}", "conditional" if inj.when else "timed",
                           inj.source, inj.text, inj.expects, inj.objective)
         parts += [Text(""), table]
+        if scenario.variants:
+            from simulator.variants import options
+
+            varies = Table(title=title("Variants: the seed picks one of each"))
+            for col in ("choice point", "sets", "options"):
+                varies.add_column(col)
+            for v in scenario.variants:
+                picks = (f"{v.range[0]:g} to {v.range[1]:g}" if v.range is not None
+                         else ", ".join(label for label, _ in options(v)))
+                varies.add_row(v.id, v.path or "(per option)", picks)
+            parts += [Text(""), varies]
     return Panel(Group(*parts), title=title(f"scenario: {scenario.id}"),
                  expand=False)

@@ -74,6 +74,7 @@ class Drill:
         from simulator.variants import vary
 
         scenario, picks = vary(scenario, seed)  # the incident this seed plays
+        self.variant = picks
         self.scenario = scenario
         self.journal = JournalWriter(journal_path)
         self.engine = Engine(scenario, seed, self.journal)
@@ -269,6 +270,7 @@ class Drill:
             "recovered_at": None if engine.recovered_at is None else int(engine.recovered_at),
             **({"mitigated_at": None if engine.mitigated_at is None else int(
                 engine.mitigated_at)} if self.scenario.success.mitigated else {}),
+            **({"variant": self.variant} if self.variant else {}),
             "failed": round(engine.failed_total),
             "impact_unit": self.scenario.impact.unit,
             "evidence_lost": sorted(engine.lost_investigations),

@@ -80,6 +80,8 @@ def print_outcome(outcome: Outcome, journal: Path, scenario: Scenario) -> None:
           f"({d['failed_by_limit']:,} by T+{d['time_limit_minutes']} if left as is)"
           f" | evidence lost: {', '.join(d['evidence_lost']) or 'none'}"
           f" | caused: {'; '.join(describe(scenario, d['second_incident'])) or 'nothing'}")
+    if d.get("variant"):
+        print("variant: " + ", ".join(f"{k}={v}" for k, v in d["variant"].items()))
     print(f"journal: {journal}")
 
 

@@ -83,3 +83,14 @@ def test_variants_are_checked_option_by_option(entry: str, expected: str) -> Non
     found = [str(p) for p in info.value.problems]
     assert any(expected in p for p in found), found
     assert all(p.startswith("s.yaml:") for p in found)
+
+
+def test_run_prints_the_variant_and_msel_lists_the_choice_points(tmp_path: Path) -> None:
+    path = write(tmp_path, with_(VARIANTS))
+    run = tabletop("run", path, "--bot", "expert", "--seed", "5", "--journal",
+                   str(tmp_path / "r.jsonl"))
+    picks = vary(load_scenario(path)[0], 5)[1]
+    assert "variant: " + ", ".join(f"{k}={v}" for k, v in picks.items()) in run.stdout
+    shown = tabletop("show", path, "--msel")
+    assert "Variants: the seed picks one of each" in shown.stdout
+    assert "database, cache" in shown.stdout and "-8 to -1" in shown.stdout
