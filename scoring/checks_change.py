@@ -337,8 +337,9 @@ def evidence_preserved(run: Run, p: Params) -> Finding:
 
 
 def _stopped_in_time(run: Run) -> list[Record]:
-    """Changes the IC stopped before they landed: a restart (which wipes evidence) or a
-    responder's change made on their own. Stopping them is change control at work."""
+    """Changes the IC stopped before they landed (a restart, which wipes evidence, or a
+    responder's change made on their own), and the unilateral changes a responder called
+    off because the IC had told them to hold. Either is change control at work."""
     out = []
     for e in run.of("change_cancelled", where=lambda e: run.data(e).get("cancelled_by") == "ic"):
         key = str(run.data(e).get("change", ""))
@@ -347,7 +348,7 @@ def _stopped_in_time(run: Run) -> list[Record]:
         if key.startswith("restart:") or (started and run.data(started[-1]).get(
                 "ordered_by") != "ic"):
             out.append(e)
-    return out
+    return sorted(out + run.of("npc_held"), key=lambda e: e["t"])  # told to hold in time
 
 
 def _cause(run: Run, loss: Record) -> Record | None:

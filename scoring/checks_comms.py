@@ -187,6 +187,9 @@ def audience_served(run: Run, p: Params) -> Finding:
     for ask in run.of("stakeholder_ping", "missed_update", "inject", where=_asks(run)):
         want = run.audience_of(str(ask.get("actor"))) or "any"
         reply = replies.first_after(int(ask["t"]), want)
+        direct = _direct_reply(run, ask)
+        if direct is not None and (reply is None or direct["t"] < reply["t"]):
+            reply = direct
         if resolved is not None and 0 <= ask["t"] - resolved["t"] < 60:
             reply = resolved  # asked in the minute the resolution went out: it answers
         if reply is None:
@@ -203,6 +206,12 @@ def audience_served(run: Run, p: Params) -> Finding:
               f"answered late, {len(unanswered)} never")
     evidence = sorted(unanswered[:QUOTED] + late[:QUOTED] + answered, key=lambda e: e.t)
     return Finding(rating, evidence, reason, facts)
+
+
+def _direct_reply(run: Run, ask: Record) -> Record | None:
+    """The IC's first reply to the person who asked (it answers them as an update would)."""
+    return next((e for e in run.of("reply") if e["t"] >= ask["t"]
+                 and run.data(e).get("to") == ask.get("actor")), None)
 
 
 class Replies:

@@ -14,6 +14,7 @@ from typing import Any
 
 import simpy
 
+from simulator import talk
 from simulator.changes import change, revertible, stop, stoppable
 from simulator.conditions import on_off
 from simulator.engine import Engine, Task
@@ -101,6 +102,9 @@ def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
             and (s.fixed_version_when is None or _holds(engine, s.fixed_version_when))]}),
         "revert_change": lambda: by({"change": list(revertible(engine))}),
         "cancel_change": lambda: {"change": list(stoppable(engine))},
+        "reply": lambda: {"to": talk.askers(engine)},
+        "tell": lambda: {"person": [p.id for p in sc.roster.responders],
+                         "says": list(talk.SAYS)},
     }
     make = table.get(action_id)
     return make() if make is not None else {}
@@ -178,6 +182,8 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
         return "no fixed version is ready yet"
     if action_id == "revert_change" and not choices(engine, "revert_change")["change"]:
         return "no landed change can be reverted"
+    if action_id == "reply" and not talk.askers(engine):
+        return "no stakeholder has asked anything yet"
     if action_id == "cancel_change" and not choices(engine, "cancel_change")["change"]:
         return "no change is running (your own change holds you until it lands)"
     if action_id == "rollback" and not choices(engine, "rollback")["service"]:
@@ -307,6 +313,8 @@ def _check_values(engine: Engine, action_id: str, args: dict[str, Any]) -> str |
     if action_id == "post_update":
         return number("next_update_minutes", 1, 60, required=False) or texts(
             "impact", "doing", "message")
+    if action_id in ("reply", "tell"):
+        return talk.check(engine, action_id, args)
     if action_id == "note":
         return texts("text", required=True)
     if action_id == "hand_over":
@@ -323,7 +331,7 @@ def _extra_args(action_id: str) -> set[str]:
         "toggle_flag": {"segment"}, "scale": {"replicas"}, "set_config": {"value"},
         "wait": {"minutes", "until_news"}, "delegate": {"timebox_minutes"},
         "post_update": {"impact", "doing", "next_update_minutes", "message"},
-        "note": {"text"}, "hand_over": {"summary"},
+        "note": {"text"}, "hand_over": {"summary"}, "reply": {"text"}, "tell": {"about"},
         "declare_resolved": {"message", "root_cause", "fix", "customer_impact", "follow_up"},
         "write_postmortem": {*POSTMORTEM_TEXTS, *POSTMORTEM_LISTS, "action_items"},
     }.get(action_id, set())
@@ -527,5 +535,7 @@ _HANDLERS: dict[str, Callable[[Engine, dict[str, Any]], Gen | None]] = {
     "investigate": _investigate,
     "wait": _wait,
     "cancel_change": lambda engine, args: _cancel(engine, args),
+    "reply": talk.reply,
+    "tell": talk.tell,
     **{a: _change_handler(a) for a in CHANGE_ACTIONS},
 }

@@ -268,4 +268,9 @@ def npc_change(engine: Engine, npc: NpcAction) -> None:
     else:
         action_id, args = "apply_fix", {"fix": str(npc.fix)}
     args["by"] = npc.by
+    if f"held.{npc.by}" in engine.world.facts:  # the IC told them to hold off
+        key, title = describe(engine, action_id, args)[:2]
+        engine.emit("npc_held", npc.by, text("npc_held", name=engine.name(npc.by), title=title),
+                    change=key, action=action_id)
+        return
     engine.env.process(change(engine, action_id, args, actor=npc.by))

@@ -71,7 +71,8 @@ class _Checker:
             {sc.roster.comms_lead.id} if sc.roster.comms_lead else set())
         self.restartable = set(sc.restart_targets())
         self.facts = set(ENGINE_FACTS) | {f"restarted.{t}" for t in self.restartable} | {
-            f"in-channel.{s.id}" for s in sc.roster.stakeholders}
+            f"in-channel.{s.id}" for s in sc.roster.stakeholders} | {
+            f"held.{p.id}" for p in sc.roster.responders}
         for fix in sc.fixes:
             self.facts |= {m.set_fact for m in fix.does if m.set_fact}
         for inj in sc.injects:

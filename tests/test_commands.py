@@ -95,3 +95,51 @@ def test_roll_forward_is_offered_once_the_fix_is_known_and_clears_the_fault() ->
     assert started[0]["data"]["expected_minutes"] == 14
     assert drill.engine.world.versions["catalog-api"] == "v7.3.1"
     assert drill.engine.world.values["degraded_pct"] < 2.0
+
+
+def test_hold_to_a_responder_calls_off_their_restart() -> None:
+    """'Ravi, hold off' before T+3: his unilateral restart is called off and journaled;
+    the scorer counts it toward keeping the evidence."""
+    drill = drill_until("bad-deploy", [Action("tell", {"person": "ravi", "says": "hold",
+                                                       "about": "no restarts"})], 8)
+    held = events(drill, "npc_held")
+    assert [e["data"]["change"] for e in held] == ["restart:catalog-api"]
+    assert "holding off as you asked" in held[0]["text"]
+    assert not [e for e in events(drill, "change_started") if e["actor"] == "ravi"]
+    found = evidence_preserved(run_of(drill), {})
+    assert any("holding off" in e.text for e in found.evidence)
+
+
+def test_stop_to_a_responder_stops_their_change() -> None:
+    drill = drill_until("bad-deploy", [Action("wait", {"minutes": 3.2}),
+                                       Action("tell", {"person": "ravi", "says": "stop"})], 6)
+    assert [e["data"]["change"] for e in events(drill, "change_cancelled")] == [
+        "restart:catalog-api"]
+    assert "ravi, stop" in events(drill, "tell")[0]["text"].lower()
+
+
+def test_reply_answers_the_person_who_asked() -> None:
+    """Elena asks at T+2; a direct reply answers her (audience check) and restarts her
+    patience; nobody else counts as answered by it."""
+    from scoring.checks_comms import audience_served
+
+    drill = drill_until("bad-deploy", [
+        Action("post_update", {"audience": "support", "impact": "product pages slow",
+                               "doing": "investigating"}),
+        Action("wait", {"minutes": 1}),
+        Action("reply", {"to": "elena", "text": "Yes, the release is our lead; update in 10."}),
+    ], 5)
+    said = events(drill, "reply")[0]
+    assert said["text"].startswith("Riley (you) → Elena Rossi: Yes, the release")
+    assert drill.engine.stakeholder_last["elena"] == said["t"]
+    found = audience_served(run_of(drill), {"answer_within": 8})
+    assert any("→ Elena Rossi" in e.text and e.good for e in found.evidence)
+
+
+def test_reply_needs_someone_who_asked_and_a_text() -> None:
+    drill = drill_until("bad-deploy", [], 1)
+    problem = check(drill.engine, Action("reply", {"to": "elena", "text": "hi"}))
+    assert problem is not None and "no stakeholder has asked" in problem
+    later = drill_until("bad-deploy", [], 3)
+    problem = check(later.engine, Action("reply", {"to": "elena", "text": " "}))
+    assert problem is not None and "needs 'text'" in problem

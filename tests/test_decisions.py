@@ -112,3 +112,38 @@ def test_a_decisions_file_goes_on_after_a_reopen(tmp_path: Path) -> None:
     verified = next(c for c in json.loads(scored.stdout)["criteria"]
                     if c["id"] == "resolve.verified")
     assert verified["rating"] == "M" and "resolved again" in verified["reason"]
+
+
+def test_decisions_files_talk_to_one_person_and_stop_changes(tmp_path: Path) -> None:
+    """tell and reply in a decisions file: played, journaled, replayed exactly (the same
+    file gives the same journal), and the run still resolves."""
+    import yaml
+
+    script = tmp_path / "d.yaml"
+    ran = tabletop("run", "bad-deploy", "--bot", "expert", "--seed", "7", "--journal",
+                   str(tmp_path / "bot.jsonl"), "--export-decisions", str(script), "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    decisions = yaml.safe_load(script.read_text())
+    decisions.insert(1, {"action": "tell", "person": "ravi", "says": "hold",
+                         "about": "no restarts on your own"})
+    at = next(i for i, d in enumerate(decisions) if d.get("at_minutes", 0) >= 4)
+    decisions.insert(at, {"action": "reply", "to": "elena",
+                          "text": "The release is our lead; update in ten minutes."})
+    script.write_text(yaml.safe_dump(decisions, sort_keys=False))
+    journals = [tmp_path / "one.jsonl", tmp_path / "two.jsonl"]
+    for journal in journals:
+        played = tabletop("run", "bad-deploy", "--decisions", str(script), "--seed", "7",
+                          "--journal", str(journal), "--quiet")
+        assert played.returncode == 0, played.stderr
+    assert body(journals[0]) == body(journals[1])
+    kinds = [json.loads(line).get("kind") for line in body(journals[0])]
+    assert "reply" in kinds and "tell" in kinds
+
+
+def test_a_decision_that_cannot_stop_anything_is_located(tmp_path: Path) -> None:
+    script = tmp_path / "d.yaml"
+    script.write_text("- action: acknowledge\n- {action: cancel_change, change: restart:x}\n")
+    result = tabletop("run", "bad-deploy", "--decisions", str(script), "--seed", "1",
+                      "--journal", str(tmp_path / "j.jsonl"))
+    assert result.returncode == 2
+    assert f"{script}:2:" in result.stderr and "no change is running" in result.stderr

@@ -15,6 +15,7 @@ from typing import Any
 import questionary
 from questionary import Choice
 
+from simulator import talk
 from simulator.actions import CHANGE_ACTIONS, SEVERITIES, choices, flag_segments
 from simulator.changes import describe, revertible, stoppable
 from simulator.engine import Engine
@@ -320,8 +321,36 @@ def cancel_change(engine: Engine) -> dict[str, Any] | None:
     return None if key is None else {"change": key}
 
 
+def reply(engine: Engine) -> dict[str, Any] | None:
+    def label(person: str) -> str:
+        asked = " ".join(talk.last_question(engine, person).split())
+        return asked if len(asked) <= 70 else asked[:69] + "…"
+    to = pick("Reply to whom? (their last question)", [(label(p), p) for p in choices(
+        engine, "reply")["to"]])
+    if to is None:
+        return None
+    return {"to": to, "text": ask_text(f"Your answer to {engine.name(to)}",
+                                       required("the answer"))}
+
+
+def tell(engine: Engine) -> dict[str, Any] | None:
+    running = {c.by: c.title for c in stoppable(engine).values()}
+    person = pick("Tell whom?", [(_person(engine, p) + (f" — running: {running[p]}"
+                                                        if p in running else ""), p)
+                                 for p in choices(engine, "tell")["person"]])
+    if person is None:
+        return None
+    says = pick("Tell them to", [
+        ("stop: stop the change you are running, change nothing more", "stop"),
+        ("hold off: nothing on your own (don't restart, no to that change)", "hold")])
+    if says is None:
+        return None
+    about = ask_text("About what? (optional, e.g. 'no to raising max_connections')")
+    return {"person": person, "says": says, **({"about": about} if about else {})}
+
+
 FORMS: dict[str, Form] = {
-    "cancel_change": cancel_change,
+    "cancel_change": cancel_change, "reply": reply, "tell": tell,
     "declare": declare, "hand_over": hand_over, "assign_role": assign_role,
     "delegate": delegate, "investigate": investigate, "post_update": post_update,
     "note": note, "wait": wait, "declare_resolved": declare_resolved,

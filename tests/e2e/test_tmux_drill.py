@@ -201,3 +201,88 @@ def test_mid_drill_screen_keeps_five_channel_lines_at_80x24(term: Terminal, tmp_
     assert written and not (len(written) == 1 and written[0].startswith("↑")), shown
     assert " ms " in shown and not re.search(r"\d(ms|min)\b", shown)  # one number format
     assert rows[-1].strip().startswith("Help, or read")  # the menu fits below
+
+
+def resolve_form(term: Terminal, message: str) -> None:
+    for question, answer in [("Resolution message", message), ("Root cause", "redis maxclients"),
+                             ("Fix applied", "raised maxclients"), ("Customer impact", ""),
+                             ("Postmortem date", "postmortem tomorrow")]:
+        term.expect(question)
+        term.type(answer)
+
+
+def test_premature_resolve_then_a_proper_recovery(term: Terminal, tmp_path: Path) -> None:
+    """Resolved at T+0 on red metrics: monitoring reopens, the drill goes on; the trainee
+    raises maxclients, waits, resolves again, it holds, and the run ends resolved."""
+    journal = tmp_path / "run.jsonl"
+    term.start(tabletop("run", "redis-saturation", "--seed", "7", "--coach", "off",
+                        "--journal", str(journal)), tmp_path)
+    term.expect("Press any key")
+    term.keys("Enter")
+    choose(term, "What do you do?", 4)           # Close
+    choose(term, "Close the incident:", 0)       # Declare resolved (no coach: no warning)
+    resolve_form(term, "all good")
+    term.expect("we were told this was resolved", timeout=30)
+    choose(term, "What do you do?", 2)           # Mitigate
+    choose(term, "Mitigate:", 2)                 # Change a configuration value
+    choose(term, "Which setting?", 0)            # redis.maxclients
+    term.expect("New value for redis.maxclients")
+    term.type("200")
+    choose(term, "Who makes the change?", 0)     # the suggested responder
+    term.expect("Announcement posted in the channel")
+    term.keys("Enter")
+    choose(term, "What do you do?", 5)           # Wait
+    term.expect("Wait how many minutes?")
+    term.keys("C-u")
+    term.type("20")
+    term.expect("Come back early")
+    term.keys("n", "Enter")
+    choose(term, "What do you do?", 4)           # Close
+    choose(term, "Close the incident:", 0)
+    resolve_form(term, "checkout errors back under 1% and holding for 10 minutes")
+    choose(term, "The incident is over. What now?", 1)  # finish without a postmortem
+    term.expect("End the drill without a postmortem?")
+    term.keys("y", "Enter")
+    shown = term.expect("EXIT=0", timeout=40)
+    assert "outcome: resolved" in shown and "(after 1 reopen)" in " ".join(shown.split())
+    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert [r["action"] for r in records if r["type"] == "decision"] == [
+        "declare_resolved", "set_config", "wait", "declare_resolved", "finish"]
+
+
+def test_a_cancelled_change_and_a_reply_to_one_stakeholder(term: Terminal, tmp_path: Path
+                                                           ) -> None:
+    """bad-deploy: Ravi starts restarting catalog-api on his own at T+3; the IC stops it
+    (nothing lands, the logs survive), then replies to Elena's question directly."""
+    journal = tmp_path / "run.jsonl"
+    term.start(tabletop("run", "bad-deploy", "--seed", "7", "--coach", "off",
+                        "--journal", str(journal)), tmp_path)
+    term.expect("Press any key")
+    term.keys("Enter")
+    choose(term, "What do you do?", 5)           # Wait
+    term.expect("Wait how many minutes?")
+    term.keys("C-u")
+    term.type("3.2")
+    term.expect("Come back early")
+    term.keys("n", "Enter")
+    term.expect("starting to restart catalog-api", timeout=30)
+    choose(term, "What do you do?", 2)           # Mitigate
+    choose(term, "Mitigate:", 6)                 # Stop a change in flight (greyed skipped)
+    choose(term, "Stop which change?", 0)        # Ravi's restart
+    term.expect("stopped restart catalog-api as asked", timeout=30)
+    choose(term, "What do you do?", 3)           # Communicate
+    choose(term, "Communicate:", 2)              # Reply to one stakeholder
+    choose(term, "Reply to whom?", 0)            # Elena
+    term.expect("Your answer to Elena Rossi")
+    term.type("The release is our lead; we roll back, next update in ten minutes.")
+    term.expect("→ Elena Rossi", timeout=30)
+    term.keys("C-c")
+    choose(term, "Drill interrupted", 2)         # abandon
+    term.expect("Really abandon?")
+    term.keys("y", "Enter")
+    term.expect("EXIT=1", timeout=40)
+    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    kinds = [r.get("kind") for r in records]
+    assert "change_cancelled" in kinds and "evidence_lost" not in kinds
+    assert [r["action"] for r in records if r["type"] == "decision"] == [
+        "wait", "cancel_change", "reply"]

@@ -1,0 +1,55 @@
+"""The IC's direct commands played from the real prompts (keystrokes through a pipe)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ui_keys import START, abandon, pick, play_keys, text, top, wait
+
+from simulator.journal import read_journal
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_reply_to_one_stakeholder_from_the_prompts(tmp_path: Path) -> None:
+    """Communicate › Reply: pick who asked (Elena, at T+2), type the answer."""
+    journal = tmp_path / "reply.jsonl"
+    keys = (START + wait(3)
+            + top("communicate") + pick(2) + pick(0)      # reply › Elena
+            + text("Yes, the release is our lead; rolling back, update in 10.")
+            + abandon())
+    play_keys(keys, journal, scenario_id="bad-deploy")
+    records = read_journal(journal)
+    decision = next(d for d in records.decisions() if d["action"] == "reply")
+    assert decision["args"] == {"to": "elena",
+                                "text": "Yes, the release is our lead; rolling back, update "
+                                        "in 10."}
+    assert next(records.events("reply"))["text"].startswith("Riley (you) → Elena Rossi")
+
+
+def test_stop_a_running_change_from_the_prompts(tmp_path: Path) -> None:
+    """Ravi restarts catalog-api on his own at T+3; Mitigate › Stop a change in flight."""
+    journal = tmp_path / "stop.jsonl"
+    keys = (START + wait(3.2)
+            + top("mitigate") + pick(6) + pick(0)         # stop › Ravi's restart
+            + abandon())
+    play_keys(keys, journal, scenario_id="bad-deploy")
+    records = read_journal(journal)
+    assert [d["action"] for d in records.decisions()][-1] == "cancel_change"
+    stopped = next(records.events("change_cancelled"))
+    assert stopped["data"] == {"change": "restart:catalog-api", "cancelled_by": "ic",
+                               "partial": False}
+    assert not list(records.events("evidence_lost"))
+
+
+def test_tell_a_responder_to_hold_from_the_prompts(tmp_path: Path) -> None:
+    """Coordinate › Tell: 'hold off' to Ravi before his restart; it never happens."""
+    journal = tmp_path / "tell.jsonl"
+    keys = (START + top("coordinate") + pick(7)           # tell (after the seven basics)
+            + pick(0) + pick(1) + text("no restarts") + wait(5) + abandon())
+    play_keys(keys, journal, scenario_id="bad-deploy")
+    records = read_journal(journal)
+    told = next(d for d in records.decisions() if d["action"] == "tell")
+    assert told["args"] == {"person": "ravi", "says": "hold", "about": "no restarts"}
+    assert [e["actor"] for e in records.events("npc_held")] == ["ravi"]
