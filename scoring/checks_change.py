@@ -8,6 +8,7 @@ scoring/routes.py and scoring/yardstick.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -280,7 +281,8 @@ def announced_and_logged(run: Run, p: Params) -> Finding:
                            where=_same_change(run, key, int(c["t"])))
         if landed is None:
             continue
-        log = run.first("note", "status_update", where=_ic_within(int(landed["t"]), window))
+        log = run.first("note", "status_update", where=_result_of(run, c, int(landed["t"]),
+                                                                   window))
         if landed["t"] + window > run.end_t and log is None and run.truncated:
             continue
         due += 1
@@ -294,6 +296,35 @@ def announced_and_logged(run: Run, p: Params) -> Finding:
     facts = {"missing": owed, "expected": due}
     return Finding(rating, sorted(good + bad, key=lambda e: e.t),
                    f"{due - owed} of {due} announcements and result notes made", facts)
+
+
+def _result_of(run: Run, change: Record, landed: int, window: float
+               ) -> Callable[[Record], bool]:
+    within = _ic_within(landed, window)
+    return lambda e: within(e) and _logs_result(run, e, change)
+
+
+def _logs_result(run: Run, log: Record, change: Record) -> bool:
+    """Does this note or update say what the change did?
+
+    It must name the change (its target, a config key's own name, or the kind of change:
+    roll back, flag, fail over, scale, config, restart, fix) or quote a reading (a number).
+    "Investigating the address validation service" posted after a timeout change is no
+    result log; "errors back under 1% after the flag" is.
+    """
+    d = run.data(log)
+    said = " ".join(str(d.get(k, "")) for k in ("text", "message", "impact", "doing")).lower()
+    if any(ch.isdigit() for ch in said):
+        return True
+    words = re.findall(r"[a-z]+", said)
+    kind, _, target = str(run.data(change).get("change", "")).partition(":")
+    if any(w.startswith(kind[:4]) for w in words if kind):
+        return True
+    if kind == "config":
+        own = re.findall(r"[a-z]+", target.rsplit(".", 1)[-1].lower())
+        return any(w in words for w in own if len(w) >= 4)
+    phrase = " ".join(re.findall(r"[a-z0-9]+", target.lower()))
+    return bool(phrase) and phrase in " ".join(words)
 
 
 def _same_change(run: Run, key: Any, since: int) -> Callable[[Record], bool]:
