@@ -36,6 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--msel", action="store_true",
                    help="facilitator view: the injects (master scenario events list)")
 
+    s = sub.add_parser("brief", help="print the facilitator guide of a scenario (spoilers: "
+                       "MSEL, ideal path, traps, hot-wash questions, evaluator guide)")
+    s.add_argument("scenario", help="a built-in id or a path to a YAML file")
+    s.add_argument("--format", choices=("md", "html"), default="md",
+                   help="Markdown (default) or a self-contained HTML page")
+    s.add_argument("--rubric", type=Path, metavar="FILE",
+                   help="the rubric whose thresholds the evaluator guide quotes")
+    s.add_argument("--output", type=Path, help="write to a file instead of stdout")
+
     s = sub.add_parser("run", help="play a drill (interactive, scripted or bot)")
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
     s.add_argument("--seed", type=int, help="random seed (recorded in the journal)")
@@ -152,6 +161,21 @@ def _show(args: argparse.Namespace) -> int:
 
     scenario, _ = load_scenario(args.scenario)
     console().print(render_briefing(scenario, msel=args.msel))
+    return 0
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from scoring import load_rubric
+    from scoring.guide import render_guide
+    from simulator.loader import load_scenario
+
+    scenario, _ = load_scenario(args.scenario)
+    text = render_guide(scenario, load_rubric(args.rubric), args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -280,7 +304,8 @@ def _score(args: argparse.Namespace) -> int:
     return score_command(args)
 
 
-COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "run": _run, "resume": _resume,
+COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "brief": _brief, "run": _run,
+                            "resume": _resume,
                             "branch": _branch, "history": _history, "prove": _prove,
                             "score": _score, "new": _new, "validate": _validate,
                             "schema": _schema}

@@ -232,6 +232,11 @@ class _Checker:
                 self.mutation(("injects", i, "does", j), mut)
             if inj.npc_action:
                 self.npc(("injects", i, "npc_action"), inj.npc_action)
+        self.unique("facilitator_injects", sc.facilitator_injects)
+        for i, finj in enumerate(sc.facilitator_injects):
+            if finj.objective:
+                self.ref(("facilitator_injects", i, "objective"), "rubric criterion",
+                         finj.objective, set(criterion_ids()))
         return self.problems
 
     def slower(self, loc: Loc, entries: list[Any]) -> None:

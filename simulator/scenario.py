@@ -298,6 +298,16 @@ class Inject(Model):
     npc_action: NpcAction | None = None
 
 
+class FacilitatorInject(Model):
+    """An inject the facilitator may play at any moment from the console (not timed)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    source: str = Field(description="a roster id, or a free label such as 'monitoring'")
+    text: str = Field(min_length=1, max_length=2000)
+    expects: str = Field("", description="the player action this inject looks for")
+    objective: str = Field("", description="the rubric criterion it exercises")
+
+
 class Rationale(Model):
     """Which findings make a change an informed decision rather than a hunch."""
 
@@ -371,6 +381,10 @@ class Debrief(Model):
     follow_ups: list[str | FollowUp] = Field(
         [], description="what an experienced IC would list after this incident; a mapping "
         "with if_changed/unless_changed makes one depend on what the run did")
+    questions: list[Annotated[str, Field(min_length=1, max_length=500,
+                                         pattern=r"\S")]] = Field(
+        [], max_length=30, description="hot-wash discussion questions: the facilitator guide "
+        "lists them and the console walks the group through them after the drill")
 
     def follow_ups_for(self, landed: set[str]) -> list[str]:
         """The follow-ups that fit a run which landed the changes ``landed`` (keys)."""
@@ -422,6 +436,9 @@ class Scenario(Model):
     debrief: Debrief
     variants: list[SeedVariant] = Field(
         [], description="choice points the seed decides (onset, traffic, which red herring)")
+    facilitator_injects: list[FacilitatorInject] = Field(
+        [], max_length=50, description="injects ready for the facilitator to play at any "
+        "moment (tabletop facilitate); the trainee's prompt is interrupted to show them")
 
     # Lookups the engine and validators use; cheap enough to compute on demand.
     def metric(self, metric_id: str) -> Metric:
