@@ -298,6 +298,13 @@ def announced_and_logged(run: Run, p: Params) -> Finding:
                    f"{due - owed} of {due} announcements and result notes made", facts)
 
 
+#: how people name each kind of change in a note (word beginnings, lowercase)
+KIND_WORDS = {"rollback": ("roll", "revert"), "flag": ("flag", "switch", "toggl", "disabl"),
+              "failover": ("fail",), "scale": ("scal", "replica", "pods"),
+              "config": ("conf", "limit", "setting"), "restart": ("restart", "bounc"),
+              "fix": ("fix", "hotfix", "patch")}
+
+
 def _result_of(run: Run, change: Record, landed: int, window: float
                ) -> Callable[[Record], bool]:
     within = _ic_within(landed, window)
@@ -307,8 +314,8 @@ def _result_of(run: Run, change: Record, landed: int, window: float
 def _logs_result(run: Run, log: Record, change: Record) -> bool:
     """Does this note or update say what the change did?
 
-    It must name the change (its target, a config key's own name, or the kind of change:
-    roll back, flag, fail over, scale, config, restart, fix) or quote a reading (a number).
+    It must name the change (its target, a config key's own name, or the kind of change in
+    the words people use for it: KIND_WORDS) or quote a reading (a number).
     "Investigating the address validation service" posted after a timeout change is no
     result log; "errors back under 1% after the flag" is.
     """
@@ -318,7 +325,7 @@ def _logs_result(run: Run, log: Record, change: Record) -> bool:
         return True
     words = re.findall(r"[a-z]+", said)
     kind, _, target = str(run.data(change).get("change", "")).partition(":")
-    if any(w.startswith(kind[:4]) for w in words if kind):
+    if any(w.startswith(KIND_WORDS.get(kind, (kind or "-",))) for w in words):
         return True
     if kind == "config":
         own = re.findall(r"[a-z]+", target.rsplit(".", 1)[-1].lower())
