@@ -60,7 +60,7 @@ class Service(Model):
     fixed_version: str | None = Field(
         None, description="a version with the fix: makes rolling forward to it possible")
     roll_forward_minutes: float = Field(
-        10, gt=0, description="building and deploying the fixed version")
+        10, gt=0, le=MAX_MINUTES, description="building and deploying the fixed version")
     fixed_version_when: Condition | None = Field(
         None, description="the fixed version is offered only once this holds (it is written "
         "and reviewed)")
@@ -261,7 +261,8 @@ class Fix(Model):
     reversible: bool = Field(
         True, description="a landed fix can be reverted (a data repair often cannot)")
     revert_minutes: float | None = Field(
-        None, gt=0, description="how long reverting it takes (default: the fix's own time)")
+        None, gt=0, le=MAX_MINUTES,
+        description="how long reverting it takes (default: the fix's own time)")
     if_cancelled: list[Mutation] = Field(
         [], description="what a half-done fix leaves behind when it is stopped midway")
 
@@ -405,8 +406,8 @@ class SeedVariant(Model):
 
     id: str
     path: str | None = Field(None, description="what `range` or `values` sets")
-    range: list[float] | None = Field(None, min_length=2, max_length=2)
-    values: list[float | str | bool] = []
+    range: list[Value] | None = Field(None, min_length=2, max_length=2)
+    values: list[Value | str | bool] = []
     options: list[VariantOption] = []
     description: str = ""
 

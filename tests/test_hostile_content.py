@@ -97,6 +97,32 @@ def test_every_console_is_made_by_the_terminal_module() -> None:
     assert offenders == []
 
 
+# --- 6. every number has a range ------------------------------------------------------------
+def unbounded_numbers(schema: object, where: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Paths in a JSON Schema to numbers without both a lower and an upper bound."""
+    found: list[tuple[object, ...]] = []
+    if isinstance(schema, dict):
+        if schema.get("type") in ("number", "integer") and "const" not in schema and not (
+                ({"minimum", "exclusiveMinimum"} & schema.keys())
+                and ({"maximum", "exclusiveMaximum"} & schema.keys())):
+            found.append(where)
+        for key, value in schema.items():
+            found += unbounded_numbers(value, (*where, key))
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            found += unbounded_numbers(value, (*where, i))
+    return found
+
+
+def test_every_number_of_a_scenario_and_a_rubric_has_a_range() -> None:
+    """A field added without bounds fails here (documented in docs/scenario-format.md)."""
+    from scoring.rubric import Rubric, RubricChanges
+    from simulator.scenario import Scenario
+
+    for model in (Scenario, Rubric, RubricChanges):
+        assert unbounded_numbers(model.model_json_schema()) == [], model.__name__
+
+
 # --- 7. rubric texts are templates, not format strings ------------------------------------
 @pytest.mark.parametrize("template", ["{p:x>2000000000}", "{}", "{0}", "{p!r}", "{x:d}",
                                       "{p.__class__}", "{p[0]}", "{p", "p}"])
