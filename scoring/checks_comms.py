@@ -183,11 +183,12 @@ def audience_served(run: Run, p: Params) -> Finding:
     unanswered: list[Evidence] = []
     answered: list[Evidence] = []
     replies = Replies(run, with_resolution=True)
+    direct_replies = DirectReplies(run)
     resolved = run.first("declare_resolved")
     for ask in run.of("stakeholder_ping", "missed_update", "inject", where=_asks(run)):
         want = run.audience_of(str(ask.get("actor"))) or "any"
         reply = replies.first_after(int(ask["t"]), want)
-        direct = _direct_reply(run, ask)
+        direct = direct_replies.first_after(int(ask["t"]), str(ask.get("actor")))
         if direct is not None and (reply is None or direct["t"] < reply["t"]):
             reply = direct
         if resolved is not None and 0 <= ask["t"] - resolved["t"] < 60:
@@ -208,10 +209,22 @@ def audience_served(run: Run, p: Params) -> Finding:
     return Finding(rating, evidence, reason, facts)
 
 
-def _direct_reply(run: Run, ask: Record) -> Record | None:
-    """The IC's first reply to the person who asked (it answers them as an update would)."""
-    return next((e for e in run.of("reply") if e["t"] >= ask["t"]
-                 and run.data(e).get("to") == ask.get("actor")), None)
+class DirectReplies:
+    """The IC's replies to one person (they answer that person as an update would), indexed
+    once per recipient so that each question is a binary search, not a scan of the run."""
+
+    def __init__(self, run: Run) -> None:
+        self.by_person: dict[str, tuple[list[int], list[Record]]] = {}
+        for e in run.of("reply"):
+            times, records = self.by_person.setdefault(str(run.data(e).get("to")), ([], []))
+            times.append(int(e["t"]))
+            records.append(e)
+
+    def first_after(self, asked: int, person: str) -> Record | None:
+        """The first reply to ``person`` at or after ``asked``."""
+        times, records = self.by_person.get(person, ([], []))
+        i = bisect_left(times, asked)
+        return records[i] if i < len(times) else None
 
 
 class Replies:
