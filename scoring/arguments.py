@@ -20,3 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the report to FILE instead of stdout")
     parser.add_argument("--rubric", type=Path, metavar="FILE",
                         help="a rubric YAML file (full, or 'extends: builtin' with changes)")
+    parser.add_argument("--postmortem", type=Path, metavar="FILE",
+                        help="a postmortem written after the drill (YAML: the sections of "
+                        "write_postmortem), scored into this report")

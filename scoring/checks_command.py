@@ -28,9 +28,10 @@ def declared_early(run: Run, p: Params) -> Finding:
 
 
 def severity_matches(run: Run, p: Params) -> Finding:
-    """The declared severity against the one the scenario's impact calls for."""
+    """The severity the IC settled on (declared, or changed since with set_severity)
+    against the one the scenario's impact calls for; a corrected severity counts."""
     expected = run.scenario.expected_severity
-    declares = run.of("declare")
+    declares = run.of("declare", "severity_changed")
     if not declares:
         if run.truncated:
             return not_applicable("no severity was set before the drill stopped")
@@ -41,9 +42,11 @@ def severity_matches(run: Run, p: Params) -> Finding:
     gap = abs(SEVERITIES.index(declared) - SEVERITIES.index(expected)) if (
         declared in SEVERITIES) else 2
     rating = {0: "P", 1: "M"}.get(gap, "U")
-    reason = (f"declared {declared}; the impact calls for {expected}" if gap else
-              f"declared {declared}, matching the impact")
-    return Finding(rating, [run.quote(last, gap == 0)], reason,
+    how = "declared" if last["kind"] == "declare" else "changed to"
+    reason = (f"{how} {declared}; the impact calls for {expected}" if gap else
+              f"{how} {declared}, matching the impact")
+    evidence = [run.quote(d, False) for d in declares[:-1]] + [run.quote(last, gap == 0)]
+    return Finding(rating, evidence, reason,
                    {"declared": declared, "expected": expected})
 
 

@@ -59,7 +59,8 @@ def print_debrief(card: Scorecard, written: dict[str, Path] | None = None) -> No
 
 def score_command(args: argparse.Namespace) -> int:
     """`tabletop score`: exit 0 after writing the report; bad input raises (exit 2)."""
-    card = score_journal(args.journal, args.rubric)
+    card = score_journal(args.journal, args.rubric,
+                         postmortem_path=getattr(args, "postmortem", None))
     if args.format == "text" and args.output is None:
         print_debrief(card)
         return 0

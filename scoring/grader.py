@@ -121,8 +121,14 @@ def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | N
                      else None)
 
 
-def score_journal(path: Path, rubric_path: Path | None = None, compare: bool = True
-                  ) -> Scorecard:
-    """Read a journal (and optionally a facilitator's rubric) and grade it."""
+def score_journal(path: Path, rubric_path: Path | None = None, compare: bool = True,
+                  postmortem_path: Path | None = None) -> Scorecard:
+    """Read a journal (and optionally a facilitator's rubric, and a postmortem written
+    after the drill) and grade it."""
     rubric = load_rubric(rubric_path) if rubric_path else None
-    return grade(read_journal(path), rubric=rubric, compare=compare)
+    journal = read_journal(path)
+    if postmortem_path is not None:
+        from scoring.later import load_postmortem, with_postmortem
+
+        journal = with_postmortem(journal, load_postmortem(postmortem_path))
+    return grade(journal, rubric=rubric, compare=compare)

@@ -25,6 +25,13 @@ def _postmortem(run: Run) -> tuple[Record | None, Finding | None]:
     pm = run.first("postmortem")
     if pm is not None:
         return pm, None
+    booked = run.first("postmortem_scheduled")
+    if booked is not None:
+        d = run.data(booked)
+        owner = run.name(str(d.get("owner", "ic")))
+        return None, not_applicable(
+            f"the postmortem was scheduled ({d.get('when')}, owner {owner}); score it when "
+            "written: tabletop score RUN --postmortem FILE", [run.quote(booked, True)])
     finish = run.first("finish")
     if finish is not None:
         return None, Finding("U", [run.quote(finish, False)], "no postmortem was written",

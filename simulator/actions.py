@@ -26,7 +26,7 @@ ROLES = ("comms", "scribe", "operator", "investigator")
 AUDIENCES = ("leadership", "support", "engineering", "customers", "all")
 CHANGE_ACTIONS = ("rollback", "roll_forward", "toggle_flag", "failover", "scale", "set_config",
                   "restart", "apply_fix", "revert_change")
-CLOSING_ACTIONS = ("write_postmortem", "finish")
+CLOSING_ACTIONS = ("write_postmortem", "schedule_postmortem", "finish")
 POSTMORTEM_LISTS = ("contributing_factors", "went_well", "went_poorly", "lessons")
 POSTMORTEM_TEXTS = ("summary", "timeline", "root_cause")
 
@@ -74,6 +74,8 @@ def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
 
     table: dict[str, Callable[[], dict[str, list[str]]]] = {
         "declare": lambda: {"severity": list(SEVERITIES)},
+        "set_severity": lambda: {"severity": list(SEVERITIES)},
+        "schedule_postmortem": lambda: {"owner": ["ic", *_people(engine)]},
         "hand_over": lambda: {"to": [p.id for p in sc.roster.responders]},
         "assign_role": lambda: {"person": _people(engine), "role": list(ROLES)},
         "delegate": lambda: {"responder": idle(), "investigation": open_investigations()},
@@ -182,6 +184,8 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
         return "no fixed version is ready yet"
     if action_id == "revert_change" and not choices(engine, "revert_change")["change"]:
         return "no landed change can be reverted"
+    if action_id == "set_severity" and "declared" not in facts:
+        return "declare the incident first"
     if action_id == "reply" and not talk.askers(engine):
         return "no stakeholder has asked anything yet"
     if action_id == "cancel_change" and not choices(engine, "cancel_change")["change"]:
@@ -232,8 +236,8 @@ def check(engine: Engine, action: Action, closing: bool = False) -> str | None:
 def _already(engine: Engine, action_id: str, args: dict[str, Any]) -> str | None:
     """Refuse a decision that would change nothing (a no-op still costs the IC time)."""
     world = engine.world
-    if action_id == "declare" and engine.severity == args["severity"]:
-        return f"'declare': already declared {engine.severity}"
+    if action_id in ("declare", "set_severity") and engine.severity == args["severity"]:
+        return f"'{action_id}': the severity is already {engine.severity}"
     if action_id == "assign_role" and engine.roles.get(args["person"]) == args["role"]:
         return f"'assign_role': {args['person']} is already {args['role']}"
     if action_id == "toggle_flag":
@@ -322,7 +326,11 @@ def _check_values(engine: Engine, action_id: str, args: dict[str, Any]) -> str |
     if action_id == "declare_resolved":
         return texts("message", "root_cause", "fix", "customer_impact", "follow_up")
     if action_id == "write_postmortem":
-        return _check_postmortem(args)
+        return check_postmortem(args)
+    if action_id == "set_severity":
+        return texts("reason")
+    if action_id == "schedule_postmortem":
+        return texts("when", required=True)
     return None
 
 
@@ -331,14 +339,20 @@ def _extra_args(action_id: str) -> set[str]:
         "toggle_flag": {"segment"}, "scale": {"replicas"}, "set_config": {"value"},
         "wait": {"minutes", "until_news"}, "delegate": {"timebox_minutes"},
         "post_update": {"impact", "doing", "next_update_minutes", "message"},
-        "note": {"text"}, "hand_over": {"summary"}, "reply": {"text"}, "tell": {"about"},
+        "note": {"text"}, "hand_over": {"summary"}, "schedule_postmortem": {"when"},
+        "set_severity": {"reason"}, "reply": {"text"}, "tell": {"about"},
         "declare_resolved": {"message", "root_cause", "fix", "customer_impact", "follow_up"},
         "write_postmortem": {*POSTMORTEM_TEXTS, *POSTMORTEM_LISTS, "action_items"},
     }.get(action_id, set())
     return extra | ({"announcement", "by"} if action_id in CHANGE_ACTIONS else set())
 
 
-def _check_postmortem(args: dict[str, Any]) -> str | None:
+def check_postmortem(args: dict[str, Any]) -> str | None:
+    """Why these postmortem sections are malformed, or None (also for a file written later)."""
+    unknown = sorted(set(args) - {*POSTMORTEM_TEXTS, *POSTMORTEM_LISTS, "action_items"})
+    if unknown:
+        return (f"'write_postmortem': unknown section '{unknown[0]}' (sections: "
+                f"{', '.join([*POSTMORTEM_TEXTS, *POSTMORTEM_LISTS, 'action_items'])})")
     for name in POSTMORTEM_TEXTS:
         if name in args and not isinstance(args[name], str):
             return f"'write_postmortem': {name} must be text"
@@ -392,6 +406,15 @@ def _declare(engine: Engine, args: dict[str, Any]) -> None:
     engine.commander = engine.commander or "ic"
     engine.emit("declare", "ic", f"IC ({engine.name('ic')}): declaring a {args['severity']} "
                 "incident. I am the incident commander.", severity=args["severity"])
+
+
+def _set_severity(engine: Engine, args: dict[str, Any]) -> None:
+    """Re-rate the incident as the picture changes; the declaration and the IC stand."""
+    was, engine.severity = engine.severity, args["severity"]
+    reason = str(args.get("reason", "")).strip()
+    engine.emit("severity_changed", "ic", text("severity_changed", ic=engine.name("ic"),
+                severity=args["severity"], was=was, why=f" {reason}" if reason else ""),
+                was=was, **args)
 
 
 def _take_command(engine: Engine, args: dict[str, Any]) -> None:
@@ -531,6 +554,7 @@ _HANDLERS: dict[str, Callable[[Engine, dict[str, Any]], Gen | None]] = {
                                            "it is part of this response."),
     "post_update": _post_update,
     "note": _simple("note", None, lambda e, a: f"IC: {a['text']}"),
+    "set_severity": lambda engine, args: _set_severity(engine, args),
     "delegate": _delegate,
     "investigate": _investigate,
     "wait": _wait,

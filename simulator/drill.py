@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import simpy
 
 from simulator import __version__
-from simulator.actions import Action, Option, check, execute, normalize, options
+from simulator.actions import CLOSING_ACTIONS, Action, Option, check, execute, normalize, options
 from simulator.engine import Engine
 from simulator.errors import DrillInterrupted, InputError
 from simulator.journal import FORMAT, JournalWriter
@@ -98,14 +98,24 @@ class Drill:
                 yield env.timeout(action.think_seconds)
             if action.id == "declare_resolved":
                 yield from self._declare_resolved(action)
-            elif action.id in ("write_postmortem", "finish"):
+            elif action.id in CLOSING_ACTIONS:
                 if self.phase == "live":  # stopping after a reopen: it stays reopened
                     self.status = "reopened"
-                self.engine.emit("postmortem" if action.id == "write_postmortem" else "finish",
-                                 "ic", "", **action.args)
+                self._close(action)
                 self.phase = "ended"
             else:
                 yield from execute(self.engine, action)
+
+    def _close(self, action: Action) -> None:
+        engine = self.engine
+        if action.id == "schedule_postmortem":  # the meeting is booked; written later
+            owner = str(action.args.get("owner", "ic"))
+            engine.emit("postmortem_scheduled", "ic", text(
+                "postmortem_scheduled", when=str(action.args["when"]).strip(),
+                owner=engine.name(owner)), **action.args)
+            return
+        engine.emit("postmortem" if action.id == "write_postmortem" else "finish", "ic", "",
+                    **action.args)
 
     def _declare_resolved(self, action: Action) -> Generator[simpy.Event, Any, None]:
         engine = self.engine

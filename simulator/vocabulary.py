@@ -39,6 +39,7 @@ VOCABULARY: dict[str, dict[str, Arg]] = {
     "acknowledge": {},
     "declare": {"severity": _enum("P1", "P2", "P3")},
     "take_command": {},
+    "set_severity": {"severity": _enum("P1", "P2", "P3"), "reason": TEXT},
     "hand_over": {"to": _req(ID), "summary": TEXT},
     "open_channel": {},
     "assign_role": {"person": _req(ID),
@@ -80,6 +81,7 @@ VOCABULARY: dict[str, dict[str, Arg]] = {
         "action_items": {"type": "array", "items": {
             "type": "object", "additionalProperties": False, "required": ["what"],
             "properties": {"what": TEXT, "owner": TEXT, "due": TEXT}}}},
+    "schedule_postmortem": {"when": _req(TEXT), "owner": ID},
     "finish": {},
 }
 

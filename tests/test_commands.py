@@ -143,3 +143,25 @@ def test_reply_needs_someone_who_asked_and_a_text() -> None:
     later = drill_until("bad-deploy", [], 3)
     problem = check(later.engine, Action("reply", {"to": "elena", "text": " "}))
     assert problem is not None and "needs 'text'" in problem
+
+
+def test_severity_changes_without_redeclaring_and_the_scorer_reads_the_last() -> None:
+    from scoring.checks_command import severity_matches
+
+    drill = drill_until("bad-deploy", [
+        Action("declare", {"severity": "P1"}),
+        Action("set_severity", {"severity": "P2", "reason": "only product pages are slow"}),
+    ], 3)
+    changed = events(drill, "severity_changed")[0]
+    assert changed["data"]["was"] == "P1" and "severity is now P2 (was P1)" in changed["text"]
+    assert drill.engine.severity == "P2" and len(events(drill, "declare")) == 1
+    found = severity_matches(run_of(drill), {})
+    assert found.rating == "P" and found.reason == "changed to P2, matching the impact"
+    again = check(drill.engine, Action("set_severity", {"severity": "P2"}))
+    assert again is not None and "already P2" in again
+
+
+def test_set_severity_needs_a_declaration() -> None:
+    drill = drill_until("bad-deploy", [], 1)
+    problem = check(drill.engine, Action("set_severity", {"severity": "P1"}))
+    assert problem is not None and "declare the incident first" in problem

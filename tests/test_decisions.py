@@ -147,3 +147,40 @@ def test_a_decision_that_cannot_stop_anything_is_located(tmp_path: Path) -> None
                       "--journal", str(tmp_path / "j.jsonl"))
     assert result.returncode == 2
     assert f"{script}:2:" in result.stderr and "no change is running" in result.stderr
+
+
+def test_a_scheduled_postmortem_is_scored_later_into_the_same_report(tmp_path: Path) -> None:
+    """The drill ends with the meeting booked (postmortem criteria N/A, saying how to score
+    it); `score --postmortem FILE` grades the file written later; a bad file is located."""
+    import yaml
+
+    script, journal = tmp_path / "d.yaml", tmp_path / "run.jsonl"
+    ran = tabletop("run", "bad-deploy", "--bot", "expert", "--seed", "7", "--journal",
+                   str(tmp_path / "bot.jsonl"), "--export-decisions", str(script), "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    decisions = yaml.safe_load(script.read_text())
+    written = decisions.pop()
+    assert written["action"] == "write_postmortem"
+    decisions.append({"action": "schedule_postmortem", "when": "tomorrow 10:00",
+                      "owner": "mei"})
+    script.write_text(yaml.safe_dump(decisions, sort_keys=False))
+    played = tabletop("run", "bad-deploy", "--decisions", str(script), "--seed", "7",
+                      "--journal", str(journal), "--quiet")
+    assert played.returncode == 0, played.stderr
+
+    def criteria(*extra: str) -> dict[str, dict]:
+        out = tabletop("score", str(journal), "--format", "json", *extra)
+        assert out.returncode == 0, out.stderr
+        return {c["id"]: c for c in json.loads(out.stdout)["criteria"]}
+
+    booked = criteria()["postmortem.complete"]
+    assert booked["rating"] == "N/A" and "--postmortem" in booked["reason"]
+    pm = tmp_path / "pm.yaml"
+    pm.write_text(yaml.safe_dump({k: v for k, v in written.items()
+                                  if k not in ("action", "at_minutes")}, sort_keys=False))
+    later = criteria("--postmortem", str(pm))
+    assert later["postmortem.complete"]["rating"] == "P"
+    assert later["postmortem.blameless"]["rating"] == "P"
+    pm.write_text("summary: fine\nlessons: stabilise first\n")
+    bad = tabletop("score", str(journal), "--postmortem", str(pm))
+    assert bad.returncode == 2 and f"{pm}:2:" in bad.stderr and "lessons" in bad.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_keys import START, abandon, pick, play_keys, text, top, wait
+from ui_keys import ENTER, START, abandon, pick, play_keys, text, top, wait
 
 from simulator.journal import read_journal
 
@@ -53,3 +53,23 @@ def test_tell_a_responder_to_hold_from_the_prompts(tmp_path: Path) -> None:
     told = next(d for d in records.decisions() if d["action"] == "tell")
     assert told["args"] == {"person": "ravi", "says": "hold", "about": "no restarts"}
     assert [e["actor"] for e in records.events("npc_held")] == ["ravi"]
+
+
+def test_change_severity_and_schedule_the_postmortem_from_the_prompts(tmp_path: Path) -> None:
+    """Declare P1, then Coordinate › Change the severity to P2; resolve too early (it
+    reopens), and stop there with the postmortem booked from the Close menu."""
+    journal = tmp_path / "sev.jsonl"
+    keys = (START + top("coordinate") + pick(1) + pick(0)          # declare P1
+            + top("coordinate") + pick(6) + pick(0) + text("only product pages")  # → P2
+            + top("close") + pick(0) + text("fine") + text("release") + text("none")
+            + ENTER + text("later")                                 # resolve: it reopens
+            + top("close") + pick(3) + ENTER + pick(1))             # book it, owner Ravi
+    outcome = play_keys(keys, journal, scenario_id="bad-deploy")
+    records = read_journal(journal)
+    actions = [d["action"] for d in records.decisions()]
+    assert actions == ["declare", "set_severity", "declare_resolved", "schedule_postmortem"]
+    assert records.decisions()[1]["args"] == {"severity": "P2",
+                                             "reason": "only product pages"}
+    booked = next(records.events("postmortem_scheduled"))
+    assert booked["data"] == {"when": "tomorrow 10:00", "owner": "ravi"}
+    assert outcome.status == "reopened"

@@ -349,8 +349,27 @@ def tell(engine: Engine) -> dict[str, Any] | None:
     return {"person": person, "says": says, **({"about": about} if about else {})}
 
 
+def set_severity(engine: Engine) -> dict[str, Any] | None:
+    found = [s for s in choices(engine, "set_severity")["severity"] if s != engine.severity]
+    severity = pick(f"New severity (now {engine.severity})?",
+                    [(f"{s}  {severity_labels()[s]}", s) for s in found])
+    if severity is None:
+        return None
+    reason = ask_text("Why (optional: what changed in the impact)")
+    return {"severity": severity, **({"reason": reason} if reason else {})}
+
+
+def schedule_postmortem(engine: Engine) -> dict[str, Any] | None:
+    when = ask_text("When is the postmortem meeting?", required("the date"),
+                    "tomorrow 10:00")
+    owner = pick("Who owns it?", [(_person(engine, p), p) for p in choices(
+        engine, "schedule_postmortem")["owner"]], back=False)
+    return {"when": when, "owner": owner}
+
+
 FORMS: dict[str, Form] = {
     "cancel_change": cancel_change, "reply": reply, "tell": tell,
+    "set_severity": set_severity, "schedule_postmortem": schedule_postmortem,
     "declare": declare, "hand_over": hand_over, "assign_role": assign_role,
     "delegate": delegate, "investigate": investigate, "post_update": post_update,
     "note": note, "wait": wait, "declare_resolved": declare_resolved,

@@ -95,7 +95,7 @@ def test_drill_in_a_real_terminal_fits_80x24(term: Terminal, tmp_path: Path) -> 
     assert "undeclared" in top and "IC nobody" in top
     assert shown.splitlines()[-1].strip().startswith("Help, or read")  # the menu fits below
     assert "! Checkout error rate" in shown and "incident channel" in shown
-    assert "Team: Bob free" in shown and "Coordinate (7 of 7 possible now)" in shown
+    assert "Team: Bob free" in shown and "Coordinate (8 of 9 possible now)" in shown
     choose(term, "What do you do?", 2)           # Mitigate
     choose(term, "Mitigate:", 3)                 # Restart
     choose(term, "Restart what?", 2)             # redis
