@@ -123,6 +123,30 @@ def test_every_number_of_a_scenario_and_a_rubric_has_a_range() -> None:
         assert unbounded_numbers(model.model_json_schema()) == [], model.__name__
 
 
+def test_every_model_of_a_file_format_refuses_nan_and_infinity() -> None:
+    """Every model of the scenario and rubric formats refuses NaN and infinity (pydantic
+    merges a model's own config with its base's; this catches a model that turns it back on
+    or does not derive from the formats' base models)."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    import scoring.rubric
+    import simulator.conditions
+    import simulator.derive
+    import simulator.scenario
+
+    lax = []
+    for module in (simulator.scenario, simulator.conditions, simulator.derive, scoring.rubric):
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            nested = [c for _, c in inspect.getmembers(cls, inspect.isclass)]
+            for model in (cls, *nested):
+                if (issubclass(model, BaseModel) and model.__module__ == module.__name__
+                        and model.model_config.get("allow_inf_nan", True)):
+                    lax.append(f"{module.__name__}.{model.__qualname__}")
+    assert sorted(set(lax)) == []
+
+
 # --- 7. rubric texts are templates, not format strings ------------------------------------
 @pytest.mark.parametrize("template", ["{p:x>2000000000}", "{}", "{0}", "{p!r}", "{x:d}",
                                       "{p.__class__}", "{p[0]}", "{p", "p}"])
