@@ -104,3 +104,19 @@ def test_small_helpers() -> None:
     assert clock(605) == "T+10:05"
     assert sparkline([0, 5, 10], 0, 10) == "▁▅█"
     assert sparkline([3, 3], 3, 3) == "▁▁"
+
+
+def test_a_stopped_change_is_shown_as_stopped_not_landed() -> None:
+    """The IC stops Dave's restart before it lands (he says nothing changed): the Changes
+    line must not claim it landed, and the coach must not call it settling."""
+    from simulator.ui.coach import _moving
+    drill = drill_until("redis-saturation", [
+        Action("wait", {"minutes": 4.2}),
+        Action("cancel_change", {"change": "restart:payment-service"})], 6, seed=7)
+    assert "nothing had changed yet" in drill.engine.channel[-1]["text"]
+    for width, height in ((80, 24), (80, 40), (130, 40)):
+        out = draw(drill, width, height)
+        changes = " ".join(out[out.index("Changes:"):].split("\n")[0].split())
+        assert "restart payment-service" in changes and "stopped 14:0" in changes
+        assert "landed" not in changes
+    assert _moving(drill.engine) is None

@@ -84,7 +84,7 @@ def _moving(engine: Engine) -> tuple[str, str] | None:
     flying = engine.in_flight()
     if flying:
         return flying[-1].title, "is still running"
-    settling = engine.settling()
+    settling = [c for c in engine.settling() if not c.cancelled]  # a stopped one never landed
     if settling:
         return settling[-1].title, "has landed and is still settling"
     return None

@@ -17,7 +17,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from simulator.engine import Engine
+from simulator.engine import Change, Engine
 from simulator.numbers import metric_value, number
 from simulator.scenario import Metric
 from simulator.ui import terminal
@@ -285,13 +285,19 @@ def changes_line(engine: Engine, short: bool = False) -> Text:
             return title if len(title) <= 26 else title[:25] + "…"
         parts = [f"{cut(c.title)} ({engine.name(c.by).split()[0]} ~"
                  f"{engine.clock(c.started + c.minutes * SECONDS)})" for c in flying]
-        parts += [f"{cut(c.title)} (landed {engine.clock(c.applied or 0)})" for c in settling]
+        parts += [f"{cut(c.title)} ({_ended(c)} {engine.clock(c.applied or 0)})"
+                  for c in settling]
     else:
         parts = [f"{c.title} by {engine.name(c.by).split()[0]}, done ~"
                  f"{engine.clock(c.started + c.minutes * SECONDS)}" for c in flying]
-        parts += [f"{c.title} landed {engine.clock(c.applied or 0)}" for c in settling]
+        parts += [f"{c.title} {_ended(c)} {engine.clock(c.applied or 0)}" for c in settling]
     line.append(" | ".join(parts), style="yellow")
     return line
+
+
+def _ended(change: Change) -> str:
+    """How a change that is no longer running ended: a stopped one never landed."""
+    return "stopped" if change.cancelled else "landed"
 
 
 def one_row(text: Text, width: int) -> Text:
