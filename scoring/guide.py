@@ -17,31 +17,10 @@ from typing import Any
 import yaml
 
 from scoring.rubric import Rubric
+from simulator.facilitation import trigger_text, words
 from simulator.scenario import Scenario
 
 RATINGS = ("P", "S", "M", "U")
-
-
-def condition_text(cond: Any) -> str:
-    """A condition as words ("all of: fact changes-frozen; metric x above 3")."""
-    data = cond.model_dump(mode="json", exclude_defaults=True) if hasattr(
-        cond, "model_dump") else cond
-    return _words(data)
-
-
-def _words(data: Any) -> str:
-    if isinstance(data, dict):
-        if len(data) == 1 and next(iter(data)) in ("all", "any"):
-            key, items = next(iter(data.items()))
-            return f"{key} of: " + "; ".join(_words(i) for i in items)
-        if len(data) == 1 and "not" in data:
-            return f"not ({_words(data['not'])})"
-        return " ".join(f"{k} {_words(v)}" for k, v in data.items())
-    if isinstance(data, list):
-        return ", ".join(_words(i) for i in data)
-    if isinstance(data, float) and data.is_integer():
-        return str(int(data))
-    return str(data)
 
 
 def step_text(step: Any, titles: dict[str, str]) -> str:
@@ -49,7 +28,7 @@ def step_text(step: Any, titles: dict[str, str]) -> str:
     data = step.model_dump(exclude_none=True)
     action = str(data.pop("action"))
     at = data.pop("at_minutes", None)
-    args = ", ".join(f"{k}={_words(v)}" for k, v in data.items())
+    args = ", ".join(f"{k}={words(v)}" for k, v in data.items())
     when = f"T+{at:g} " if at is not None else ""
     return f"{when}{titles.get(action, action)}" + (f" ({args})" if args else "")
 
@@ -81,13 +60,7 @@ def build_guide(scenario: Scenario, rubric: Rubric) -> dict[str, Any]:
     criteria = {c.id: c for c in rubric.enabled()}
     msel = []
     for inj in scenario.injects:
-        if inj.when is not None:
-            trigger = (f"from T+{inj.at_minutes:g}, " if inj.at_minutes else "") + (
-                "when " + condition_text(inj.when))
-        else:
-            trigger = f"T+{inj.at_minutes:g}"
-        if inj.unless is not None:
-            trigger += "; not if " + condition_text(inj.unless)
+        trigger = trigger_text(inj)
         msel.append({"id": inj.id, "trigger": trigger,
                      "source": people.get(inj.source, inj.source), "text": " ".join(
                          inj.text.split()), "expects": inj.expects,

@@ -42,6 +42,7 @@ def describe_decision(journal: Journal, at: int) -> str:
 def branch(source_path: Path, at: int, decider: Decider, out: Path | None = None) -> Branch:
     """Replay `at` decisions of a journal, then continue with `decider`."""
     from simulator.loader import scenario_for_journal
+    from simulator.facilitation import ReplayActs, recorded_acts
     from simulator.play import ChainDecider, run_drill
 
     source = read_journal(source_path)
@@ -55,8 +56,14 @@ def branch(source_path: Path, at: int, decider: Decider, out: Path | None = None
         raise InputError("the branch needs its own journal: choose another --journal")
     options: dict[str, Any] = {"branch_of": source_path.name, "branch_at": at}
     chained = ChainDecider(decisions[:at], decider)
+    # the facilitator's acts before the branch point happened in both timelines
+    acts = {n: a for n, a in recorded_acts(source.records).items() if n <= at}
+
+    def replay_acts(drill: Any) -> None:
+        drill.acts = ReplayActs(acts)
+
     outcome = run_drill(scenario, source.header["scenario"], chained, int(source.header["seed"]),
-                        path, options)
+                        path, options, replay_acts)
     return Branch(source, at, path, outcome)
 
 

@@ -60,6 +60,31 @@ def _parser() -> argparse.ArgumentParser:
                    "before damaging actions only), off (assessment)")
     s.add_argument("--pressure", type=_pressure, default=0.0, metavar="N",
                    help="each real second at a prompt costs N simulated seconds (default 0)")
+    s.add_argument("--facilitated", action="store_true",
+                   help="open a session a facilitator follows and steers from another "
+                   "terminal (tabletop facilitate SESSION)")
+    s.add_argument("--pace", type=_pace, default=2.0, metavar="SECONDS",
+                   help="with --facilitated and --bot/--decisions: real seconds between "
+                   "decisions, so the facilitator can follow (default 2)")
+
+    s = sub.add_parser("facilitate", help="the facilitator's console of a facilitated drill "
+                       "(tabletop run --facilitated): see what players must not, and act")
+    s.add_argument("session", help="the session id that run --facilitated printed")
+    s.add_argument("--status", action="store_true", help="print the facilitator's view once")
+    s.add_argument("--json", action="store_true", help="with --status: as JSON")
+    s.add_argument("--inject", action="append", metavar="ID",
+                   help="play one of the scenario's facilitator_injects")
+    s.add_argument("--say", nargs=2, metavar=("FROM", "TEXT"),
+                   help="a message from anyone (a roster id or a label such as monitoring)")
+    s.add_argument("--hint", metavar="TEXT", help="a hint to the players")
+    s.add_argument("--pause", action="store_true", help="pause the clock")
+    s.add_argument("--resume", action="store_true", help="resume the clock")
+    s.add_argument("--observe", nargs=3, metavar=("CRITERION", "RATING", "NOTE"),
+                   help="record an evaluator observation (rating P, S, M or U)")
+    s.add_argument("--end", action="store_true", help="end the drill now")
+    s.add_argument("--by", default="facilitator", help="your name in the journal")
+    s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for the session to start")
 
     s = sub.add_parser(
         "resume", help="continue a paused interactive drill from its journal",
@@ -121,6 +146,16 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the scenario JSON Schema")
     s.add_argument("--output", type=Path, help="write to a file instead of stdout")
     return p
+
+
+def _pace(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError("must be from 0 to 3600")
+    return value
 
 
 def _pressure(text: str) -> float:
@@ -292,6 +327,12 @@ def _run(args: argparse.Namespace) -> int:
     return run_command(args)
 
 
+def _facilitate(args: argparse.Namespace) -> int:
+    from simulator.ui.console import facilitate_command
+
+    return facilitate_command(args)
+
+
 def _resume(args: argparse.Namespace) -> int:
     from simulator.runner import resume_command
 
@@ -305,7 +346,7 @@ def _score(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "brief": _brief, "run": _run,
-                            "resume": _resume,
+                            "resume": _resume, "facilitate": _facilitate,
                             "branch": _branch, "history": _history, "prove": _prove,
                             "score": _score, "new": _new, "validate": _validate,
                             "schema": _schema}

@@ -19,6 +19,7 @@ from simulator import __version__
 from simulator.actions import CLOSING_ACTIONS, Action, Option, check, execute, normalize, options
 from simulator.engine import Engine
 from simulator.errors import DrillInterrupted, InputError
+from simulator.facilitation import ActSource, ActsWaiting, apply_act
 from simulator.journal import FORMAT, JournalWriter
 from simulator.numbers import metric_value
 from simulator.scenario import Scenario
@@ -83,6 +84,9 @@ class Drill:
         self.decisions = 0
         self.resolved_at: float | None = None
         self.status: str | None = None
+        #: the facilitator's acts (tabletop facilitate), applied between two decisions
+        self.acts: ActSource | None = None
+        self.ended_by: str | None = None
         self.journal.write({"type": "header", "format": FORMAT, "tool": "incident-tabletop",
                             "version": __version__, "scenario": scenario_ref, "seed": seed,
                             "options": options_ or {}, **({"variant": picks} if picks else {})})
@@ -217,7 +221,19 @@ class Drill:
             record["data"] = data
         self.journal.write(record)
 
-    def submit(self, action: Action) -> None:
+    def end_by_facilitator(self) -> None:
+        """The facilitator stopped the drill: it ends now, scored like any unfinished run."""
+        self.ended_by = "facilitator"
+        self.phase = "ended"
+
+    def apply_acts(self) -> None:
+        """Apply the facilitator's waiting acts, in order, at the current simulated time."""
+        if self.acts is None:
+            return
+        for act in self.acts.take(self.decisions):
+            apply_act(self, act)
+
+    def submit(self, action: Action, who: str | None = None) -> None:
         """Check and journal a decision, then hand it to the waiting IC process."""
         closing = self.phase == "closing"
         action = normalize(action)
@@ -231,6 +247,8 @@ class Drill:
             record["args"] = action.args
         if action.think_seconds:
             record["think"] = round(action.think_seconds, 1)
+        if who is not None:
+            record["who"] = who
         self.journal.write(record)
         self.decisions += 1
         self.pending.succeed(action)
@@ -245,9 +263,14 @@ class Drill:
         try:
             while True:
                 self.advance()
+                self.apply_acts()
                 if self.phase == "ended":
                     break
-                self.submit(decider.decide(self.situation()))
+                try:
+                    action = decider.decide(self.situation())
+                except ActsWaiting:  # the prompt gave way to a facilitator's act
+                    continue
+                self.submit(action)
         except DrillAbandoned:
             self.note("abandoned", "trainee")
             self.status = "abandoned"

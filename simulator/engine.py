@@ -102,11 +102,15 @@ class Engine:
             record["text"] = text_
         if data:
             record["data"] = data
+        return self.post(record)
+
+    def post(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Journal an event record; one with text enters the channel, news wakes waiters."""
         self.journal.write(record)
-        if text_:
+        if record.get("text"):
             self.channel.append(record)
-        if kind in NEWS_KINDS:
-            self.news.succeed(kind)
+        if record.get("kind") in NEWS_KINDS:
+            self.news.succeed(record["kind"])
             self.news = self.env.event()
         return record
 

@@ -17,6 +17,7 @@ from simulator.actions import Action
 from simulator.decisions import ScriptedDecider
 from simulator.drill import Decider, DecisionRejected, Drill, Outcome, Situation
 from simulator.errors import InputError
+from simulator.facilitation import ReplayActs, recorded_acts
 from simulator.journal import Journal, read_journal
 from simulator.scenario import Decision, Scenario
 
@@ -30,9 +31,15 @@ def new_seed() -> int:
 
 
 def run_drill(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,
-              journal: Path | None, options: dict[str, Any] | None = None) -> Outcome:
-    """Play one drill to its end; raises InputError for a scripted decision that cannot run."""
+              journal: Path | None, options: dict[str, Any] | None = None,
+              prepare: Callable[[Drill], None] | None = None) -> Outcome:
+    """Play one drill to its end; raises InputError for a scripted decision that cannot run.
+
+    ``prepare`` sees the drill before it starts (a facilitated run connects its acts).
+    """
     drill = Drill(scenario, ref, seed, journal, {"decider": decider.name, **(options or {})})
+    if prepare is not None:
+        prepare(drill)
     try:
         return drill.run(decider)
     except DecisionRejected as exc:
@@ -148,6 +155,7 @@ def resume_drill(path: Path, make_decider: Callable[[Scenario, dict[str, Any]], 
         drill.note("resumed", "trainee", interruptions=interruptions)
 
     chain = ChainDecider(journal.decisions(), decider, observer, handover)
+    drill.acts = ReplayActs(recorded_acts(journal.records))  # the facilitator's, in place
     try:
         outcome = drill.run(chain)
     except DecisionRejected as exc:

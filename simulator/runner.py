@@ -100,12 +100,44 @@ def run_command(args: argparse.Namespace) -> int:
     options = {"bot": args.bot} if args.bot else ui_options(args) if interactive else {}
     record_run(journal, scenario.id, seed, decider.name)
     with paused_message(journal):
-        outcome = run_drill(scenario, ref, decider, seed, journal, options)
+        if getattr(args, "facilitated", False):
+            outcome = run_facilitated(scenario, ref, decider, seed, journal, options, args)
+        else:
+            outcome = run_drill(scenario, ref, decider, seed, journal, options)
     if args.export_decisions:
         records = read_journal(journal).decisions()
         args.export_decisions.write_text(export_decisions(records), encoding="utf-8")
     report(scenario, outcome, journal, interactive, quiet=getattr(args, "quiet", False))
     return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED
+
+
+def run_facilitated(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,
+                    journal: Path, options: dict[str, Any], args: argparse.Namespace
+                    ) -> Outcome:
+    """A drill with a session the facilitator's console (and players) can connect to."""
+    from simulator.play import run_drill
+    from simulator.session import Paced, Session, hosting, new_session_id
+
+    session = Session(new_session_id(scenario.id), {
+        "scenario": scenario.id, "journal": str(journal.resolve()), "seed": seed})
+    interactive = not (args.bot or args.decisions)
+    if interactive:
+        from simulator.ui.facilitated import FacilitatedPrompt
+
+        live: Decider = FacilitatedPrompt(decider, session)
+    else:
+        live = Paced(decider, session, args.pace)
+
+    def connect(drill: Any) -> None:
+        drill.acts = session.acts
+        session.drill = drill
+
+    with hosting(session):
+        print(f"facilitated session: {session.id}\n"
+              f"  facilitator: tabletop facilitate {session.id}\n"
+              f"  socket: {session.socket_path}", flush=True)
+        return run_drill(scenario, ref, live, seed, journal,
+                         {**options, "facilitated": True}, connect)
 
 
 def report(scenario: Scenario, outcome: Outcome, journal: Path, interactive: bool,

@@ -21,6 +21,7 @@ from simulator.changes import describe, revertible, stoppable
 from simulator.engine import Engine
 from simulator.texts import text as content
 from simulator.textsafe import strip_controls
+from simulator.ui import terminal
 
 BACK = "__back__"
 Validator = Callable[[str], bool | str]
@@ -57,8 +58,8 @@ def pick(message: str, options: list[tuple[str, Any]], back: bool = True,
     if back:
         items.append(Choice("← back", BACK))
     start = next((c for c in items if c.value == default), None)
-    answer = questionary.select(message, items, default=start,
-                                instruction="(↑↓ then enter)").unsafe_ask()
+    answer = terminal.ask(questionary.select(message, items, default=start,
+                                             instruction="(↑↓ then enter)"))
     return None if answer == BACK else answer
 
 
@@ -69,8 +70,8 @@ def yes_no(message: str, default: bool) -> bool:
     out of habit fell through into the next menu and chose its first entry.
     """
     hint = "(y/N, then enter)" if not default else "(Y/n, then enter)"
-    answer = questionary.confirm(message, default=default, auto_enter=False,
-                                 instruction=hint).unsafe_ask()
+    answer = terminal.ask(questionary.confirm(message, default=default, auto_enter=False,
+                                              instruction=hint))
     return bool(answer)
 
 
@@ -78,7 +79,7 @@ def ask_text(message: str, validate: Validator | None = None, default: str = "")
     """A line the trainee types. Pasted text may carry control characters (a copied
     terminal line keeps its colour codes); they are removed here, before anything is
     journaled, so a journal never holds one (see simulator.textsafe)."""
-    answer = questionary.text(message, default=default, validate=validate).unsafe_ask()
+    answer = terminal.ask(questionary.text(message, default=default, validate=validate))
     return strip_controls(str(answer)).strip()
 
 

@@ -161,7 +161,7 @@ class PromptDecider:
                     + (f"; each second you think costs {self.pressure:g} simulated seconds."
                        if self.pressure else ".") + " Ctrl-C pauses.", style="dim")
         self.console.print(Panel(text, title=terminal.title(sc.title), expand=False))
-        questionary.press_any_key_to_continue("Press any key to take the call…").unsafe_ask()
+        terminal.ask(questionary.press_any_key_to_continue("Press any key to take the call…"))
         self.console.clear()  # play starts on a clean screen: the briefing stays in scrollback
 
     def show(self, situation: Situation, tips: list[Tip]) -> None:
@@ -185,8 +185,8 @@ class PromptDecider:
         for tip in warned:
             self.console.print(Text(f"• {tip.section}: ", style="bold magenta")
                                + Text(tip.text, style="magenta"))
-        answer = questionary.select("Go ahead anyway?", [
-            Choice("No, let me choose again", False), Choice("Yes, do it", True)]).unsafe_ask()
+        answer = terminal.ask(questionary.select("Go ahead anyway?", [
+            Choice("No, let me choose again", False), Choice("Yes, do it", True)]))
         return bool(answer)
 
     def show_help(self, situation: Situation) -> None:
@@ -268,7 +268,7 @@ class PromptDecider:
         question = with_keys(questionary.select(
             f"{clock(situation.engine.now)} What do you do?", items, default=start,
             instruction="(↑↓ enter, or a key; Ctrl-C pauses)"), SHORTCUTS)
-        group = question.unsafe_ask()
+        group = terminal.ask(question)
         if group in SHORTCUT_VALUES:
             return str(group), None
         if group == "wait":
@@ -299,8 +299,8 @@ class PromptDecider:
                                 disabled=disabled))
         items.append(Choice("← back", BACK))
         start = next((c for c in items if c.value == default and not c.disabled), None)
-        picked = questionary.select(question, items, default=start,
-                                    instruction="(↑↓ enter)").unsafe_ask()
+        picked = terminal.ask(questionary.select(question, items, default=start,
+                                                 instruction="(↑↓ enter)"))
         return None if picked == BACK else str(picked)
 
     def show_keys(self) -> None:

@@ -1,0 +1,219 @@
+"""`tabletop facilitate SESSION`: the facilitator's console, a client of the session socket.
+
+It shows what the players must not see (the true cause, the faults and their intensity, the
+injects still to come with their triggers, the ideal path and how far the team is along
+it, each criterion's running rating) and acts on the drill: a facilitator inject, a free
+message from anyone, a hint, pause and resume, observations, the end of the drill. With an
+act given as an option (``--inject ID``, ``--say FROM TEXT``...) it acts once and exits, so
+a script or a second pane can drive it; without one it is an interactive menu.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from simulator.errors import ExitCode, InputError
+from simulator.session import Client, find_session
+from simulator.ui import terminal
+
+RATING_STYLE = {"P": "green", "S": "yellow", "M": "dark_orange", "U": "red"}
+
+
+def connect(name: str, wait: float) -> tuple[dict[str, Any], Client]:
+    """The session's file and a connection; waits up to ``wait`` s for it to appear."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            info = find_session(name)
+            return info, Client(str(info["socket"]))
+        except InputError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
+
+
+def acts_from(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The acts given as options, in a fixed order."""
+    by = args.by
+    acts: list[dict[str, Any]] = []
+    if args.pause:
+        acts.append({"act": "pause", "by": by})
+    if args.inject:
+        acts += [{"act": "inject", "id": i, "by": by} for i in args.inject]
+    if args.say:
+        acts.append({"act": "message", "from": args.say[0], "text": args.say[1], "by": by})
+    if args.hint:
+        acts.append({"act": "hint", "text": args.hint, "by": by})
+    if args.observe:
+        criterion, rating, note = args.observe
+        acts.append({"act": "observe", "criterion": criterion, "rating": rating.upper(),
+                     "note": note, "by": by})
+    if args.resume:
+        acts.append({"act": "resume", "by": by})
+    if args.end:
+        acts.append({"act": "end", "by": by})
+    return acts
+
+
+def facilitate_command(args: argparse.Namespace) -> int:
+    info, client = connect(args.session, args.wait)
+    try:
+        acts = acts_from(args)
+        for act in acts:
+            reply = client.request({"op": "act", "act": act})
+            if not reply.get("ok"):
+                raise InputError(f"{act['act']}: {reply.get('error', 'refused')}")
+            print(f"{act['act']}: sent")
+        if acts:
+            return ExitCode.OK
+        if args.status:
+            status = client.request({"op": "status"}).get("status", {})
+            if args.json:
+                print(json.dumps(status, indent=2))
+            else:
+                terminal.console().print(render_status(status, ratings(status)))
+            return ExitCode.OK
+        return interactive(client, info, args.by)
+    finally:
+        client.close()
+
+
+def ratings(status: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Each criterion's rating on the journal so far (criterion, rating, reason)."""
+    path = status.get("journal")
+    if not path or not Path(path).exists():
+        return []
+    from scoring import score_journal
+
+    try:
+        card = score_journal(Path(path), compare=False)
+    except InputError:
+        return []
+    return [(c.id, c.rating, c.reason) for c in card.criteria]
+
+
+def render_status(status: dict[str, Any], rated: list[tuple[str, str, str]]) -> Panel:
+    """The facilitator's view of the drill (every value printed as text, never markup)."""
+    t = int(status.get("t", 0))
+    head = Text(f"T+{t // 60}:{t % 60:02d} · {status.get('phase', '?')} · "
+                f"{status.get('decisions', 0)} decisions"
+                + (" · PAUSED" if status.get("paused") else ""), style="bold")
+    parts: list[Any] = [head, Text("True cause: ", style="bold") + Text(
+        str(status.get("root_cause", "")))]
+    faults = Table(title=terminal.title("Faults"), show_edge=False)
+    for col in ("fault", "active", "intensity"):
+        faults.add_column(col)
+    for f in status.get("faults", []):
+        faults.add_row(str(f["title"]), "yes" if f["active"] else "no", f"{f['intensity']:g}")
+    parts.append(faults)
+    upcoming = Table(title=terminal.title("Injects still to come"), show_edge=False)
+    for col in ("id", "trigger", "from", "message"):
+        upcoming.add_column(col)
+    for i in status.get("upcoming", []):
+        upcoming.add_row(str(i["id"]), str(i["trigger"]), str(i["from"]), str(i["text"])[:90])
+    parts.append(upcoming)
+    ready = Table(title=terminal.title("Facilitator injects (play at any moment)"),
+                  show_edge=False)
+    for col in ("id", "from", "message", "played"):
+        ready.add_column(col)
+    for i in status.get("facilitator_injects", []):
+        ready.add_row(str(i["id"]), str(i["from"]), str(i["text"])[:90], str(i["played"]))
+    parts.append(ready)
+    path = Text("Ideal path: ", style="bold")
+    for step in status.get("ideal_path", []):
+        path += Text(("✔ " if step["done"] else "· ") + str(step["step"]) + "\n",
+                     style="green" if step["done"] else "")
+    parts.append(path)
+    if rated:
+        table = Table(title=terminal.title("Running ratings (the journal so far)"),
+                      show_edge=False)
+        for col in ("criterion", "rating", "why"):
+            table.add_column(col)
+        for cid, rating, reason in rated:
+            table.add_row(cid, Text(rating, style=RATING_STYLE.get(rating, "")), reason[:80])
+        parts.append(table)
+    return Panel(Group(*parts), title=terminal.title(
+        f"facilitator: {status.get('title', status.get('scenario', ''))}"), expand=False)
+
+
+def interactive(client: Client, info: dict[str, Any], by: str) -> int:
+    """The menu loop: refresh, act, observe; ends when the drill does."""
+    from questionary import Choice
+
+    from simulator.ui import forms
+
+    console = terminal.console()
+    while True:
+        try:
+            status = client.request({"op": "status"}).get("status", {})
+        except InputError:
+            console.print(Text("The drill has ended."))
+            return hot_wash(str(info.get("journal", "")), by)
+        console.print(render_status(status, ratings(status)))
+        pick = terminal.ask(__import__("questionary").select("Facilitator:", [
+            Choice("Refresh", "refresh"),
+            Choice("Play a facilitator inject", "inject"),
+            Choice("Send a message from someone", "message"),
+            Choice("Give a hint", "hint"),
+            Choice("Resume the clock" if status.get("paused") else "Pause the clock",
+                   "resume" if status.get("paused") else "pause"),
+            Choice("Record an observation", "observe"),
+            Choice("End the drill", "end"),
+            Choice("Leave the console (the drill goes on)", "quit")]))
+        act: dict[str, Any] | None = {"act": pick, "by": by}
+        if pick == "refresh":
+            continue
+        if pick == "quit":
+            return ExitCode.OK
+        if pick == "inject":
+            ids = [(f"{i['id']}: {i['text'][:60]}", i["id"])
+                   for i in status.get("facilitator_injects", [])]
+            chosen = forms.pick("Which inject?", ids) if ids else None
+            act = {"act": "inject", "id": chosen, "by": by} if chosen else None
+        elif pick == "message":
+            source = forms.pick("From whom?", [(r, r) for r in status.get("roster", [])]
+                                + [("monitoring", "monitoring")])
+            said = forms.ask_text("Message:") if source else ""
+            act = {"act": "message", "from": source, "text": said, "by": by} if said else None
+        elif pick == "hint":
+            said = forms.ask_text("Hint:")
+            act = {"act": "hint", "text": said, "by": by} if said else None
+        elif pick == "observe":
+            act = observation(by, [c for c, _, _ in ratings(status)])
+        if act is None:
+            continue
+        reply = client.request({"op": "act", "act": act})
+        if not reply.get("ok"):
+            console.print(Text(f"refused: {reply.get('error')}", style="red"))
+
+
+def observation(by: str, criteria: list[str]) -> dict[str, Any] | None:
+    from simulator.ui import forms
+
+    if not criteria:
+        from simulator.crossref import criterion_ids
+
+        criteria = sorted(criterion_ids())
+    criterion = forms.pick("Criterion:", [(c, c) for c in criteria])
+    if not criterion:
+        return None
+    rating = forms.pick("Your rating:", [(r, r) for r in ("P", "S", "M", "U")])
+    if not rating:
+        return None
+    note = forms.ask_text("Note (what you saw):")
+    return {"act": "observe", "criterion": criterion, "rating": rating, "note": note,
+            "by": by}
+
+
+def hot_wash(journal: str, by: str) -> int:
+    """After the drill: walk the group through the scenario's questions (placeholder)."""
+    return ExitCode.OK

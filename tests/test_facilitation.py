@@ -1,0 +1,162 @@
+"""Facilitated drills: the session protocol, and a facilitator steering a running drill
+from a second process (tabletop run --facilitated + tabletop facilitate)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator.decisions import ScriptedDecider
+from simulator.drill import Drill
+from simulator.facilitation import ReplayActs, recorded_acts
+from simulator.journal import dumps, read_journal
+from simulator.loader import load_scenario, scenario_for_journal
+from simulator.play import ChainDecider
+from simulator.scenario import Decision
+from simulator.session import Client, Session, sessions_dir
+from tests.helpers import tabletop
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def replay(path: Path) -> list[str]:
+    """Re-run a journal's decisions and facilitator acts in memory; its lines."""
+    journal = read_journal(path)
+    scenario = scenario_for_journal(journal.header["scenario"])
+    drill = Drill(scenario, journal.header["scenario"], journal.header["seed"], None,
+                  journal.header["options"])
+    drill.acts = ReplayActs(recorded_acts(journal.records))
+    decisions = journal.decisions()
+    chain = ChainDecider(decisions, ScriptedDecider([Decision(action="finish")]))
+    drill.run(chain)
+    return [dumps(r) for r in drill.journal.records]
+
+
+@pytest.fixture
+def session() -> Any:
+    scenario, ref = load_scenario("redis-saturation")
+    live = Session("unit-test", {"scenario": scenario.id})
+    live.drill = Drill(scenario, ref, 1, None)
+    live.start()
+    yield live
+    live.close()
+
+
+def test_protocol_answers_and_refuses(session: Session) -> None:
+    assert stat.S_IMODE(os.stat(session.socket_path).st_mode) == 0o600
+    info = json.loads(session.info_path.read_text(encoding="utf-8"))
+    assert info["socket"] == str(session.socket_path) and info["pid"] == os.getpid()
+    client = Client(str(session.socket_path))
+    try:
+        assert client.request({"op": "status"}) == {"ok": True, "status": {"phase": "starting"}}
+        assert "unknown op" in client.request({"op": "rm -rf"})["error"]
+        assert "unknown act" in client.request({"op": "act", "act": {"act": "x"}})["error"]
+        refused = client.request({"op": "act", "act": {"act": "inject", "id": "nope"}})
+        assert "bounce-redis" in refused["error"] and not refused["ok"]
+        assert not client.request({"op": "act", "act": {"act": "hint", "text": " "}})["ok"]
+        assert not client.request({"op": "act", "act": {
+            "act": "observe", "criterion": "comms.first-update", "rating": "A"}})["ok"]
+        client.file.write(b"not json\n")
+        client.file.flush()
+        assert "JSON" in json.loads(client.file.readline())["error"]
+        assert client.request({"op": "act", "act": {"act": "inject", "id": "bounce-redis",
+                                                    "by": "fay"}}) == {"ok": True}
+        assert client.request({"op": "act", "act": {"act": "pause"}}) == {"ok": True}
+    finally:
+        client.close()
+    assert session.acts.paused
+    assert [a["act"] for a in session.acts.take(0)] == ["inject", "pause"]
+
+
+def test_no_socket_or_session_file_outlives_the_session() -> None:
+    scenario, ref = load_scenario("redis-saturation")
+    live = Session("short-lived", {})
+    live.drill = Drill(scenario, ref, 1, None)
+    live.start()
+    live.close()
+    assert not live.socket_path.exists() and not live.info_path.exists()
+    assert list(sessions_dir().glob("short-lived*")) == []
+
+
+def start_run(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    journal = tmp_path / "drill.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "run", "redis-saturation", "--seed", "7",
+         "--journal", str(journal), "--facilitated", "--quiet", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.startswith("facilitated session: "), line + proc.stderr.read()
+    return proc, line.split(": ", 1)[1].strip()
+
+
+def test_a_facilitator_steers_a_running_drill(tmp_path: Path) -> None:
+    proc, session_id = start_run(tmp_path, "--bot", "expert", "--pace", "0.25")
+    try:
+        status = json.loads(tabletop("facilitate", session_id, "--status", "--json",
+                                     "--wait", "10").stdout)
+        assert "maxclients 100" in status["root_cause"]
+        assert {i["id"] for i in status["facilitator_injects"]} == {"support-flood",
+                                                                    "bounce-redis"}
+        acted = tabletop("facilitate", session_id, "--inject", "bounce-redis", "--say", "sam",
+                         "Are we down? <b>now</b>", "--hint", "Who owns the comms?",
+                         "--observe", "comms.first-update", "s", "late but clear",
+                         "--by", "fay")
+        assert acted.returncode == 0, acted.stderr
+        refused = tabletop("facilitate", session_id, "--inject", "no-such-inject")
+        assert refused.returncode == 2 and "no facilitator inject" in refused.stderr
+        _out, err = proc.communicate(timeout=90)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    journal = tmp_path / "drill.jsonl"
+    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    acts = [r for r in records if r.get("source") == "facilitator"]
+    assert [(r["kind"], r["actor"]) for r in acts] == [("inject", "bob"), ("inject", "sam"),
+                                                       ("hint", "facilitator")]
+    assert all(r["by"] == "fay" for r in acts) and acts[0]["t"] == acts[2]["t"]
+    observed = [r for r in records if r["type"] == "observation"]
+    assert observed == [{"type": "observation", "criterion": "comms.first-update",
+                         "rating": "S", "note": "late but clear", "by": "fay",
+                         "t": acts[0]["t"]}]
+    assert records[0]["options"]["facilitated"] is True
+    # replay re-creates the file byte for byte, the facilitator's acts included
+    assert replay(journal) == journal.read_text(encoding="utf-8").splitlines()
+    assert list(sessions_dir().glob("*")) == []  # no socket or session file left behind
+
+
+def test_the_facilitator_pauses_and_ends_the_drill(tmp_path: Path) -> None:
+    proc, session_id = start_run(tmp_path, "--bot", "expert", "--pace", "0.2")
+    try:
+        assert tabletop("facilitate", session_id, "--pause", "--wait", "10").returncode == 0
+        first = json.loads(tabletop("facilitate", session_id, "--status", "--json").stdout)
+        time.sleep(1.0)  # five paces: a running drill would have moved on
+        second = json.loads(tabletop("facilitate", session_id, "--status", "--json").stdout)
+        assert second["paused"] and second["decisions"] == first["decisions"]
+        assert tabletop("facilitate", session_id, "--resume", "--end").returncode == 0
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 1, err  # ended unresolved
+    records = [json.loads(line) for line in (tmp_path / "drill.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    kinds = [r["kind"] for r in records if r.get("source") == "facilitator"]
+    assert kinds == ["facilitator_pause", "facilitator_resume", "facilitator_end"]
+    assert records[-1]["type"] == "end" and records[-1]["outcome"]["status"] == "unresolved"
+    assert replay(tmp_path / "drill.jsonl") == (tmp_path / "drill.jsonl").read_text(
+        encoding="utf-8").splitlines()
+
+
+def test_facilitate_without_a_session_is_a_clear_error() -> None:
+    result = tabletop("facilitate", "nobody-here")
+    assert result.returncode == 2
+    assert "no running session 'nobody-here'" in result.stderr
+    assert "Traceback" not in result.stderr
