@@ -41,8 +41,8 @@ def describe_decision(journal: Journal, at: int) -> str:
 
 def branch(source_path: Path, at: int, decider: Decider, out: Path | None = None) -> Branch:
     """Replay `at` decisions of a journal, then continue with `decider`."""
-    from simulator.loader import scenario_for_journal
     from simulator.facilitation import ReplayActs, recorded_acts
+    from simulator.loader import scenario_for_journal
     from simulator.play import ChainDecider, run_drill
 
     source = read_journal(source_path)
