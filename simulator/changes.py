@@ -52,6 +52,14 @@ def informed(engine: Engine, key: str, value: Any = None) -> bool:
     return any(engine.world.knows(n) for n in needed)
 
 
+def _setting(value: Any) -> str:
+    """A setting as people write it: a whole number stays whole (150, not the 150.0 a landed
+    change stores), so a second change to the same key reads like the first."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
 def _minutes(engine: Engine, usual: float, slower: list[SlowerWhen]) -> float:
     """A change's running time: the first `minutes_when` entry that holds, else the usual."""
     engine.world.now = engine.now
@@ -85,7 +93,8 @@ def describe(engine: Engine, action_id: str, args: dict[str, Any]
         key = args["key"]
         value = sc.config_values()[key]
         minutes = _minutes(engine, value.change_minutes, value.minutes_when)
-        return (f"config:{key}", f"set {key} from {world.config[key]} to {args['value']}",
+        return (f"config:{key}", f"set {key} from {_setting(world.config[key])} to "
+                f"{_setting(args['value'])}",
                 minutes, [Mutation(config=key, value=args["value"])])
     if action_id == "restart":
         target = args["target"]

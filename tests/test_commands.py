@@ -165,3 +165,17 @@ def test_set_severity_needs_a_declaration() -> None:
     drill = drill_until("bad-deploy", [], 1)
     problem = check(drill.engine, Action("set_severity", {"severity": "P1"}))
     assert problem is not None and "declare the incident first" in problem
+
+
+def test_a_second_change_to_a_setting_reads_like_the_first() -> None:
+    """100 -> 150 then 150 -> 200: the landed value is stored as a number, and the second
+    change's title and announcement must still say 150 and 200, not 150.0 and 200.0."""
+    drill = drill_until("redis-saturation", [
+        Action("set_config", {"key": "redis.maxclients", "value": 150, "by": "priya"}),
+        Action("wait", {"minutes": 6}),
+        Action("set_config", {"key": "redis.maxclients", "value": 200, "by": "priya"})], 12)
+    started = [e["text"] for e in events(drill, "change_started")
+               if e["data"]["change"] == "config:redis.maxclients"]
+    assert len(started) == 2, started
+    assert "from 100 to 150" in started[0]
+    assert "from 150 to 200" in started[1] and ".0" not in started[1]
