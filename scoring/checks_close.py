@@ -50,8 +50,11 @@ def verified_resolution(run: Run, p: Params) -> Finding:
         else "; never resolved again" if reopened is not None and final is resolved
         else f"; resolved again at {at(final)} but it did not hold"
         if reopened is not None else "")
+    # The advice names the recovery the run did reach: after a reopen, the one before the
+    # final resolution (not 'never' when the final resolution was verified and held).
+    came_back = recovered or run.first("recovered", where=lambda e: e["t"] <= final["t"])
     return Finding(rating, evidence, reason, {"resolved_at": at(resolved),
-                                              "recovered_at": at(recovered),
+                                              "recovered_at": at(came_back),
                                               "reopened_at": at(reopened)})
 
 

@@ -112,6 +112,8 @@ def test_a_decisions_file_goes_on_after_a_reopen(tmp_path: Path) -> None:
     verified = next(c for c in json.loads(scored.stdout)["criteria"]
                     if c["id"] == "resolve.verified")
     assert verified["rating"] == "M" and "resolved again" in verified["reason"]
+    # the advice names the recovery the run reached, not 'never' (it contradicted the reason)
+    assert "confirmed by monitoring: T+" in verified["advice"], verified["advice"]
 
 
 def test_decisions_files_talk_to_one_person_and_stop_changes(tmp_path: Path) -> None:
