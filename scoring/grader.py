@@ -114,11 +114,14 @@ def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | N
         comparison = compare_with_expert(run)
     header = journal.header
     player = str(header.get("options", {}).get("decider", "player"))
+    from scoring.evaluation import hot_wash, observations
+
     return Scorecard(scenario.id, scenario.title, int(header.get("seed", 0)), player,
                      run.status, total(results, run.truncated), results, figures(run),
                      timeline(run), chart_data(run), comparison, rubric.title,
                      judged_score=total(results), stopped_at=run.end_t if run.truncated
-                     else None)
+                     else None, observations=observations(journal, results),
+                     hotwash=hot_wash(journal))
 
 
 def score_journal(path: Path, rubric_path: Path | None = None, compare: bool = True,

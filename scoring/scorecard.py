@@ -57,6 +57,9 @@ class Scorecard:
     rubric_title: str = ""
     judged_score: int | None = None  # over the judged criteria only (same as score if whole)
     stopped_at: int | None = None  # seconds: the drill stopped early (not judged to its end)
+    #: evaluators' ratings beside the machine's (scoring/evaluation.py), and the hot wash
+    observations: list[dict[str, Any]] = field(default_factory=list)
+    hotwash: list[dict[str, str]] = field(default_factory=list)
 
     # --- how much of the rubric this card judged ----------------------------------------
     @property
@@ -119,4 +122,6 @@ class Scorecard:
                 "improvement_plan": [{"criterion": c.id, "rating": c.rating,
                                       "corrective_action": c.advice, "process": c.link}
                                      for c in self.weaknesses],
-                "timeline": [e.as_dict() for e in self.timeline]}
+                "timeline": [e.as_dict() for e in self.timeline],
+                **({"observations": self.observations} if self.observations else {}),
+                **({"hotwash": self.hotwash} if self.hotwash else {})}

@@ -86,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="wait this long for the session to start")
 
+    s = sub.add_parser("hotwash", help="after a drill: walk the group through the "
+                       "scenario's debrief questions; the answers go into the reports")
+    s.add_argument("journal", type=Path, help="the ended drill's journal")
+    s.add_argument("--answer", action="append", metavar="TEXT",
+                   help="an answer, in question order (repeat; default: ask for each)")
+    s.add_argument("--by", default="facilitator", help="your name in the journal")
+
     s = sub.add_parser(
         "resume", help="continue a paused interactive drill from its journal",
         description="Replay the journal's decisions, check that they re-create it exactly, "
@@ -333,6 +340,12 @@ def _facilitate(args: argparse.Namespace) -> int:
     return facilitate_command(args)
 
 
+def _hotwash(args: argparse.Namespace) -> int:
+    from simulator.ui.console import hotwash_command
+
+    return hotwash_command(args)
+
+
 def _resume(args: argparse.Namespace) -> int:
     from simulator.runner import resume_command
 
@@ -347,6 +360,7 @@ def _score(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "brief": _brief, "run": _run,
                             "resume": _resume, "facilitate": _facilitate,
+                            "hotwash": _hotwash,
                             "branch": _branch, "history": _history, "prove": _prove,
                             "score": _score, "new": _new, "validate": _validate,
                             "schema": _schema}

@@ -132,6 +132,27 @@ def test_a_facilitator_steers_a_running_drill(tmp_path: Path) -> None:
     assert replay(journal) == journal.read_text(encoding="utf-8").splitlines()
     assert list(sessions_dir().glob("*")) == []  # no socket or session file left behind
 
+    # the hot wash's answers and the evaluator's observation reach the after-action report
+    washed = tabletop("hotwash", str(journal), "--answer", "We saw Redis <full> at T+3",
+                      "--answer", "Priya kept the client list", "--by", "fay")
+    assert washed.returncode == 0, washed.stderr
+    md = tabletop("score", str(journal), "--format", "md").stdout
+    section = md.split("## Evaluator observations")[1].split("## Hot wash")[0]
+    machine = json.loads(tabletop("score", str(journal), "--format", "json").stdout)
+    auto = next(c["rating"] for c in machine["criteria"] if c["id"] == "comms.first-update")
+    row = next(line for line in section.splitlines() if "comms.first-update" in line)
+    assert f"| S | {auto} |" in row and "late but clear" in row and "fay" in row
+    assert ("✔ agrees" in row) == (auto == "S") and ("≠ evaluator" in row) == (auto != "S")
+    assert machine["observations"][0]["machine"] == auto
+    wash = md.split("## Hot wash")[1]
+    assert "**1. What did the team know about the blast radius" in wash
+    assert "We saw Redis &lt;full&gt; at T+3" in wash and "Priya kept the client list" in wash
+    assert [h["answer"] for h in machine["hotwash"]] == ["We saw Redis <full> at T+3",
+                                                         "Priya kept the client list"]
+    html = tabletop("score", str(journal), "--format", "html").stdout
+    assert "<h2>Hot wash</h2>" in html and "Redis &lt;full&gt;" in html
+    assert "<h2>Evaluator observations</h2>" in html
+
 
 def test_the_facilitator_pauses_and_ends_the_drill(tmp_path: Path) -> None:
     proc, session_id = start_run(tmp_path, "--bot", "expert", "--pace", "0.2")
@@ -153,6 +174,35 @@ def test_the_facilitator_pauses_and_ends_the_drill(tmp_path: Path) -> None:
     assert records[-1]["type"] == "end" and records[-1]["outcome"]["status"] == "unresolved"
     assert replay(tmp_path / "drill.jsonl") == (tmp_path / "drill.jsonl").read_text(
         encoding="utf-8").splitlines()
+
+
+def test_observations_disagreeing_with_the_machine_are_shown(tmp_path: Path) -> None:
+    journal = tmp_path / "solo.jsonl"
+    assert tabletop("run", "redis-saturation", "--bot", "hero", "--seed", "7", "--journal",
+                    str(journal), "--quiet").returncode in (0, 1)
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    observed = {"type": "observation", "criterion": "comms.first-update", "rating": "P",
+                "note": "<script>x</script>", "by": "eve", "t": 60}
+    journal.write_text("\n".join([*lines[:-1], dumps(observed), lines[-1]]) + "\n",
+                       encoding="utf-8")
+    card = json.loads(tabletop("score", str(journal), "--format", "json").stdout)
+    [obs] = card["observations"]
+    assert obs["machine"] == "U" and not obs["agree"]
+    assert obs["verdict"] == "evaluator 3 steps higher"
+    html = tabletop("score", str(journal), "--format", "html").stdout
+    assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_hotwash_refuses_a_running_drill_and_needs_a_terminal(tmp_path: Path) -> None:
+    journal = tmp_path / "open.jsonl"
+    assert tabletop("run", "redis-saturation", "--bot", "expert", "--seed", "7",
+                    "--journal", str(journal), "--quiet").returncode == 0
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "open2.jsonl").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    result = tabletop("hotwash", str(tmp_path / "open2.jsonl"), "--answer", "x")
+    assert result.returncode == 2 and "has not ended yet" in result.stderr
+    result = tabletop("hotwash", str(journal))
+    assert result.returncode == 2 and "needs a terminal" in result.stderr
 
 
 def test_facilitate_without_a_session_is_a_clear_error() -> None:

@@ -214,6 +214,56 @@ def observation(by: str, criteria: list[str]) -> dict[str, Any] | None:
             "by": by}
 
 
-def hot_wash(journal: str, by: str) -> int:
-    """After the drill: walk the group through the scenario's questions (placeholder)."""
+def hot_wash(journal: str, by: str, answers: list[str] | None = None) -> int:
+    """After the drill: walk the group through the scenario's debrief questions.
+
+    Each answer is appended to the ended journal as a ``hotwash`` record (after its end
+    record: the drill is over, nothing is replayed from them) and the after-action reports
+    beside the journal are written again with them. ``answers`` plays them from a script.
+    """
+    from simulator.journal import dumps, read_journal
+    from simulator.loader import scenario_for_journal
+    from simulator.textsafe import strip_controls
+    from simulator.ui import forms
+
+    path = Path(journal)
+    record = read_journal(path)
+    if answers is None:
+        from simulator.runner import need_terminal
+
+        need_terminal()
+    if record.end is None:
+        raise InputError(f"{path}: the drill has not ended yet; the hot wash comes after it")
+    questions = scenario_for_journal(record.header["scenario"]).debrief.questions
+    console = terminal.console()
+    if not questions:
+        console.print(Text("This scenario has no hot-wash questions (debrief.questions)."))
+        return ExitCode.OK
+    if answers is not None and len(answers) > len(questions):
+        raise InputError(f"{len(answers)} answers for {len(questions)} questions")
+    console.print(Text(f"Hot wash: {len(questions)} questions. Type the group's answer to "
+                       "each (Enter alone skips one).", style="bold"))
+    lines = []
+    for n, question in enumerate(questions):
+        if answers is not None:
+            if n >= len(answers):
+                break
+            answer = answers[n]
+        else:
+            console.print(Text(f"{n + 1}. {question}", style="bold"))
+            answer = forms.ask_text("Answer:")
+        answer = strip_controls(answer).strip()[:4000]
+        lines.append(dumps({"type": "hotwash", "question": question, "answer": answer,
+                            "by": by}))
+    with path.open("a", encoding="utf-8", newline="\n") as out:
+        out.write("".join(line + "\n" for line in lines))
+    from scoring.debrief import write_reports
+
+    _, written = write_reports(path)
+    console.print(Text(f"{len(lines)} answers added to the after-action report: "
+                       + ", ".join(str(p) for p in written.values())))
     return ExitCode.OK
+
+
+def hotwash_command(args: argparse.Namespace) -> int:
+    return hot_wash(str(args.journal), args.by, args.answer)
