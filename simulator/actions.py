@@ -38,6 +38,8 @@ class Action:
     id: str
     args: dict[str, Any] = field(default_factory=dict)
     think_seconds: float = 0.0
+    #: the person who decided it, when a team plays (None: the role's default owner)
+    who: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,8 @@ def normalize(action: Action) -> Action:
     """Accept YAML's boolean reading of a bare on/off for a flag state."""
     state = action.args.get("state")
     if isinstance(state, bool):
-        return Action(action.id, {**action.args, "state": on_off(state)}, action.think_seconds)
+        return Action(action.id, {**action.args, "state": on_off(state)}, action.think_seconds,
+                      action.who)
     return action
 
 

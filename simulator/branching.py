@@ -44,6 +44,7 @@ def branch(source_path: Path, at: int, decider: Decider, out: Path | None = None
     from simulator.facilitation import ReplayActs, recorded_acts
     from simulator.loader import scenario_for_journal
     from simulator.play import ChainDecider, run_drill
+    from simulator.team import team_from_header
 
     source = read_journal(source_path)
     decisions = source.decisions()
@@ -63,7 +64,7 @@ def branch(source_path: Path, at: int, decider: Decider, out: Path | None = None
         drill.acts = ReplayActs(acts)
 
     outcome = run_drill(scenario, source.header["scenario"], chained, int(source.header["seed"]),
-                        path, options, replay_acts)
+                        path, options, replay_acts, team_from_header(source.header))
     return Branch(source, at, path, outcome)
 
 

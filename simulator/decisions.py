@@ -1,8 +1,9 @@
 """Decision files: a YAML list of decisions played with no prompts (and exported runs).
 
-Each item is ``{action: ID, at_minutes: optional, ...arguments}``: the same ids and
-arguments the prompts offer. Structural errors are reported like scenario errors; a
-decision the drill cannot accept is reported at its line with the drill time.
+Each item is ``{action: ID, at_minutes: optional, who: optional, ...arguments}``: the same
+ids and arguments the prompts offer; ``who`` names the person of a team drill who decides.
+Structural errors are reported like scenario errors; a decision the drill cannot accept is
+reported at its line with the drill time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from simulator.actions import Action
 from simulator.drill import Situation
 from simulator.errors import InputError, Problem
 from simulator.scenario import Decision
+from simulator.team import Team, unknown_person
 from simulator.validation import validate_model
 from simulator.yamlsafe import Located, load_yaml, read_text
 
@@ -55,7 +57,23 @@ class ScriptedDecider:
             gap = min(30.0, decision.at_minutes - situation.minutes)
             return Action("wait", {"minutes": round(gap, 3)})
         self.index += 1
-        return Action(decision.action, dict(decision.model_extra or {}))
+        return Action(decision.action, dict(decision.model_extra or {}), who=decision.who)
+
+    def check_team(self, team: Team | None) -> None:
+        """Every ``who:`` must name someone on the team; all wrong ones are reported at once."""
+        problems = []
+        for index, decision in enumerate(self.decisions):
+            reason = None if decision.who is None else unknown_person(team, decision.who)
+            if reason is None:
+                continue
+            hint = ("use a name from --team, or leave who out for the role's default owner"
+                    if team is not None else "")
+            if self.located is None:
+                problems.append(Problem("<decisions>", 1, index + 1, reason, hint))
+            else:
+                problems.append(self.located.problem((index, "who"), reason, hint))
+        if problems:
+            raise InputError("", problems)
 
     def reject(self, message: str) -> InputError:
         """Locate a rejected decision (the one just played) in the file."""
@@ -86,6 +104,8 @@ def export_decisions(records: list[dict[str, Any]]) -> str:
     for record in records:
         item: dict[str, Any] = {"action": record["action"], "at_minutes": round(
             record["t"] / 60, 3)}
+        if record.get("who"):
+            item["who"] = record["who"]
         item.update(record.get("args", {}))
         items.append(item)
     header = "# Decisions exported from a tabletop run; edit and replay with --decisions.\n"

@@ -23,6 +23,7 @@ from simulator.facilitation import ActSource, ActsWaiting, apply_act
 from simulator.journal import FORMAT, JournalWriter
 from simulator.numbers import metric_value
 from simulator.scenario import Scenario
+from simulator.team import Team, unknown_person
 from simulator.texts import text
 from simulator.world import SECONDS
 
@@ -37,6 +38,8 @@ class Situation:
     decision_index: int
     #: journals a trainee-side event (coaching, pause) at the current simulated time
     note: Callable[..., None] | None = field(default=None, repr=False, compare=False)
+    #: the people playing, when a team plays (the prompt asks who decided)
+    team: Team | None = None
 
     @property
     def minutes(self) -> float:
@@ -71,7 +74,8 @@ class Drill:
     """One run of a scenario: engine + journal + the IC process."""
 
     def __init__(self, scenario: Scenario, scenario_ref: dict[str, str], seed: int,
-                 journal_path: Path | None, options_: dict[str, Any] | None = None) -> None:
+                 journal_path: Path | None, options_: dict[str, Any] | None = None,
+                 team: Team | None = None) -> None:
         from simulator.variants import vary
 
         scenario, picks = vary(scenario, seed)  # the incident this seed plays
@@ -87,9 +91,11 @@ class Drill:
         #: the facilitator's acts (tabletop facilitate), applied between two decisions
         self.acts: ActSource | None = None
         self.ended_by: str | None = None
+        self.team = team
         self.journal.write({"type": "header", "format": FORMAT, "tool": "incident-tabletop",
                             "version": __version__, "scenario": scenario_ref, "seed": seed,
-                            "options": options_ or {}, **({"variant": picks} if picks else {})})
+                            "options": options_ or {}, **({"variant": picks} if picks else {}),
+                            **({"team": team.as_records()} if team else {})})
 
     # --- the IC process -----------------------------------------------------------------
     def _ic(self) -> Generator[simpy.Event, Any, None]:
@@ -208,7 +214,7 @@ class Drill:
     def situation(self) -> Situation:
         closing = self.phase == "closing"
         return Situation(self.engine, options(self.engine, closing), closing, self.decisions,
-                         self.note)
+                         self.note, self.team)
 
     def note(self, kind: str, actor: str, **data: Any) -> None:
         """Journal an event from outside the simulation (coaching, pause, resume).
@@ -234,21 +240,29 @@ class Drill:
             apply_act(self, act)
 
     def submit(self, action: Action, who: str | None = None) -> None:
-        """Check and journal a decision, then hand it to the waiting IC process."""
+        """Check and journal a decision, then hand it to the waiting IC process.
+
+        ``who`` (or the action's own ``who``) names the person of a team drill who decided;
+        left out, the owner of the action's role decides. Solo drills record no one.
+        """
         closing = self.phase == "closing"
+        if who is not None:
+            action = Action(action.id, action.args, action.think_seconds, who)
         action = normalize(action)
         problem = check(self.engine, action, closing)
+        if problem is None and action.who is not None:
+            problem = unknown_person(self.team, action.who)
         if problem:
             raise DecisionRejected(problem)
         assert self.pending is not None
         record: dict[str, Any] = {"type": "decision", "t": int(self.engine.now),
                                   "n": self.decisions, "action": action.id}
+        if self.team is not None:  # absent in solo runs: their journals stay as they were
+            record["who"] = action.who or self.team.default_owner(action.id).name
         if action.args:
             record["args"] = action.args
         if action.think_seconds:
             record["think"] = round(action.think_seconds, 1)
-        if who is not None:
-            record["who"] = who
         self.journal.write(record)
         self.decisions += 1
         self.pending.succeed(action)

@@ -20,6 +20,7 @@ from simulator.errors import InputError
 from simulator.facilitation import ReplayActs, recorded_acts
 from simulator.journal import Journal, read_journal
 from simulator.scenario import Decision, Scenario
+from simulator.team import Team, team_from_header
 
 #: journal events written by the trainee's side (coach, pause), not by the simulation
 UI_ACTORS = ("coach", "trainee")
@@ -32,12 +33,15 @@ def new_seed() -> int:
 
 def run_drill(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,
               journal: Path | None, options: dict[str, Any] | None = None,
-              prepare: Callable[[Drill], None] | None = None) -> Outcome:
+              prepare: Callable[[Drill], None] | None = None, team: Team | None = None
+              ) -> Outcome:
     """Play one drill to its end; raises InputError for a scripted decision that cannot run.
 
-    ``prepare`` sees the drill before it starts (a facilitated run connects its acts).
+    ``prepare`` sees the drill before it starts (a facilitated run connects its acts);
+    ``team`` is the people of a team drill (None: solo).
     """
-    drill = Drill(scenario, ref, seed, journal, {"decider": decider.name, **(options or {})})
+    drill = Drill(scenario, ref, seed, journal, {"decider": decider.name, **(options or {})},
+                  team)
     if prepare is not None:
         prepare(drill)
     try:
@@ -67,8 +71,8 @@ class ChainDecider:
     def __init__(self, recorded: list[dict[str, Any]], then: Decider,
                  observer: ReplayObserver | None = None,
                  on_handover: Callable[[Situation], None] | None = None) -> None:
-        self.replay = ScriptedDecider([Decision(action=r["action"], **r.get("args", {}))
-                                       for r in recorded])
+        self.replay = ScriptedDecider([Decision(action=r["action"], who=r.get("who"),
+                                                **r.get("args", {})) for r in recorded])
         self.thinks = [float(r.get("think", 0)) for r in recorded]
         self.then = then
         self.name = then.name
@@ -87,7 +91,7 @@ class ChainDecider:
             return self.then.decide(situation)
         think = self.thinks[self.replay.index]
         action = self.replay.decide(situation)
-        action = Action(action.id, action.args, think)
+        action = Action(action.id, action.args, think, action.who)
         if self.observer is not None:
             self.observer.replayed(situation, action)
         return action
@@ -139,7 +143,8 @@ def resume_drill(path: Path, make_decider: Callable[[Scenario, dict[str, Any]], 
     ref = header.get("scenario") or {}
     scenario = scenario_for_journal(ref)
     options = header.get("options") or {}
-    drill = Drill(scenario, ref, int(header.get("seed", 0)), None, options)
+    drill = Drill(scenario, ref, int(header.get("seed", 0)), None, options,
+                  team_from_header(header))
     decider = make_decider(scenario, options)
     observer = decider if isinstance(decider, ReplayObserver) else None
     on_disk = [header, *journal.records]

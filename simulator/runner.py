@@ -19,6 +19,7 @@ from simulator.drill import Decider, Outcome
 from simulator.errors import DrillInterrupted, ExitCode, InputError
 from simulator.incidents import describe
 from simulator.scenario import Scenario
+from simulator.team import Team
 
 
 def default_journal(scenario_id: str, seed: int) -> Path:
@@ -86,24 +87,29 @@ def print_outcome(outcome: Outcome, journal: Path, scenario: Scenario) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from simulator.decisions import export_decisions
+    from simulator.decisions import ScriptedDecider, export_decisions
     from simulator.journal import read_journal
     from simulator.loader import load_scenario
     from simulator.play import new_seed, run_drill
     from simulator.runindex import record_run
+    from simulator.team import parse_team
 
+    team = parse_team(args.team) if getattr(args, "team", None) is not None else None
     scenario, ref = load_scenario(args.scenario)
     seed = args.seed if args.seed is not None else new_seed()
     decider = pick_decider(scenario, args)
+    if isinstance(decider, ScriptedDecider):
+        decider.check_team(team)
     journal = args.journal or default_journal(scenario.id, seed)
     interactive = not (args.bot or args.decisions)
     options = {"bot": args.bot} if args.bot else ui_options(args) if interactive else {}
     record_run(journal, scenario.id, seed, decider.name)
     with paused_message(journal):
         if getattr(args, "facilitated", False):
-            outcome = run_facilitated(scenario, ref, decider, seed, journal, options, args)
+            outcome = run_facilitated(scenario, ref, decider, seed, journal, options, args,
+                                      team)
         else:
-            outcome = run_drill(scenario, ref, decider, seed, journal, options)
+            outcome = run_drill(scenario, ref, decider, seed, journal, options, team=team)
     if args.export_decisions:
         records = read_journal(journal).decisions()
         args.export_decisions.write_text(export_decisions(records), encoding="utf-8")
@@ -112,8 +118,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def run_facilitated(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,
-                    journal: Path, options: dict[str, Any], args: argparse.Namespace
-                    ) -> Outcome:
+                    journal: Path, options: dict[str, Any], args: argparse.Namespace,
+                    team: Team | None = None) -> Outcome:
     """A drill with a session the facilitator's console (and players) can connect to."""
     from simulator.play import run_drill
     from simulator.session import Paced, Session, hosting, new_session_id
@@ -137,7 +143,7 @@ def run_facilitated(scenario: Scenario, ref: dict[str, str], decider: Decider, s
               f"  facilitator: tabletop facilitate {session.id}\n"
               f"  socket: {session.socket_path}", flush=True)
         return run_drill(scenario, ref, live, seed, journal,
-                         {**options, "facilitated": True}, connect)
+                         {**options, "facilitated": True}, connect, team)
 
 
 def report(scenario: Scenario, outcome: Outcome, journal: Path, interactive: bool,

@@ -352,6 +352,8 @@ class Decision(Model):
     model_config = ConfigDict(extra="allow", frozen=True)
     action: str
     at_minutes: float | None = Field(None, ge=0, le=MAX_MINUTES)
+    who: str | None = Field(None, min_length=1, max_length=40,
+                            description="the person who decides it (a team drill's --team)")
 
 
 class FollowUp(Model):

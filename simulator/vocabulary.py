@@ -101,7 +101,8 @@ def decision_schema(actions: dict[str, dict[str, Any]]) -> dict[str, Any]:
     for action, meta in actions.items():
         args = VOCABULARY.get(action)
         props: dict[str, Any] = {"action": {"const": action},
-                                 "at_minutes": {"type": "number", "minimum": 0}}
+                                 "at_minutes": {"type": "number", "minimum": 0},
+                                 "who": {"type": "string", "minLength": 1, "maxLength": 40}}
         option: dict[str, Any] = {"type": "object", "title": action,
                                   "description": str(meta.get("help", ""))}
         if args is None:

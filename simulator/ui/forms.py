@@ -19,6 +19,7 @@ from simulator import talk
 from simulator.actions import CHANGE_ACTIONS, SEVERITIES, choices, flag_segments
 from simulator.changes import describe, revertible, stoppable
 from simulator.engine import Engine
+from simulator.team import Team
 from simulator.texts import text as content
 from simulator.textsafe import strip_controls
 from simulator.ui import terminal
@@ -61,6 +62,14 @@ def pick(message: str, options: list[tuple[str, Any]], back: bool = True,
     answer = terminal.ask(questionary.select(message, items, default=start,
                                              instruction="(↑↓ then enter)"))
     return None if answer == BACK else answer
+
+
+def who_decides(team: Team, action_id: str) -> str | None:
+    """Who of the team takes this decision; Enter alone accepts the role's owner."""
+    owner = team.default_owner(action_id)
+    people = [(f"{m.name} ({m.role})", m.name) for m in team.members]
+    return pick(f"Who decides? (enter: {owner.name}, the {owner.role})", people,
+                default=owner.name)
 
 
 def yes_no(message: str, default: bool) -> bool:

@@ -114,6 +114,9 @@ class PromptDecider:
                 elif warned and not self.confirm(warned):
                     self.coach.heeded(warned, action, situation.note)
                     continue
+                who = self.who(situation, action)
+                if who == BACK:
+                    continue
             except KeyboardInterrupt:
                 stopped = self.clock()
                 self.interrupted(situation)
@@ -126,7 +129,18 @@ class PromptDecider:
                 continue
             self.coach.after(situation, action, warned, situation.note)
             think = round(max(0.0, self.clock() - started - paused) * self.pressure, 1)
-            return Action(action.id, action.args, think)
+            return Action(action.id, action.args, think, who)
+
+    def who(self, situation: Situation, action: Action) -> str | None:
+        """The person a team drill attributes the decision to (None in a solo drill);
+        BACK when the trainee backs out of the question."""
+        team = situation.team
+        if team is None:
+            return None
+        if len(team.members) == 1:
+            return team.members[0].name
+        picked = forms.who_decides(team, action.id)
+        return BACK if picked is None else str(picked)
 
     # --- resume support (see play.ChainDecider) --------------------------------------
     def replayed(self, situation: Situation, action: Action) -> None:
