@@ -145,3 +145,11 @@ def test_prompt_asks_who_with_the_role_owner_one_enter_away(tmp_path: Path) -> N
     assert (decisions[-1]["action"], decisions[-1]["who"]) == ("wait", "ben")
     header = json.loads(journal.read_text(encoding="utf-8").splitlines()[0])
     assert header["team"][0] == {"name": "ana", "role": "ic"}
+
+
+def test_every_catalogue_action_names_its_owning_role() -> None:
+    from simulator.texts import catalogue
+
+    missing = [a for a, meta in catalogue().items() if meta.get("role") not in
+               ("ic", "comms", "ops")]
+    assert not missing, f"add role: ic|comms|ops to {missing} in simulator/catalogue.yaml"
