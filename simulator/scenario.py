@@ -7,9 +7,11 @@ here. Times in a scenario are in simulated minutes from the start of the drill (
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from simulator.bounds import MAX_BEFORE_START, MAX_MINUTES, MAX_VALUE, Value, WholeValue
 from simulator.conditions import Condition, on_off
@@ -20,10 +22,39 @@ Blast = Literal["blast_radius", "location", "anchor_time", "system_change", "mit
 Audience = Literal["leadership", "support", "engineering", "customers"]
 
 
+def _number_only(annotation: Any) -> bool:
+    """A field that takes a number and never true/false (``float``, ``int | None``...)."""
+    kinds: list[Any] = [annotation]
+    found: set[Any] = set()
+    while kinds:
+        kind = kinds.pop()
+        args = get_args(kind)
+        if get_origin(kind) is Annotated:
+            kinds.append(args[0])
+        elif args and get_origin(kind) in (Union, UnionType):
+            kinds.extend(args)
+        else:
+            found.add(kind)
+    return bool(found & {int, float}) and not found & {bool, Any}
+
+
 class Model(BaseModel):
     """Every scenario model: unknown keys refused, frozen, numbers finite (bounds.py)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """YAML reads yes/no/on/off/true as a boolean and pydantic would take it as 1 or 0:
+        ``rollback_minutes: yes`` must be an error, not a one-minute rollback."""
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and _number_only(field.annotation):
+            raise PydanticCustomError(
+                "bool_not_number", "{value} is not a number (write the number itself; YAML "
+                "reads yes, no, on, off, true and false as true/false)",
+                {"value": str(value).lower()})
+        return value
 
 
 class SlowerWhen(Model):

@@ -115,3 +115,18 @@ def test_validate_cli_shows_the_condition_hint(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"{path}:33:39: unknown key 'abvoe' (did you mean 'above'?)" in result.stdout + \
         result.stderr
+
+
+@pytest.mark.parametrize("word", ["yes", "true", "on", "no"])
+def test_yes_or_true_is_not_a_number(word: str) -> None:
+    """YAML reads 'rollback_minutes: yes' as a boolean, which pydantic took as 1: the file
+    validated and the rollback took a minute. Now a located error that says why."""
+    source = (Path(__file__).parent.parent / "scenarios" / "bad-deploy.yaml").read_text()
+    assert "rollback_minutes: 7" in source and "replicas: 6" in source
+    for key, value in (("rollback_minutes", "7"), ("replicas", "6")):
+        broken = source.replace(f"{key}: {value}", f"{key}: {word}", 1)
+        found = errors(broken)
+        assert len(found) == 1 and "s.yaml:" in found[0], found
+        assert f"{word in ('yes', 'true', 'on') and 'true' or 'false'} is not a number" \
+            in found[0], found
+        assert "write the number itself" in found[0]
