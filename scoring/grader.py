@@ -115,13 +115,15 @@ def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | N
     header = journal.header
     player = str(header.get("options", {}).get("decider", "player"))
     from scoring.evaluation import hot_wash, observations
+    from scoring.participants import participants
 
     return Scorecard(scenario.id, scenario.title, int(header.get("seed", 0)), player,
                      run.status, total(results, run.truncated), results, figures(run),
                      timeline(run), chart_data(run), comparison, rubric.title,
                      judged_score=total(results), stopped_at=run.end_t if run.truncated
                      else None, observations=observations(journal, results),
-                     hotwash=hot_wash(journal))
+                     hotwash=hot_wash(journal),
+                     participants=participants(journal, results, rubric))
 
 
 def score_journal(path: Path, rubric_path: Path | None = None, compare: bool = True,

@@ -53,8 +53,27 @@ def render_scorecard(card: Scorecard, plan_items: int = 5) -> RenderableType:
             plan.append(f"     {e.when} {e.text}\n", style="dim")
     if not card.weaknesses:
         plan.append(card.clean_plan + "\n")
-    return Group(head, Text(""), table, Text(""), figures, Text(""),
+    parts: list[RenderableType] = [head, Text(""), table, Text("")]
+    if card.participants:
+        parts += [team_table(card), Text("")]
+    return Group(*parts, figures, Text(""),
                  Text("Improvement plan (biggest gaps first)", style="bold"), plan)
+
+
+def team_table(card: Scorecard) -> Table:
+    """The team as a whole and each person on the criteria of their role."""
+    table = Table(title=f"Team {card.score}/100; each person on the criteria of their role",
+                  show_edge=False, pad_edge=False, expand=False, title_justify="left")
+    for col in ("Person", "Role", "Score", "Criteria of the role", "Decided"):
+        table.add_column(col, justify="right" if col == "Score" else "left")
+    for p in card.participants:
+        ratings = Text()
+        for c in p["criteria"]:
+            ratings.append(c["rating"], style=STYLE[c["rating"]])
+            ratings.append(f" {c['id']}  ")
+        table.add_row(p["name"], p["role"], "-" if p["score"] is None else f"{p['score']}/100",
+                      ratings, p["decided"])
+    return table
 
 
 def render_text(card: Scorecard, width: int = 100) -> str:

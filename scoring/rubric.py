@@ -64,6 +64,9 @@ class Rubric(Model):
     schema_version: Literal[1]
     title: str = "Incident process rubric"
     ratings: Factors = Factors.model_validate({})
+    #: team drills: role -> the criteria a person in that role is graded on
+    roles: dict[str, list[str]] = Field({}, description="role (ic, comms, ops) -> criterion "
+                                        "ids a person in that role is graded on")
     criteria: list[Criterion] = Field(min_length=1)
 
     def enabled(self) -> list[Criterion]:
@@ -87,6 +90,7 @@ class RubricChanges(Model):
     extends: Literal["builtin"]
     title: str | None = None
     ratings: Factors | None = None
+    roles: dict[str, list[str]] | None = None
     criteria: list[CriterionChange] = []
 
 
@@ -145,8 +149,10 @@ def _apply(changes: RubricChanges, located: Located) -> Rubric:
         by_id[change.id] = current.model_copy(update=update)
     if problems:
         raise InputError("", problems)
+    roles = base.roles if changes.roles is None else {**base.roles, **changes.roles}
     return Rubric(schema_version=1, title=changes.title or base.title,
-                  ratings=changes.ratings or base.ratings, criteria=list(by_id.values()))
+                  ratings=changes.ratings or base.ratings, roles=roles,
+                  criteria=list(by_id.values()))
 
 
 def _criterion_loc(located: Located, criterion_id: str, index: int) -> tuple[int | str, ...]:
@@ -200,8 +206,28 @@ def cross_check(rubric: Rubric, located: Located) -> list[Problem]:
                     problems.append(located.problem(
                         (*loc, field), f"unknown placeholder '{{{name}}}' in {field}",
                         "available: " + ", ".join(sorted(allowed))))
+    problems += _check_roles(rubric, located, seen)
     if not rubric.enabled():
         problems.append(located.problem(("criteria",), "every criterion is switched off",
                                         "leave at least one enabled with a weight above 0"))
     return problems
 
+
+
+def _check_roles(rubric: Rubric, located: Located, ids: set[str]) -> list[Problem]:
+    """Each role is one the catalogue knows; each criterion it lists exists."""
+    from simulator.team import roles
+
+    known = roles()
+    problems: list[Problem] = []
+    for role, criteria in rubric.roles.items():
+        if role not in known:
+            problems.append(located.problem(("roles", role), f"unknown role '{role}'",
+                                            "roles: " + ", ".join(known)))
+        for i, cid in enumerate(criteria):
+            if cid not in ids:
+                close = difflib.get_close_matches(cid, sorted(ids), n=1, cutoff=0.5)
+                problems.append(located.problem(
+                    ("roles", role, i), f"no criterion '{cid}' for role '{role}'",
+                    f"did you mean '{close[0]}'?" if close else "list criterion ids"))
+    return problems

@@ -60,6 +60,8 @@ class Scorecard:
     #: evaluators' ratings beside the machine's (scoring/evaluation.py), and the hot wash
     observations: list[dict[str, Any]] = field(default_factory=list)
     hotwash: list[dict[str, str]] = field(default_factory=list)
+    #: team drills: each person graded on their role's criteria (scoring/participants.py)
+    participants: list[dict[str, Any]] = field(default_factory=list)
 
     # --- how much of the rubric this card judged ----------------------------------------
     @property
@@ -124,4 +126,7 @@ class Scorecard:
                                      for c in self.weaknesses],
                 "timeline": [e.as_dict() for e in self.timeline],
                 **({"observations": self.observations} if self.observations else {}),
-                **({"hotwash": self.hotwash} if self.hotwash else {})}
+                **({"hotwash": self.hotwash} if self.hotwash else {}),
+                **({"participants": self.participants,
+                    "team": {"score": self.score, "members": len(self.participants)}}
+                   if self.participants else {})}
