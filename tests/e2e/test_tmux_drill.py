@@ -26,17 +26,22 @@ class Terminal:
     def __init__(self, name: str) -> None:
         self.name = name
 
+    def tmux(self, *args: str) -> list[str]:
+        """A tmux command on this terminal's own server (-L): the session gets exactly the
+        environment given at start, never that of a tmux server someone else started."""
+        return ["tmux", "-L", self.name, "-f", "/dev/null", *args]
+
     def start(self, command: str, cwd: Path) -> None:
         shell = f"cd {shlex.quote(str(cwd))} && {command}; echo EXIT=$?; sleep 60"
         env = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": str(cwd),
                # an uninstalled checkout (PYTHONPATH) and the tests' own data folder
                **{k: os.environ[k] for k in ("PYTHONPATH", "TABLETOP_DATA_DIR")
                   if k in os.environ}}
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24",
+        subprocess.run([*self.tmux("new-session"), "-d", "-s", self.name, "-x", "80", "-y", "24",
                         shell], check=True, env=env)
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
+        return subprocess.run(self.tmux("capture-pane", "-p", "-t", self.name),
                               capture_output=True, text=True, check=True).stdout
 
     def expect(self, text: str, timeout: float = 20) -> str:
@@ -56,15 +61,15 @@ class Terminal:
 
     def keys(self, *keys: str) -> None:
         for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            subprocess.run(self.tmux("send-keys", "-t", self.name, key), check=True)
             time.sleep(0.05)
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        subprocess.run(self.tmux("send-keys", "-t", self.name, "-l", text), check=True)
         self.keys("Enter")
 
     def stop(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run(self.tmux("kill-server"), capture_output=True)
 
 
 @pytest.fixture
