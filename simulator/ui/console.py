@@ -194,6 +194,20 @@ def interactive(client: Client, info: dict[str, Any], by: str) -> int:
         reply = client.request({"op": "act", "act": act})
         if not reply.get("ok"):
             console.print(Text(f"refused: {reply.get('error')}", style="red"))
+        elif act["act"] == "end":
+            console.print(Text("Ending the drill…"))
+            wait_for_end(client)
+
+
+def wait_for_end(client: Client, timeout: float = 60.0) -> None:
+    """Until the drill's process has written its end and closed the session."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            client.request({"op": "status"})
+        except (InputError, ValueError):
+            return
+        time.sleep(0.2)
 
 
 def observation(by: str, criteria: list[str]) -> dict[str, Any] | None:

@@ -1,0 +1,135 @@
+"""A facilitated drill in two tmux panes: the trainee's prompt and the facilitator's
+console. The facilitator plays an inject while the trainee sits at the menu: the menu gives
+way, the message is in the channel, the menu is back; then the facilitator ends the drill
+and leads the hot wash, whose answer reaches the after-action report."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.timeout(150),
+              pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
+
+
+class Panes:
+    """One tmux session split into two panes: 0 the trainee, 1 the facilitator."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def start(self, trainee: str, facilitator: str, cwd: Path) -> None:
+        env = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": str(cwd),
+               **{k: os.environ[k] for k in ("PYTHONPATH", "TABLETOP_DATA_DIR")
+                  if k in os.environ}}
+
+        # the variables go in the command: a tmux server already running (another test's)
+        # would not pass this client's environment on to the panes
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+
+        def shell(command: str) -> str:
+            return (f"export {exports}; cd {shlex.quote(str(cwd))} && {command}; "
+                    "echo EXIT=$?; sleep 60")
+
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "50",
+                        shell(trainee)], check=True, env=env)
+        subprocess.run(["tmux", "split-window", "-h", "-t", f"{self.name}:0",
+                        shell(facilitator)], check=True, env=env)
+
+    def screen(self, pane: int) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", f"{self.name}:0.{pane}"],
+                              capture_output=True, text=True, check=True).stdout
+
+    def expect(self, pane: int, text: str, timeout: float = 25) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen(pane)
+            if text in " ".join(shown.split()):
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared in pane {pane}:\n{self.screen(pane)}")
+
+    def keys(self, pane: int, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", f"{self.name}:0.{pane}", key],
+                           check=True)
+            time.sleep(0.05)
+
+    def type(self, pane: int, text: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", f"{self.name}:0.{pane}", "-l", text],
+                       check=True)
+        self.keys(pane, "Enter")
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def panes() -> Iterator[Panes]:
+    two = Panes(f"tabletop-fac-{uuid.uuid4().hex[:8]}")
+    yield two
+    two.stop()
+
+
+def tabletop(*args: str) -> str:
+    return " ".join(shlex.quote(a) for a in (sys.executable, "-m", "simulator", *args))
+
+
+def test_facilitator_injects_on_the_fly_and_leads_the_hot_wash(panes: Panes,
+                                                                tmp_path: Path) -> None:
+    from simulator.session import sessions_dir
+
+    journal = tmp_path / "run.jsonl"
+    # the console finds the session by the id the run announces; the trainee's pane
+    # writes it to a file the facilitator's pane waits for
+    announce = tmp_path / "session.txt"
+    trainee = tabletop("run", "redis-saturation", "--seed", "7", "--coach", "off",
+                       "--facilitated", "--journal", str(journal))
+    waited = shlex.quote(str(announce))
+    wait_id = (f"while [ ! -s {waited} ]; do sleep 0.1; done; "
+               + tabletop("facilitate", "SESSION", "--by", "fay").replace(
+                   "SESSION", f'"$(cat {waited})"'))
+    panes.start(trainee, wait_id, tmp_path)
+    shown = panes.expect(0, "facilitated session:")
+    session_id = next(line.split(": ", 1)[1].strip() for line in shown.splitlines()
+                      if line.startswith("facilitated session:"))
+    announce.write_text(session_id, encoding="utf-8")
+    panes.expect(0, "Press any key")
+    panes.keys(0, "Enter")
+    panes.expect(0, "What do you do?")
+    panes.expect(1, "Facilitator:")
+    panes.keys(1, "Down", "Enter")               # Play a facilitator inject
+    panes.expect(1, "Which inject?")
+    panes.keys(1, "Down", "Enter")               # bounce-redis
+    shown = panes.expect(0, "Redis looks stuck")  # the trainee's menu gave way to it...
+    panes.expect(0, "What do you do?")           # ...and came back
+    panes.expect(1, "Facilitator:")
+    panes.keys(1, *(["Down"] * 6), "Enter")      # End the drill
+    panes.expect(0, "EXIT=1", timeout=40)
+    panes.expect(1, "Hot wash", timeout=40)
+    panes.type(1, "We froze changes before anyone restarted Redis")
+    for _ in range(4):
+        panes.keys(1, "Enter")
+    panes.expect(1, "EXIT=0", timeout=40)
+    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    injected = [r for r in records if r.get("source") == "facilitator"]
+    assert [r["kind"] for r in injected] == ["inject", "facilitator_end"]
+    assert injected[0]["by"] == "fay" and injected[0]["actor"] == "bob"
+    wash = [r for r in records if r["type"] == "hotwash"]
+    assert wash[0]["answer"] == "We froze changes before anyone restarted Redis"
+    report = journal.with_suffix(".md")
+    if not report.exists():
+        report = next(tmp_path.glob("*.md"))
+    assert "We froze changes before anyone restarted Redis" in report.read_text(
+        encoding="utf-8")
+    assert list(sessions_dir().glob("*")) == []
