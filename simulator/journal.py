@@ -16,12 +16,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from simulator.errors import InputError, Problem
+from simulator.inputfile import read_limited
+from simulator.textsafe import HINT as CONTROL_HINT
+from simulator.textsafe import controls_in, describe
 
 FORMAT = 1
+#: the largest journal read (a day-long drill with its scenario embedded is a few MB); the
+#: size and the file type are checked before reading, so /dev/zero or a fifo is refused
+MAX_JOURNAL = 64 * 1024 * 1024
 
 
 def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 class JournalWriter:
@@ -84,11 +90,10 @@ class Journal:
 def read_journal(path: Path) -> Journal:
     """Read a journal; a torn last line (a crash mid-write) is tolerated and dropped."""
     name = str(path)
+    raw = read_limited(path, MAX_JOURNAL, name, "journal")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("", [Problem(name, 1, 1, "journal not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError("", [Problem(name, 1, 1, f"cannot read journal: {exc}")]) from None
     lines = text.split("\n")
     records: list[dict[str, Any]] = []
@@ -96,7 +101,11 @@ def read_journal(path: Path) -> Journal:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, parse_constant=_no_constant)
+        except _NotANumber as exc:
+            raise InputError("", [Problem(name, number, line.find(str(exc)) + 1,
+                                          f"{exc} is not a number a journal may hold",
+                                          "the journal was edited or damaged")]) from None
         except json.JSONDecodeError as exc:
             if number >= len(lines) - 1 and records:  # the last line was cut mid-write
                 break
@@ -104,9 +113,17 @@ def read_journal(path: Path) -> Journal:
                     if not records else "the journal was edited or damaged")
             raise InputError("", [Problem(name, number, exc.colno, f"not JSON: {exc.msg}",
                                           hint)]) from None
+        except ValueError as exc:  # an integer with thousands of digits
+            raise InputError("", [Problem(name, number, 1, f"not a journal record: {exc}",
+                                          "the journal was edited or damaged")]) from None
         if not isinstance(record, dict) or "type" not in record:
             raise InputError("", [Problem(name, number, 1, "each line must be a JSON object "
                                                            "with a 'type'")])
+        for where, char in controls_in(record):
+            field = ".".join(str(part) for part in where) or "a key"
+            raise InputError("", [Problem(name, number, _escape_column(line, char),
+                                          f"{field}: text contains the control character "
+                                          f"{describe(char)}", CONTROL_HINT)])
         records.append(record)
     if not records or records[0].get("type") != "header":
         raise InputError("", [Problem(name, 1, 1, "not a tabletop journal (no header line)")])
@@ -115,3 +132,18 @@ def read_journal(path: Path) -> Journal:
         raise InputError("", [Problem(name, 1, 1, f"journal format {header.get('format')!r} "
                                                    f"is not supported (expected {FORMAT})")])
     return Journal(name, header, records[1:])
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotANumber(name)
+
+
+def _escape_column(line: str, char: str) -> int:
+    """Where a control character is written (as a JSON escape) in a journal line."""
+    spellings = {json.dumps(char)[1:-1], f"\\u{ord(char):04x}", f"\\u{ord(char):04X}"}
+    found = [i for i in (line.find(s) for s in spellings) if i >= 0]
+    return min(found) + 1 if found else 1
