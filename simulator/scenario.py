@@ -18,6 +18,7 @@ from simulator.conditions import Condition, on_off
 from simulator.derive import Expr
 
 SCHEMA_VERSION = 1
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"  # HH:MM, a time of day
 Blast = Literal["blast_radius", "location", "anchor_time", "system_change", "mitigation"]
 Audience = Literal["leadership", "support", "engineering", "customers"]
 
@@ -452,7 +453,7 @@ class Scenario(Model):
     summary: str
     difficulty: Literal["beginner", "intermediate", "advanced"]
     expected_minutes: int = Field(gt=0, le=MAX_MINUTES)
-    start_time: str = Field("00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    start_time: str = Field("00:00", pattern=TIME_PATTERN)
     time_limit_minutes: int = Field(90, gt=0, le=MAX_MINUTES)
     expected_severity: Literal["P1", "P2", "P3"]
     learning_objectives: list[str] = Field(min_length=1)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Discriminator, Tag, TypeAdapter, ValidationError
 
 from simulator.conditions import CONDITION_KEYS
 from simulator.errors import Problem
+from simulator.scenario import TIME_PATTERN
 from simulator.yamlsafe import Loc, Located
 
 T = TypeVar("T")
@@ -134,6 +135,16 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"{err['input']!r} is not allowed here; expected {expected}"
+    value = err.get("input")
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == TIME_PATTERN:
+        return f"{value!r} is not a time of day (write HH:MM, from 00:00 to 23:59)"
+    if kind in ("int_parsing", "float_parsing") and isinstance(value, str):
+        whole = kind == "int_parsing"
+        exponent = "e" in value.lower() and value.lower().lstrip("+-").replace(
+            "e", "", 1).replace(".", "", 1).lstrip("+-").isdigit()
+        return (f"{value!r} is not {'a whole number' if whole else 'a number'} (write "
+                f"{'digits only, such as 80' if whole else 'digits, such as 7 or 2.5'}"
+                f"{'; YAML reads 1e9 as text' if exponent else ''})")
     return f"{err['msg'][0].lower()}{err['msg'][1:]}"
 
 

@@ -130,3 +130,21 @@ def test_yes_or_true_is_not_a_number(word: str) -> None:
         shown = "false" if word == "no" else "true"
         assert f"{shown} is not a number" in found[0], found
         assert "write the number itself" in found[0]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ('start_time: "10:20"', 'start_time: "25:99"',
+     "'25:99' is not a time of day (write HH:MM, from 00:00 to 23:59)"),
+    ("time_limit_minutes: 80", "time_limit_minutes: 1e9",
+     "'1e9' is not a whole number (write digits only, such as 80; YAML reads 1e9 as text)"),
+    ("rollback_minutes: 7", "rollback_minutes: seven",
+     "'seven' is not a number (write digits, such as 7 or 2.5)"),
+])
+def test_wrong_forms_say_what_to_write(old: str, new: str, expected: str) -> None:
+    """A facilitator's typo gets words, not a regular expression or 'unable to parse string'
+    (YAML reads 1e9, without a dot, as text)."""
+    source = (Path(__file__).parent.parent / "scenarios" / "bad-deploy.yaml").read_text()
+    assert old in source
+    found = errors(source.replace(old, new, 1))
+    assert len(found) == 1 and found[0].startswith("s.yaml:") and found[0].endswith(expected), \
+        found

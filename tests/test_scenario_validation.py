@@ -57,8 +57,8 @@ def test_missing_key_and_wrong_type_are_reported_together() -> None:
     text = text.replace("expected_minutes: 25", "expected_minutes: soon")
     found = errors_for(text)
     assert any("missing required key 'title'" in p for p in found)
-    assert any(p.startswith(f"s.yaml:{line_of(text, 'expected_minutes')}:") and "integer" in p
-               for p in found)
+    assert any(p.startswith(f"s.yaml:{line_of(text, 'expected_minutes')}:")
+               and "not a whole number" in p for p in found)
 
 
 def test_bad_condition_key_is_explained() -> None:
