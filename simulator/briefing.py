@@ -22,6 +22,16 @@ def reflow(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def _bullets(items: list[str]) -> Table:
+    """A bulleted list whose long items wrap under their own text, not under the bullet."""
+    grid = Table.grid()
+    grid.add_column(width=4, no_wrap=True)
+    grid.add_column()
+    for item in items:
+        grid.add_row("  • ", Text(item))
+    return grid
+
+
 def render_briefing(scenario: Scenario, msel: bool = False) -> RenderableType:
     parts: list[RenderableType] = [
         Text(scenario.title, style="bold"),
@@ -31,7 +41,7 @@ def render_briefing(scenario: Scenario, msel: bool = False) -> RenderableType:
         Text(reflow(scenario.briefing)),
         Text(""),
         Text("What you will practise:", style="bold"),
-        *[Text(f"  • {o}") for o in scenario.learning_objectives],
+        _bullets(scenario.learning_objectives),
     ]
     team = Table(title=title("Your team"), show_edge=False)
     team.add_column("who")

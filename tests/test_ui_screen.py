@@ -149,3 +149,16 @@ def test_show_wraps_the_briefing_to_the_terminal() -> None:
                             env={**os.environ, "COLUMNS": "400"})
     assert result.returncode == 0, result.stderr
     assert reflow(scenario.briefing).split("\n\n")[0] in result.stdout
+
+
+def test_show_hangs_a_long_objective_under_its_own_text() -> None:
+    """At 80 columns a learning objective that wraps continues under its text, not at the
+    panel's edge under the bullet."""
+    result = subprocess.run([sys.executable, "-m", "simulator", "show", "bad-deploy"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.splitlines()
+    first = next(i for i, r in enumerate(rows) if "• Roll back a recent release" in r)
+    assert rows[first + 1].startswith("│     ") and "after." in rows[first + 1], rows[first:first + 2]
+    assert max(len(r) for r in rows) <= 80
