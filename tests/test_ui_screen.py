@@ -160,5 +160,6 @@ def test_show_hangs_a_long_objective_under_its_own_text() -> None:
     assert result.returncode == 0, result.stderr
     rows = result.stdout.splitlines()
     first = next(i for i, r in enumerate(rows) if "• Roll back a recent release" in r)
-    assert rows[first + 1].startswith("│     ") and "after." in rows[first + 1], rows[first:first + 2]
+    wrapped = rows[first + 1]
+    assert wrapped.startswith("│     ") and "after." in wrapped, rows[first:first + 2]
     assert max(len(r) for r in rows) <= 80
