@@ -89,6 +89,18 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="wait this long for the session to start")
 
+    s = sub.add_parser("join", help="a player's own terminal in a facilitated team drill: "
+                       "the actions of your role, played into the one drill")
+    s.add_argument("session", help="the session id that run --facilitated printed")
+    s.add_argument("--as", dest="as_", required=True, metavar="ROLE",
+                   help="your role on the team (ic, comms, ops)")
+    s.add_argument("--name", help="your name on the team (default: the role's first holder)")
+    s.add_argument("--do", metavar="ACTION", help="send one decision and exit (scripts)")
+    s.add_argument("--with", dest="with_", metavar="JSON",
+                   help="with --do: the action's arguments as a JSON object")
+    s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for the session to start")
+
     s = sub.add_parser("hotwash", help="after a drill: walk the group through the "
                        "scenario's debrief questions; the answers go into the reports")
     s.add_argument("journal", type=Path, help="the ended drill's journal")
@@ -343,6 +355,12 @@ def _facilitate(args: argparse.Namespace) -> int:
     return facilitate_command(args)
 
 
+def _join(args: argparse.Namespace) -> int:
+    from simulator.ui.join import join_command
+
+    return join_command(args)
+
+
 def _hotwash(args: argparse.Namespace) -> int:
     from simulator.ui.console import hotwash_command
 
@@ -363,7 +381,7 @@ def _score(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "brief": _brief, "run": _run,
                             "resume": _resume, "facilitate": _facilitate,
-                            "hotwash": _hotwash,
+                            "hotwash": _hotwash, "join": _join,
                             "branch": _branch, "history": _history, "prove": _prove,
                             "score": _score, "new": _new, "validate": _validate,
                             "schema": _schema}

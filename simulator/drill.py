@@ -239,6 +239,24 @@ class Drill:
         for act in self.acts.take(self.decisions):
             apply_act(self, act)
 
+    def play_joined(self) -> bool:
+        """Submit the next decision a player sent from their own terminal (tabletop join).
+
+        It goes into the one drill like any decision, attributed to that player; one the
+        drill refuses (no longer possible by the time it arrived) is noted and dropped.
+        """
+        take = getattr(self.acts, "take_joined", None)
+        joined = take() if take is not None else None
+        if joined is None:
+            return False
+        action = Action(str(joined["action"]), dict(joined.get("args") or {}))
+        try:
+            self.submit(action, str(joined["who"]))
+        except DecisionRejected as exc:
+            self.note("join_refused", "trainee", who=str(joined["who"]),
+                      action=action.id, reason=str(exc))
+        return True
+
     def submit(self, action: Action, who: str | None = None) -> None:
         """Check and journal a decision, then hand it to the waiting IC process.
 
@@ -280,6 +298,8 @@ class Drill:
                 self.apply_acts()
                 if self.phase == "ended":
                     break
+                if self.play_joined():
+                    continue
                 try:
                     action = decider.decide(self.situation())
                 except ActsWaiting:  # the prompt gave way to a facilitator's act

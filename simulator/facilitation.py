@@ -45,13 +45,22 @@ class LiveActs:
 
     def __init__(self) -> None:
         self.queue: queue.Queue[dict[str, Any]] = queue.Queue()
+        #: decisions of players at their own terminals (tabletop join), in arrival order
+        self.joined: queue.Queue[dict[str, Any]] = queue.Queue()
         self.paused = False
 
     def put(self, act: dict[str, Any]) -> None:
         self.queue.put(act)
 
     def pending(self) -> bool:
-        return not self.queue.empty()
+        return not self.queue.empty() or not self.joined.empty()
+
+    def take_joined(self) -> dict[str, Any] | None:
+        """The next decision a joined player sent, or None."""
+        try:
+            return self.joined.get_nowait()
+        except queue.Empty:
+            return None
 
     def take(self, decisions: int) -> list[dict[str, Any]]:
         acts = []
@@ -257,6 +266,7 @@ def snapshot(situation: Any, paused: bool) -> dict[str, Any]:
                         "done": step_done(s, decisions)} for s in steps],
         "channel": [{"t": int(r["t"]), "from": r.get("actor"), "text": str(r.get("text"))[:240]}
                     for r in engine.channel[-6:]],
+        "team": situation.team.as_records() if getattr(situation, "team", None) else [],
         "roster": sorted({scenario.roster.ic.id, *(p.id for p in scenario.roster.responders),
                           *(s.id for s in scenario.roster.stakeholders),
                           *([scenario.roster.comms_lead.id] if scenario.roster.comms_lead

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -169,3 +170,31 @@ def resume_drill(path: Path, make_decider: Callable[[Scenario, dict[str, Any]], 
         raise InputError(f"{path}: the journal's decisions already end the drill; "
                          "nothing is left to resume")
     return outcome, scenario
+
+
+class _Stop(Exception):
+    """Ends a replay where the journal ends (see replay_to_end)."""
+
+
+class _StopDecider:
+    name = "replay"
+
+    def decide(self, situation: Situation) -> Action:
+        raise _Stop()
+
+
+def replay_to_end(path: Path) -> Drill:
+    """The drill of a journal (running or not) re-created in memory, at its last decision
+    point: a joined player's terminal reads the live state so, without touching the file."""
+    from simulator.loader import scenario_for_journal
+    from simulator.team import team_from_header
+
+    journal = read_journal(path)
+    header = journal.header
+    ref = header.get("scenario") or {}
+    drill = Drill(scenario_for_journal(ref), ref, int(header.get("seed", 0)), None,
+                  header.get("options") or {}, team=team_from_header(header))
+    drill.acts = ReplayActs(recorded_acts(journal.records))
+    with suppress(_Stop):
+        drill.run(ChainDecider(journal.decisions(), _StopDecider()))
+    return drill

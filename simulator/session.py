@@ -138,7 +138,38 @@ class Session:
             self.acts.put(act)
             self.on_act()
             return {"ok": True}
-        return {"ok": False, "error": f"unknown op {op!r} (status, act)"}
+        if op == "decide":
+            return self.joined(request)
+        return {"ok": False, "error": f"unknown op {op!r} (status, act, decide)"}
+
+    def joined(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A player's decision from `tabletop join`: checked for shape, queued for the loop.
+
+        Whether the action is possible is decided by the drill when it plays it (the state
+        may change before then); the player's terminal sees the outcome in the channel.
+        """
+        drill = self.drill
+        if drill is None:
+            return {"ok": False, "error": "the drill has not started yet"}
+        team = getattr(drill, "team", None)
+        if team is None:
+            return {"ok": False, "error": "this drill has no team: start it with --team "
+                    "ic=NAME,comms=NAME,... to let people join"}
+        who, action, args = request.get("who"), request.get("action"), request.get("args", {})
+        if not isinstance(who, str) or team.member(who) is None:
+            return {"ok": False, "error": f"{who!r} is not on the team "
+                    f"({', '.join(team.names())})"}
+        from simulator.texts import catalogue
+
+        if not isinstance(action, str) or action not in catalogue():
+            return {"ok": False, "error": f"unknown action {action!r}"}
+        if not isinstance(args, dict) or len(json.dumps(args)) > MAX_LINE:
+            return {"ok": False, "error": "'args' must be an object"}
+        if drill.phase == "ended":
+            return {"ok": False, "error": "the drill has ended"}
+        self.acts.joined.put({"who": who, "action": action, "args": args})
+        self.on_act()
+        return {"ok": True}
 
     def publish(self, status: dict[str, Any]) -> None:
         with self.lock:

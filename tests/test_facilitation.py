@@ -22,6 +22,7 @@ from simulator.loader import load_scenario, scenario_for_journal
 from simulator.play import ChainDecider
 from simulator.scenario import Decision
 from simulator.session import Client, Session, sessions_dir
+from simulator.team import team_from_header
 from tests.helpers import tabletop
 
 pytestmark = pytest.mark.timeout(120)
@@ -32,7 +33,7 @@ def replay(path: Path) -> list[str]:
     journal = read_journal(path)
     scenario = scenario_for_journal(journal.header["scenario"])
     drill = Drill(scenario, journal.header["scenario"], journal.header["seed"], None,
-                  journal.header["options"])
+                  journal.header["options"], team=team_from_header(journal.header))
     drill.acts = ReplayActs(recorded_acts(journal.records))
     decisions = journal.decisions()
     chain = ChainDecider(decisions, ScriptedDecider([Decision(action="finish")]))
@@ -210,3 +211,58 @@ def test_facilitate_without_a_session_is_a_clear_error() -> None:
     assert result.returncode == 2
     assert "no running session 'nobody-here'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_player_joins_as_comms_and_posts_into_the_one_drill(tmp_path: Path) -> None:
+    proc, session_id = start_run(tmp_path, "--bot", "expert", "--pace", "0.3",
+                                 "--team", "ic=ana,comms=ben,ops=chen")
+    try:
+        update = json.dumps({"audience": "all", "message": "Checkout errors for about one "
+                             "customer in twelve since 14:03; we are on it; next update in "
+                             "15 minutes."})
+        joined = tabletop("join", session_id, "--as", "comms", "--do", "post_update",
+                          "--with", update, "--wait", "10")
+        assert joined.returncode == 0, joined.stderr
+        assert "sent as ben" in joined.stdout
+        stranger = tabletop("join", session_id, "--as", "comms", "--name", "zed", "--do",
+                            "note", "--with", "{}")
+        assert stranger.returncode == 2 and "'zed' is not on the team" in stranger.stderr
+        nobody = tabletop("join", session_id, "--as", "scribe", "--do", "note")
+        assert nobody.returncode == 2 and "nobody on the team holds" in nobody.stderr
+        _out, err = proc.communicate(timeout=90)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    journal = tmp_path / "drill.jsonl"
+    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    bens = [r for r in records if r["type"] == "decision" and r.get("who") == "ben"]
+    assert any(r["action"] == "post_update" and "one customer in twelve" in r["args"]["message"]
+               for r in bens)
+    assert replay(journal) == journal.read_text(encoding="utf-8").splitlines()
+
+
+def test_join_needs_a_team(tmp_path: Path) -> None:
+    proc, session_id = start_run(tmp_path, "--bot", "expert", "--pace", "0.2")
+    try:
+        result = tabletop("join", session_id, "--as", "comms", "--do", "note", "--wait", "10")
+        assert result.returncode == 2 and "this drill has no team" in result.stderr
+        assert tabletop("facilitate", session_id, "--end").returncode == 0
+        proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+
+
+def test_a_joined_terminal_rebuilds_the_live_state_from_the_journal(tmp_path: Path) -> None:
+    from simulator.play import replay_to_end
+
+    journal = tmp_path / "whole.jsonl"
+    assert tabletop("run", "redis-saturation", "--bot", "expert", "--seed", "7", "--journal",
+                    str(journal), "--quiet").returncode == 0
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    fifth = [i for i, line in enumerate(lines) if json.loads(line)["type"] == "decision"][5]
+    cut = tmp_path / "running.jsonl"  # as a running drill's file looks before decision 5
+    cut.write_text("\n".join(lines[:fifth]) + "\n", encoding="utf-8")
+    drill = replay_to_end(cut)
+    assert drill.decisions == 5 and drill.phase == "live"
+    assert int(drill.engine.now) == json.loads(lines[fifth])["t"]
+    assert [dumps(r) for r in drill.journal.records] == lines[:fifth]

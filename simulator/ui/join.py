@@ -1,0 +1,115 @@
+"""`tabletop join SESSION --as ROLE`: a player's own terminal in a facilitated team drill.
+
+The comms lead drafts and posts updates while the IC decides: each player sees the
+incident and the actions their role owns (catalogue.yaml ``role:``), fills the same forms
+the IC's terminal uses, and sends the decision through the session socket; the drill plays
+it in the one timeline, attributed to them (``who``). The state the forms need is rebuilt
+by replaying the session's journal in memory (play.replay_to_end), so this terminal never
+holds a second simulation that could drift from the real one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+from rich.text import Text
+
+from simulator.errors import ExitCode, InputError
+from simulator.texts import catalogue
+from simulator.ui import terminal
+from simulator.ui.console import connect
+
+
+def role_actions(role: str) -> list[str]:
+    """The actions a role owns by default, in catalogue order."""
+    return [a for a, meta in catalogue().items() if str(meta.get("role", "ic")) == role]
+
+
+def player(status: dict[str, Any], role: str, name: str | None) -> str:
+    """The joining person's name: given, or the first team member holding the role."""
+    team = status.get("team") or []
+    if not team:
+        raise InputError("this drill has no team: start it with --facilitated --team "
+                         "ic=NAME,comms=NAME,... so that people can join")
+    holders = [m["name"] for m in team if m.get("role") == role]
+    if name is not None:
+        if not any(m["name"] == name for m in team):
+            raise InputError(f"{name!r} is not on the team "
+                             f"({', '.join(m['name'] for m in team)})")
+        return name
+    if not holders:
+        raise InputError(f"nobody on the team holds the role {role!r} "
+                         f"(roles: {', '.join(sorted({m['role'] for m in team}))})")
+    return str(holders[0])
+
+
+def join_command(args: argparse.Namespace) -> int:
+    info, client = connect(args.session, args.wait)
+    try:
+        reply = client.request({"op": "status"})
+        status = reply.get("status", {})
+        for _ in range(100):  # the drill publishes its first status at its first decision
+            if status.get("team") is not None:
+                break
+            time.sleep(0.1)
+            status = client.request({"op": "status"}).get("status", {})
+        who = player(status, args.as_, args.name)
+        if args.do:
+            return send(client, who, args.do, json.loads(args.with_ or "{}"))
+        return interactive(client, str(info.get("journal", "")), who, args.as_)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"--with: not JSON ({exc.msg})") from None
+    finally:
+        client.close()
+
+
+def send(client: Any, who: str, action: str, args: dict[str, Any]) -> int:
+    if not isinstance(args, dict):
+        raise InputError("--with takes a JSON object of the action's arguments")
+    reply = client.request({"op": "decide", "who": who, "action": action, "args": args})
+    if not reply.get("ok"):
+        raise InputError(f"{action}: {reply.get('error', 'refused')}")
+    print(f"{action}: sent as {who}")
+    return ExitCode.OK
+
+
+def interactive(client: Any, journal: str, who: str, role: str) -> int:
+    from pathlib import Path
+
+    import questionary
+    from questionary import Choice
+
+    from simulator.play import replay_to_end
+    from simulator.ui import forms
+    from simulator.ui.view import render
+
+    console = terminal.console()
+    titles = {a: str(m.get("title", a)) for a, m in catalogue().items()}
+    mine = role_actions(role)
+    while True:
+        try:
+            client.request({"op": "status"})
+        except InputError:
+            console.print(Text("The drill has ended."))
+            return ExitCode.OK
+        drill = replay_to_end(Path(journal))
+        console.print(render(drill.engine))
+        console.print(Text(f"You are {who} ({role}).", style="bold"))
+        pick = terminal.ask(questionary.select("Your move:", [
+            Choice("Refresh", "__refresh__"),
+            *(Choice(titles[a], a) for a in mine),
+            Choice("Leave (the drill goes on)", "__leave__")]))
+        if pick == "__leave__":
+            return ExitCode.OK
+        if pick == "__refresh__":
+            continue
+        drill = replay_to_end(Path(journal))  # the state may have moved while you chose
+        args = forms.fill(drill.engine, pick)
+        if args is None:
+            continue
+        reply = client.request({"op": "decide", "who": who, "action": pick, "args": args})
+        console.print(Text("sent" if reply.get("ok") else f"refused: {reply.get('error')}",
+                           style="green" if reply.get("ok") else "red"))
