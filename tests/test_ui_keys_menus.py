@@ -146,3 +146,18 @@ def test_severity_menu_uses_the_process_wording() -> None:
     doc = (ROOT / "docs" / "process.md").read_text(encoding="utf-8")
     bullets = dict(re.findall(r"^- \*\*(P\d)\*\*: (.+?)\.$", doc, re.MULTILINE))
     assert bullets and forms.severity_labels() == bullets
+
+
+def test_a_disabled_items_reason_is_cut_with_an_ellipsis_to_fit_its_row() -> None:
+    """At 80 columns 'Roll forward to the fixed version  · 30 s of your time (no fixed
+    version is' was cut mid-word by the terminal; the reason now ends in '…' on its row, and
+    a short one is left whole."""
+    from simulator.ui.prompts import fit_reason
+    label = "Roll forward to the fixed version  · 30 s of your time"
+    reason = "no fixed version is available yet: find the cause first"
+    cut = fit_reason(label, reason, 80)
+    assert cut is not None and cut.endswith("…") and reason.startswith(cut[:-1])
+    assert len(f"   - {label} ({cut})") <= 79
+    assert fit_reason(label, reason, 200) == reason
+    assert fit_reason("Acknowledge  · 20 s", "already done", 80) == "already done"
+    assert fit_reason(label, None, 80) is None

@@ -75,6 +75,18 @@ def cost(option: Option) -> str:
     return f"{option.seconds:g} s of your time" if option.seconds else "no time"
 
 
+def fit_reason(label: str, reason: str | None, width: int) -> str | None:
+    """Why an item is disabled, cut with an ellipsis to stay on its row: the menu shows
+    '   - label (reason)' on one line, and the terminal would cut it mid-word without a sign
+    (help explains every action in full)."""
+    if not reason:
+        return reason
+    room = width - len(label) - len("   - ") - len(" ()") - 1
+    if len(reason) <= room:
+        return reason
+    return reason[:max(room - 1, 8)].rstrip() + "…"
+
+
 class PromptDecider:
     """Asks a person at the terminal; the drill loop treats it like any other decider."""
 
@@ -308,9 +320,9 @@ class PromptDecider:
                    ) -> str | None:
         items: list[Any] = []
         for option in options:
-            disabled = option.reason or None
-            items.append(Choice(f"{option.title}  · {cost(option)}", option.id,
-                                disabled=disabled))
+            label = f"{option.title}  · {cost(option)}"
+            disabled = fit_reason(label, option.reason, self.console.width) or None
+            items.append(Choice(label, option.id, disabled=disabled))
         items.append(Choice("← back", BACK))
         start = next((c for c in items if c.value == default and not c.disabled), None)
         picked = terminal.ask(questionary.select(question, items, default=start,
