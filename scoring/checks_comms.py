@@ -49,8 +49,10 @@ def silences(run: Run) -> list[tuple[int, int, Record | None]]:
     for e in told:
         gaps.append((marks[-1][0], int(e["t"]), e))
         marks.append((int(e["t"]), e))
-    closing = run.first("declare_resolved")
-    if closing is None:
+    # Still open at the end (never resolved, or the last resolution was reopened): the
+    # silence runs on to the end of the drill.
+    closes = run.of("declare_resolved")
+    if not closes or run.first("reopened", where=lambda e: e["t"] >= closes[-1]["t"]):
         gaps.append((marks[-1][0], run.end_t, None))
     return gaps
 

@@ -56,6 +56,26 @@ def total(results: list[CriterionResult], stopped: bool = False) -> int:
     return 0 if possible == 0 else round(100 * sum(r.points for r in results) / possible)
 
 
+def critical_cap(results: list[CriterionResult], rubric: Rubric) -> tuple[float, str] | None:
+    """The lowest critical failure cap the ratings trigger, and which criterion set it.
+
+    Some principles (verifying before closing, serving users before root-causing) are not
+    made up by good work elsewhere: the rubric marks them ``critical`` with the most the total
+    may be when they are rated M or U, however many points the other criteria earned."""
+    by_id = {c.id: c for c in rubric.criteria}
+    worst: tuple[float, str] | None = None
+    for r in results:
+        crit = by_id.get(r.id)
+        cap = crit.cap(r.rating) if crit is not None else None
+        if cap is not None and (worst is None or cap < worst[0]):
+            worst = (cap, f"{r.id} rated {r.rating}")
+    return worst
+
+
+def capped(score: int, cap: tuple[float, str] | None) -> int:
+    return score if cap is None else min(score, int(cap[0]))
+
+
 def timeline(run: Run) -> list[Evidence]:
     """Every channel-visible moment, in order: the story the debrief walks through."""
     out = []
@@ -117,13 +137,16 @@ def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | N
     from scoring.evaluation import hot_wash, observations
     from scoring.participants import participants
 
+    cap = critical_cap(results, rubric)
     return Scorecard(scenario.id, scenario.title, int(header.get("seed", 0)), player,
-                     run.status, total(results, run.truncated), results, figures(run),
-                     timeline(run), chart_data(run), comparison, rubric.title,
-                     judged_score=total(results), stopped_at=run.end_t if run.truncated
-                     else None, observations=observations(journal, results),
+                     run.status, capped(total(results, run.truncated), cap), results,
+                     figures(run), timeline(run), chart_data(run), comparison, rubric.title,
+                     judged_score=capped(total(results), cap), stopped_at=run.end_t
+                     if run.truncated else None, observations=observations(journal, results),
                      hotwash=hot_wash(journal),
-                     participants=participants(journal, results, rubric))
+                     participants=participants(journal, results, rubric),
+                     cap=None if cap is None else {"at": cap[0], "by": cap[1],
+                                                   "uncapped": total(results, run.truncated)})
 
 
 def score_journal(path: Path, rubric_path: Path | None = None, compare: bool = True,

@@ -25,6 +25,8 @@ from simulator.yamlsafe import Located, load_yaml, read_text
 
 SCHEMA_VERSION = 1
 Rating = Literal["P", "S", "M", "U", "N/A"]
+CapRating = Literal["S", "M", "U"]
+RATING_ORDER = ("S", "M", "U")  # better to worse; P and N/A never cap
 
 
 class Model(BaseModel):
@@ -56,8 +58,20 @@ class Criterion(Model):
     enabled: bool = True
     check: str = Field(description="name of the check mechanism (scoring/checks.py)")
     thresholds: dict[str, Value] = Field({}, description="overrides of the check's defaults")
+    critical: dict[CapRating, float] = Field(
+        {}, description="critical failure caps: the total score is at most this when the "
+        "criterion is rated so (e.g. {M: 70, U: 55})")
     advice: str = Field(description="what to do differently; {placeholders} from the check")
     keep: str = Field(description="what to keep doing when the criterion is performed")
+
+    def cap(self, rating: str) -> float | None:
+        """The most the total may be when this criterion is rated ``rating`` (None: no cap).
+
+        A cap named for a better rating also holds for every worse one, so a worse rating
+        can never leave the total less capped than a better one."""
+        caps = [v for r, v in self.critical.items() if RATING_ORDER.index(r) <=
+                RATING_ORDER.index(rating)] if rating in RATING_ORDER else []
+        return min(caps) if caps else None
 
 
 class Rubric(Model):
@@ -80,6 +94,7 @@ class CriterionChange(Model):
     title: str | None = None
     weight: float | None = Field(None, ge=0, le=100)
     enabled: bool | None = None
+    critical: dict[CapRating, float] | None = None
     thresholds: dict[str, Value] | None = None
     advice: str | None = None
     keep: str | None = None
@@ -146,6 +161,7 @@ def _apply(changes: RubricChanges, located: Located) -> Rubric:
         update = change.model_dump(exclude_none=True, exclude={"id"})
         if "thresholds" in update:
             update["thresholds"] = {**current.thresholds, **update["thresholds"]}
+        # critical caps are replaced whole, so `critical: {}` switches them off
         by_id[change.id] = current.model_copy(update=update)
     if problems:
         raise InputError("", problems)
@@ -194,6 +210,16 @@ def cross_check(rubric: Rubric, located: Located) -> list[Problem]:
                 problems.append(located.problem((*loc, "thresholds", name),
                                                 f"unknown threshold '{name}' for check "
                                                 f"'{crit.check}'", hint))
+        for rating, cap in crit.critical.items():
+            if not 0 <= cap <= 100:
+                problems.append(located.problem(
+                    (*loc, "critical", rating), f"critical cap {cap:g} for {rating} is not a "
+                    "score", "a cap is a total score from 0 to 100"))
+        caps = [crit.critical[r] for r in RATING_ORDER if r in crit.critical]
+        if caps != sorted(caps, reverse=True):
+            problems.append(located.problem(
+                (*loc, "critical"), "a worse rating has a higher cap than a better one",
+                "caps must not rise from S to M to U (e.g. {M: 70, U: 55})"))
         allowed = set(spec.defaults) | set(spec.facts)
         for field in ("advice", "keep"):
             bad = placeholders.malformed(getattr(crit, field))

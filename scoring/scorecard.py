@@ -62,6 +62,7 @@ class Scorecard:
     hotwash: list[dict[str, str]] = field(default_factory=list)
     #: team drills: each person graded on their role's criteria (scoring/participants.py)
     participants: list[dict[str, Any]] = field(default_factory=list)
+    cap: dict[str, Any] | None = None  # the critical failure cap that held the score down
 
     # --- how much of the rubric this card judged ----------------------------------------
     @property
@@ -90,7 +91,12 @@ class Scorecard:
                     "the judged part alone)")
         names = ", ".join(c.id for c in self.not_judged)
         label = "Not judged" if self.stopped_at is not None else "Did not apply"
-        return line + (f". {label}: {names}." if names else ".")
+        line += f". {label}: {names}." if names else "."
+        if self.cap is not None and self.cap["uncapped"] > self.score:
+            line += (f" Critical failure: {self.cap['by']} caps the score at {self.cap['at']:g} "
+                     f"(the criteria alone gave {self.cap['uncapped']}; "
+                     "docs/process.md#critical-failures).")
+        return line
 
     @property
     def clean_plan(self) -> str:
@@ -118,6 +124,8 @@ class Scorecard:
                            "score_on_judged": self.judged_score, "complete": self.stopped_at
                            is None, "not_judged": [c.id for c in self.not_judged],
                            "summary": self.coverage},
+                "critical_cap": self.cap if self.cap is not None and
+                self.cap["uncapped"] > self.score else None,
                 "rubric": self.rubric_title,
                 "criteria": [c.as_dict() for c in self.criteria],
                 "outcome": self.outcome, "comparison": self.comparison,
