@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 from helpers import drill_until
@@ -181,3 +182,13 @@ def test_impact_in_other_words_is_accepted_and_hope_is_not_vague() -> None:
     assert not says_impact("restarted stuff")
     assert not vague("rolling back; hopefully done by 10:40")
     assert vague("should be ok")
+
+
+def test_silence_after_a_reopen_runs_to_the_end(tmp_path: Path) -> None:
+    """Resolved, reopened and never resolved again: the incident is open, so the silence
+    after the last message counts to the end of the drill (it was ignored, rated P)."""
+    from calibration_corpus import CORPUS, expectation, play
+
+    got = play(expectation(CORPUS / "failed-batch-job--responder-hotfix-resolved.yaml"),
+               tmp_path)
+    assert got.ratings["comms.cadence"] == "U", got.ratings

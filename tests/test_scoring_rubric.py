@@ -132,3 +132,40 @@ def test_tighter_threshold_lowers_the_rating(tmp_path: Path) -> None:
                  "  - {id: command.declare-early, thresholds: {p: 0.2, s: 0.5}}\n")
     card = grade(journal, scenario, load_rubric(path), compare=False)
     assert {c.id: c.rating for c in card.criteria}["command.declare-early"] == "M"
+
+
+def test_critical_failure_caps_the_total_and_says_so(tmp_path: Path) -> None:
+    """A criterion marked critical caps the total when it fails; `critical: {}` lifts it."""
+    journal = played("redis-saturation", "silent", 1)
+    scenario = load_scenario("redis-saturation")[0]
+    plain = write(tmp_path, "schema_version: 1\nextends: builtin\ncriteria:\n" + "".join(
+        f"  - {{id: {c.id}, critical: {{}}}}\n" for c in load_rubric().criteria))
+    uncapped = grade(journal, scenario, load_rubric(plain), compare=False)
+    assert uncapped.cap is None and uncapped.score > 10
+    capped = write(tmp_path, "schema_version: 1\nextends: builtin\ncriteria:\n"
+                   "  - {id: comms.first-update, critical: {M: 10}}\n")
+    card = grade(journal, scenario, load_rubric(capped), compare=False)
+    assert {c.id: c.rating for c in card.criteria}["comms.first-update"] == "U"
+    assert card.score == 10  # a cap named for M holds for U too
+    assert "Critical failure: comms.first-update rated U caps the score at 10" in card.coverage
+    assert card.as_dict()["critical_cap"]["uncapped"] > 10
+
+
+def test_builtin_critical_criteria() -> None:
+    """The built-in rubric caps a false all-clear and no workaround on evidence."""
+    caps = {c.id: dict(c.critical) for c in load_rubric().criteria if c.critical}
+    assert caps == {"mitigate.stabilise-first": {"U": 55},
+                    "resolve.verified": {"M": 70, "U": 40}}
+
+
+def test_critical_caps_are_validated(tmp_path: Path) -> None:
+    """A cap outside 0-100, or one rising from M to U, is refused with its place."""
+    path = write(tmp_path, "schema_version: 1\nextends: builtin\ncriteria:\n"
+                 "  - {id: comms.cadence, critical: {M: 50, U: 60}}\n"
+                 "  - {id: comms.audience, critical: {U: 150}}\n")
+    found = problems(path)
+    assert any(":4:" in p and "a worse rating has a higher cap" in p for p in found), found
+    assert any(":5:" in p and "is not a score" in p for p in found), found
+    path = write(tmp_path, "schema_version: 1\nextends: builtin\ncriteria:\n"
+                 "  - {id: comms.first-update, critical: {P: 50}}\n")
+    assert any(":4:" in p and "'P' is not allowed here" in p for p in problems(path))
