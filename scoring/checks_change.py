@@ -31,6 +31,8 @@ from scoring.routes import (
 from scoring.run import Evidence, Record, Run, at, clock
 from scoring.yardstick import ORIENTING, yardstick
 
+#: events that bring the team findings: an investigation, the IC's quick look, an answer
+FINDINGS = ("investigation_done", "quick_check_done", "answer")
 ORIENT = ("blast_radius", "location", "anchor_time", "system_change")
 Params = dict[str, float]
 
@@ -47,7 +49,7 @@ def blast_before_change(run: Run, p: Params) -> Finding:
     required = [d for d in ORIENT if d in possible]
     first = run.ic_changes[0] if run.ic_changes else None
     cutoff = first["t"] if first else run.end_t
-    done = run.of("investigation_done", where=lambda e: e["t"] <= cutoff
+    done = run.of(*FINDINGS, where=lambda e: e["t"] <= cutoff
                   and not run.data(e).get("lost"))
     covered = {c for e in done for c in run.data(e).get("covers", [])}
     missing = [d for d in required if d not in covered]
@@ -140,7 +142,7 @@ def rollback_considered(run: Run, p: Params) -> Finding:
     if not recent_release(run, p["recent_minutes"]):
         return not_applicable(f"no release of a service that can be rolled back in the "
                               f"{p['recent_minutes']:g} minutes before the failure")
-    own = run.first("investigation_done", where=lambda e: not run.data(e).get("lost") and
+    own = run.first(*FINDINGS, where=lambda e: not run.data(e).get("lost") and
                     bool(ORIENTING & set(run.data(e).get("covers", []))))
     stick = yardstick(run).release_at
     start = stick if stick is not None else (int(own["t"]) if own else None)

@@ -182,7 +182,8 @@ def evidence_needed(run: Run, key: str) -> set[str]:
 def own_evidence(run: Run, key: str) -> Record | None:
     """The first finding in this run that justified the change (any finding, if none is named)."""
     needed = evidence_needed(run, key)
-    return run.first("investigation_done", where=lambda e: not run.data(e).get("lost") and (
+    return run.first("investigation_done", "quick_check_done", "answer",
+                     where=lambda e: not run.data(e).get("lost") and (
         not needed or bool(needed & set(run.data(e).get("learned", [])))))
 
 

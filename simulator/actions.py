@@ -14,7 +14,7 @@ from typing import Any
 
 import simpy
 
-from simulator import talk
+from simulator import asking, talk
 from simulator.changes import change, revertible, stop, stoppable
 from simulator.conditions import on_off
 from simulator.engine import Engine, Task
@@ -107,6 +107,10 @@ def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
         "revert_change": lambda: by({"change": list(revertible(engine))}),
         "cancel_change": lambda: {"change": list(stoppable(engine))},
         "reply": lambda: {"to": talk.askers(engine)},
+        "ask": lambda: {"person": list(asking.knowledge(engine)),
+                        "question": sorted({q for k in asking.knowledge(engine).values()
+                                            for q in k})},
+        "quick_check": lambda: {"investigation": asking.quick_looks(engine)},
         "tell": lambda: {"person": [p.id for p in sc.roster.responders],
                          "says": list(talk.SAYS)},
     }
@@ -148,6 +152,8 @@ def exists(engine: Engine, action_id: str) -> bool:
         "scale": any(s.replicas for s in sc.system.services),
         "set_config": bool(sc.config_values()),
         "apply_fix": bool(sc.fixes),
+        "ask": any(p.knows for p in sc.roster.responders),
+        "quick_check": any(i.quick_look for i in sc.investigations),
         "roll_forward": any(s.fixed_version for s in sc.system.services),
     }.get(action_id, True)
 
@@ -188,6 +194,10 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
         return "no landed change can be reverted"
     if action_id == "set_severity" and "declared" not in facts:
         return "declare the incident first"
+    if action_id == "ask" and not asking.knowledge(engine):
+        return "nobody has a quick answer left to give"
+    if action_id == "quick_check" and not asking.quick_looks(engine):
+        return "nothing left to glance at"
     if action_id == "reply" and not talk.askers(engine):
         return "no stakeholder has asked anything yet"
     if action_id == "cancel_change" and not choices(engine, "cancel_change")["change"]:
@@ -239,8 +249,10 @@ def check(engine: Engine, action: Action, closing: bool = False) -> str | None:
 def _already(engine: Engine, action_id: str, args: dict[str, Any]) -> str | None:
     """Refuse a decision that would change nothing (a no-op still costs the IC time)."""
     world = engine.world
-    if action_id in ("declare", "set_severity") and engine.severity == args["severity"]:
-        return f"'{action_id}': the severity is already {engine.severity}"
+    if action_id == "declare" and engine.severity == args["severity"]:
+        return f"'declare': already declared {engine.severity}"
+    if action_id == "set_severity" and engine.severity == args["severity"]:
+        return f"'set_severity': the severity is already {engine.severity}"
     if action_id == "assign_role" and engine.roles.get(args["person"]) == args["role"]:
         return f"'assign_role': {args['person']} is already {args['role']}"
     if action_id == "toggle_flag":
@@ -322,6 +334,8 @@ def _check_values(engine: Engine, action_id: str, args: dict[str, Any]) -> str |
             "impact", "doing", "message")
     if action_id in ("reply", "tell"):
         return talk.check(engine, action_id, args)
+    if action_id == "ask":
+        return asking.check(engine, action_id, args)
     if action_id == "note":
         return texts("text", required=True)
     if action_id == "hand_over":
@@ -563,6 +577,8 @@ _HANDLERS: dict[str, Callable[[Engine, dict[str, Any]], Gen | None]] = {
     "wait": _wait,
     "cancel_change": lambda engine, args: _cancel(engine, args),
     "reply": talk.reply,
+    "ask": asking.ask,
+    "quick_check": asking.quick_check,
     "tell": talk.tell,
     **{a: _change_handler(a) for a in CHANGE_ACTIONS},
 }

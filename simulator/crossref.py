@@ -66,7 +66,9 @@ class _Checker:
         self.configs = set(sc.config_values()) | {"region.active"} | {
             f"{s.id}.replicas" for s in sys.services if s.replicas}
         self.flags = {f.id: set(f.segments) for f in sys.feature_flags}
-        self.findings = {x for i in sc.investigations for x in i.learns}
+        self.findings = {x for i in sc.investigations for x in i.learns} | {
+            x for i in sc.investigations if i.quick_look for x in i.quick_look.learns} | {
+            x for p in sc.roster.responders for k in p.knows for x in k.learns}
         self.people = {p.id for p in [sc.roster.ic, *sc.roster.responders]} | (
             {sc.roster.comms_lead.id} if sc.roster.comms_lead else set())
         self.restartable = set(sc.restart_targets())
@@ -77,6 +79,11 @@ class _Checker:
             self.facts |= {m.set_fact for m in fix.does if m.set_fact}
         for inj in sc.injects:
             self.facts |= {m.set_fact for m in inj.does if m.set_fact}
+
+    def unique_ids(self, loc: Loc, ids: list[str]) -> None:
+        for j, (name, count) in enumerate(Counter(ids).items()):
+            if count > 1:
+                self.add((*loc, j), f"'{name}' is listed twice", "give each entry its own id")
 
     def add(self, loc: Loc, message: str, hint: str = "") -> None:
         self.problems.append(self.located.problem(loc, message, hint))
@@ -193,6 +200,9 @@ class _Checker:
                 for j, value in enumerate(values):
                     self.slower(("system", key, i, "config", j, "minutes_when"),
                                 value.minutes_when)
+        for i, responder in enumerate(sc.roster.responders):
+            self.unique_ids(("roster", "responders", i, "knows"),
+                            [k.id for k in responder.knows])
         for i, person in enumerate(sc.roster.stakeholders):
             self.condition(("roster", "stakeholders", i, "quiet_when"), person.quiet_when)
             for j, variant in enumerate(person.asks_when):

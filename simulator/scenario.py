@@ -211,12 +211,24 @@ class Fault(Model):
     second_incident: bool = Field(False, description="a failure the trainee caused")
 
 
+class Knowledge(Model):
+    """Something a person can tell the IC when asked: a quick question, a short answer."""
+
+    id: str
+    question: str = Field(description="how the IC asks it ('what changed in v2.4.1?')")
+    answer: str
+    learns: list[str] = Field([], description="findings the answer gives the team")
+    minutes: float = Field(1, gt=0, le=30, description="until the answer comes")
+
+
 class Person(Model):
     id: str
     name: str
     role: str
     skills: list[str] = []
     speed: float = Field(1.0, gt=0, le=100, description="higher is faster")
+    knows: list[Knowledge] = Field(
+        [], description="quick questions this person can answer (the IC's 'ask')")
 
 
 class Variant(Model):
@@ -247,6 +259,15 @@ class Roster(Model):
     stakeholders: list[Stakeholder] = []
 
 
+class QuickLook(Model):
+    """The IC's own glance at the same source: faster, shallower than the investigation."""
+
+    finding: str
+    minutes: float = Field(1, gt=0, le=10)
+    learns: list[str] = []
+    covers: list[Blast] = []
+
+
 class Investigation(Model):
     """A thing someone can check; what it reveals may be a real clue or a red herring."""
 
@@ -261,6 +282,8 @@ class Investigation(Model):
     lost_when: Condition | None = None
     lost_finding: str = "The evidence is gone: nothing useful is left to look at."
     available_when: Condition | None = None
+    quick_look: QuickLook | None = Field(
+        None, description="a one-minute look the IC can take instead (the 'quick check')")
 
 
 class Mutation(Model):

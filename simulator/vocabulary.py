@@ -48,6 +48,9 @@ VOCABULARY: dict[str, dict[str, Arg]] = {
     "delegate": {"responder": _req(ID), "investigation": _req(ID),
                  "timebox_minutes": _number(1, 60)},
     "investigate": {"investigation": _req(ID)},
+    "ask": {"person": _req(ID), "question": _req({"type": "string",
+                                                  "description": "the id of a 'knows' entry"})},
+    "quick_check": {"investigation": _req(ID)},
     "rollback": {"service": _req(ID), **CHANGE},
     "toggle_flag": {"flag": _req(ID), "state": _req({"enum": ["on", "off", True, False]}),
                     "segment": {"type": "string", "description": "a segment of the flag "

@@ -179,3 +179,40 @@ def test_a_second_change_to_a_setting_reads_like_the_first() -> None:
     assert len(started) == 2, started
     assert "from 100 to 150" in started[0]
     assert "from 150 to 200" in started[1] and ".0" not in started[1]
+
+
+def test_a_quick_question_gets_a_short_answer_from_what_the_person_knows() -> None:
+    """'Dave, what changed in v2.4.1?': 20 s of the IC's time, the answer a minute later,
+    Dave stays free, the team learns of the release; the same question is not asked twice."""
+    drill = drill_until("redis-saturation", [
+        Action("ask", {"person": "dave", "question": "v241-changes"})], 3)
+    asked, answered = events(drill, "ask")[0], events(drill, "answer")[0]
+    assert asked["t"] == 20 and answered["t"] == 80
+    assert asked["text"] == "IC: Dave, quick question: what changed in payment-service v2.4.1?"
+    assert answered["actor"] == "dave" and "fraud checks" in answered["text"]
+    assert drill.engine.world.knows("recent-deploy") and not drill.engine.busy("dave")
+    problem = check(drill.engine, Action("ask", {"person": "dave", "question": "v241-changes"}))
+    assert problem is not None
+
+
+def test_asking_the_wrong_person_is_refused_with_what_they_know() -> None:
+    drill = drill_until("bad-deploy", [], 1)
+    problem = check(drill.engine, Action("ask", {"person": "mei", "question": "v730-changes"}))
+    assert problem is not None and "'mei' is not possible now (one of: ravi)" in problem
+
+
+def test_the_ics_quick_look_orients_in_a_minute() -> None:
+    """A one-minute glance at the deploy history: the IC is busy that minute, the team
+    learns of the release, and the orient check counts what it covers."""
+    from scoring.checks_change import blast_before_change
+
+    drill = drill_until("bad-deploy", [
+        Action("quick_check", {"investigation": "deploy-history"}),
+        Action("rollback", {"service": "catalog-api", "by": "mei"})], 3)
+    done = events(drill, "quick_check_done")[0]
+    assert done["t"] == 60 and done["data"]["covers"] == ["anchor_time", "system_change"]
+    assert drill.engine.world.knows("recent-deploy")
+    found = blast_before_change(run_of(drill), {"p": 0, "s": 1, "m": 2})
+    assert "anchor_time" in str(found.facts["covered"])
+    problem = check(drill.engine, Action("quick_check", {"investigation": "deploy-history"}))
+    assert problem is not None and "nothing left to glance at" in problem

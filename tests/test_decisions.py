@@ -186,3 +186,18 @@ def test_a_scheduled_postmortem_is_scored_later_into_the_same_report(tmp_path: P
     pm.write_text("summary: fine\nlessons: stabilise first\n")
     bad = tabletop("score", str(journal), "--postmortem", str(pm))
     assert bad.returncode == 2 and f"{pm}:2:" in bad.stderr and "lessons" in bad.stderr
+
+
+def test_decisions_ask_and_glance(tmp_path: Path) -> None:
+    """ask and quick_check from a decisions file; a question the person cannot answer is
+    refused at its line."""
+    script = tmp_path / "d.yaml"
+    script.write_text("- {action: ask, person: dave, question: v241-changes}\n"
+                      "- {action: quick_check, investigation: deploy-history}\n"
+                      "- {action: ask, person: dave, question: v241-changes}\n")
+    result = tabletop("run", "redis-saturation", "--decisions", str(script), "--seed", "1",
+                      "--journal", str(tmp_path / "j.jsonl"))
+    assert result.returncode == 2 and f"{script}:3:" in result.stderr
+    kinds = [json.loads(line).get("kind") for line in (tmp_path / "j.jsonl").read_text(
+        ).splitlines()]
+    assert "answer" in kinds and "quick_check_done" in kinds

@@ -73,3 +73,19 @@ def test_change_severity_and_schedule_the_postmortem_from_the_prompts(tmp_path: 
     booked = next(records.events("postmortem_scheduled"))
     assert booked["data"] == {"when": "tomorrow 10:00", "owner": "ravi"}
     assert outcome.status == "reopened"
+
+
+def test_ask_a_quick_question_and_glance_yourself_from_the_prompts(tmp_path: Path) -> None:
+    """Investigate › Ask: Dave, what changed in v2.4.1?; Investigate › Quick look: the
+    deploy history. Both journaled as decisions with their ids."""
+    journal = tmp_path / "ask.jsonl"
+    keys = (START + top("investigate") + pick(2) + pick(0) + pick(0)   # ask › Dave › v2.4.1
+            + top("investigate") + pick(2) + pick(0)   # quick look (ask is greyed now)
+            + wait(1) + abandon())
+    play_keys(keys, journal)
+    records = read_journal(journal)
+    decisions = [(d["action"], d.get("args")) for d in records.decisions()][:2]
+    assert decisions == [("ask", {"person": "dave", "question": "v241-changes"}),
+                         ("quick_check", {"investigation": "deploy-history"})]
+    assert "fraud checks" in next(records.events("answer"))["text"]
+    assert next(records.events("quick_check_done"))["data"]["learned"] == ["recent-deploy"]

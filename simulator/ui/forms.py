@@ -15,7 +15,7 @@ from typing import Any
 import questionary
 from questionary import Choice
 
-from simulator import talk
+from simulator import asking, talk
 from simulator.actions import CHANGE_ACTIONS, SEVERITIES, choices, flag_segments
 from simulator.changes import describe, revertible, stoppable
 from simulator.engine import Engine
@@ -377,7 +377,24 @@ def schedule_postmortem(engine: Engine) -> dict[str, Any] | None:
     return {"when": when, "owner": owner}
 
 
+def ask(engine: Engine) -> dict[str, Any] | None:
+    known = asking.knowledge(engine)
+    person = pick("Ask whom?", [(_person(engine, p), p) for p in known])
+    if person is None:
+        return None
+    question = pick("Ask what?", [(k.question, k.id) for k in known[person].values()])
+    return None if question is None else {"person": person, "question": question}
+
+
+def quick_check(engine: Engine) -> dict[str, Any] | None:
+    looks = {i.id: i for i in engine.scenario.investigations}
+    what = pick("Glance at what? (about a minute of your time)",
+                [(looks[i].title, i) for i in asking.quick_looks(engine)])
+    return None if what is None else {"investigation": what}
+
+
 FORMS: dict[str, Form] = {
+    "ask": ask, "quick_check": quick_check,
     "cancel_change": cancel_change, "reply": reply, "tell": tell,
     "set_severity": set_severity, "schedule_postmortem": schedule_postmortem,
     "declare": declare, "hand_over": hand_over, "assign_role": assign_role,
