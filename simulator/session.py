@@ -179,10 +179,17 @@ class Session:
 @contextmanager
 def hosting(session: Session) -> Iterator[Session]:
     """Serve the session for the length of a drill; the socket never outlives it."""
+    import signal
+
+    def terminated(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # handled as an interruption: journal kept, socket removed
+
     session.start()
+    previous = signal.signal(signal.SIGTERM, terminated)
     try:
         yield session
     finally:
+        signal.signal(signal.SIGTERM, previous)
         session.close()
 
 
@@ -236,7 +243,23 @@ def find_session(name: str) -> dict[str, Any]:
         raise InputError(f"{info}: cannot read the session file") from None
     if not isinstance(data, dict) or not isinstance(data.get("socket"), str):
         raise InputError(f"{info}: not a session file")
+    if not _alive(data.get("pid")):  # its process was killed: tidy up after it
+        info.unlink(missing_ok=True)
+        Path(data["socket"]).unlink(missing_ok=True)
+        raise InputError(f"session {name!r} is over: its drill's process is gone")
     return data
+
+
+def _alive(pid: Any) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class Client:

@@ -266,3 +266,27 @@ def test_a_joined_terminal_rebuilds_the_live_state_from_the_journal(tmp_path: Pa
     assert drill.decisions == 5 and drill.phase == "live"
     assert int(drill.engine.now) == json.loads(lines[fifth])["t"]
     assert [dumps(r) for r in drill.journal.records] == lines[:fifth]
+
+
+def test_a_terminated_drill_leaves_no_socket_and_keeps_its_journal(tmp_path: Path) -> None:
+    proc, session_id = start_run(tmp_path, "--bot", "expert", "--pace", "0.5")
+    try:
+        assert tabletop("facilitate", session_id, "--status", "--wait", "10").returncode == 0
+        proc.terminate()
+        proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert list(sessions_dir().glob("*")) == []
+    records = (tmp_path / "drill.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(records[0])["type"] == "header" and json.loads(records[-1])["type"] != "end"
+
+
+def test_a_stale_session_file_is_tidied_away(tmp_path: Path) -> None:
+    sessions_dir().mkdir(parents=True, exist_ok=True)
+    stale = sessions_dir() / "gone-123456.json"
+    stale.write_text(json.dumps({"socket": str(tmp_path / "x.sock"), "pid": 2 ** 22 + 7}),
+                     encoding="utf-8")
+    result = tabletop("facilitate", "gone-123456", "--status")
+    assert result.returncode == 2 and "its drill's process is gone" in result.stderr
+    assert not stale.exists()
