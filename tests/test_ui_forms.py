@@ -129,3 +129,28 @@ def test_resolution_form_prefills_no_claim(drill: Drill) -> None:
     assert args["message"] == "Checkout errors are back under 1%; watching them hold"
     assert args["follow_up"] == "postmortem Friday 10:00"
     assert args["customer_impact"].startswith("about ")
+
+
+def test_a_long_choice_is_cut_with_an_ellipsis_and_still_picks_its_value(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """'Priya Nair, site reliability engineer [redis, deploys, infrastructure, dashbo' was
+    cut mid-word by an 80-column terminal: the choice ends in '…' within the row, and the
+    value picked is still Priya's."""
+    import questionary
+    monkeypatch.setenv("COLUMNS", "80")
+    shown: list[str] = []
+    real = questionary.select
+
+    def select(message: str, choices: list[Any], **kw: Any) -> Any:
+        shown.extend(str(c.title) for c in choices)
+        return real(message, choices, **kw)
+
+    monkeypatch.setattr(questionary, "select", select)
+    long = "Priya Nair, site reliability engineer [redis, deploys, infrastructure, dashboards]"
+    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
+        inp.send_text(pick(1))
+        inp.close()
+        got = forms.pick("Who makes the change?", [("Me (the IC)", "ic"), (long, "priya")])
+    assert got == "priya"
+    assert shown[0] == "Me (the IC)" and shown[1].endswith("…") and long.startswith(shown[1][:-1])
+    assert len(" » " + shown[1]) <= 79

@@ -55,7 +55,9 @@ def due_date(text: str) -> bool | str:
 def pick(message: str, options: list[tuple[str, Any]], back: bool = True,
          default: Any = None) -> Any:
     """Select one value; returns None when the trainee picks '← back'."""
-    items = [Choice(title, value) for title, value in options]
+    width = terminal.console().width - len(" » ") - 1  # the terminal would cut it mid-word
+    items = [Choice(title if len(title) <= width else title[:width - 1].rstrip() + "…", value)
+             for title, value in options]
     if back:
         items.append(Choice("← back", BACK))
     start = next((c for c in items if c.value == default), None)
