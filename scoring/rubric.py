@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,7 @@ from simulator.yamlsafe import Located, load_yaml, read_text
 SCHEMA_VERSION = 1
 Rating = Literal["P", "S", "M", "U", "N/A"]
 CapRating = Literal["S", "M", "U"]
+Cap = Annotated[float, Field(ge=0, le=100, description="the highest total score, 0-100")]
 RATING_ORDER = ("S", "M", "U")  # better to worse; P and N/A never cap
 
 
@@ -58,7 +59,7 @@ class Criterion(Model):
     enabled: bool = True
     check: str = Field(description="name of the check mechanism (scoring/checks.py)")
     thresholds: dict[str, Value] = Field({}, description="overrides of the check's defaults")
-    critical: dict[CapRating, float] = Field(
+    critical: dict[CapRating, Cap] = Field(
         {}, description="critical failure caps: the total score is at most this when the "
         "criterion is rated so (e.g. {M: 70, U: 55})")
     advice: str = Field(description="what to do differently; {placeholders} from the check")
@@ -94,7 +95,7 @@ class CriterionChange(Model):
     title: str | None = None
     weight: float | None = Field(None, ge=0, le=100)
     enabled: bool | None = None
-    critical: dict[CapRating, float] | None = None
+    critical: dict[CapRating, Cap] | None = None
     thresholds: dict[str, Value] | None = None
     advice: str | None = None
     keep: str | None = None
@@ -210,11 +211,6 @@ def cross_check(rubric: Rubric, located: Located) -> list[Problem]:
                 problems.append(located.problem((*loc, "thresholds", name),
                                                 f"unknown threshold '{name}' for check "
                                                 f"'{crit.check}'", hint))
-        for rating, cap in crit.critical.items():
-            if not 0 <= cap <= 100:
-                problems.append(located.problem(
-                    (*loc, "critical", rating), f"critical cap {cap:g} for {rating} is not a "
-                    "score", "a cap is a total score from 0 to 100"))
         caps = [crit.critical[r] for r in RATING_ORDER if r in crit.critical]
         if caps != sorted(caps, reverse=True):
             problems.append(located.problem(

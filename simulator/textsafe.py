@@ -16,8 +16,10 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-# C0 (U+0000-U+001F) but tab and newline, DEL, and C1 (U+0080-U+009F).
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 (U+0000-U+001F) but tab and newline, DEL, C1 (U+0080-U+009F), and the bidirectional
+# embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): these cannot drive a
+# terminal, but they make a text read in another order than it is stored ("Trojan Source").
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 HINT = "remove it: texts may hold newlines and tabs, no other control characters"
 

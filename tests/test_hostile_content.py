@@ -31,6 +31,8 @@ OSC8 = "\x1b]8;"  # the escape sequence of a terminal hyperlink
     ('a: "ok\\rno"\n', "U+000D (CARRIAGE RETURN)"),
     ('a: "\\x7f"\n', "U+007F (DELETE)"),
     ('"key\\e": 1\n', "U+001B (ESCAPE)"),
+    ('a: "admin\u202e gnp.exe"\n', "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ('a: "x\u2066y"\n', "U+2066 (LEFT-TO-RIGHT ISOLATE)"),
 ])
 def test_control_characters_in_texts_are_refused_where_they_are(text: str, char: str) -> None:
     with pytest.raises(InputError) as info:
