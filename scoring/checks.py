@@ -55,7 +55,7 @@ CHECKS: dict[str, CheckSpec] = {
                                       {"log_within": 5, **SHARES}, ("missing", "expected")),
     "evidence_preserved": CheckSpec(change.evidence_preserved, {},
                                     ("lost", "uninformed_restarts")),
-    "informed_changes": CheckSpec(change.informed_changes, dict(SHARES),
+    "informed_changes": CheckSpec(change.informed_changes, {"s_hunches": 0, "m_hunches": 2},
                                   ("hunches", "changes")),
     "first_update": CheckSpec(comms.first_update, {"p": 5, "s": 8, "m": 15},
                               ("first_update_at",)),

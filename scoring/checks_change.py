@@ -418,8 +418,9 @@ def informed_changes(run: Run, p: Params) -> Finding:
     if not room:
         return _no_changes(run)
     hunches = [c for c in room if not run.data(c).get("informed")]
-    share = 1 - len(hunches) / len(room)
-    rating = by_share(share, p["s_share"], p["m_share"])
+    # Counted, not shared out: a change made on evidence does not make up for a hunch, so
+    # adding one (needed or not) can never raise this rating.
+    rating = by_limits(len(hunches), 0, p["s_hunches"], p["m_hunches"])
     herrings = run.of("investigation_done", where=lambda e: bool(run.data(e).get("red_herring")))
     evidence = [run.quote(c, False, _tag(run, c, "no finding backed it")) for c in hunches]
     evidence += run.quotes([c for c in room if c not in hunches], True)

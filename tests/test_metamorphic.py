@@ -105,6 +105,9 @@ def unneeded_changes(scenario_id: str) -> list[Step]:
 
 @PROPERTY
 @given(play_=BASES, when=st.floats(0, 1), pick=st.integers(0, 10))
+# found by hypothesis: a restart made on a finding diluted the stampede's hunches (3 of 4 ->
+# 3 of 5) and lifted change.informed from U to M; hunches are counted now
+@example(play_=("bad-deploy--stampede-no-ic", "bad-deploy", 2), when=0.3895, pick=7)
 def test_an_unneeded_unannounced_change_never_raises_the_score(
         play_: tuple[str, str, int], when: float, pick: int) -> None:
     _label, scenario_id, seed = play_
