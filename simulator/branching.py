@@ -100,7 +100,7 @@ def print_comparison(result: Branch) -> None:
 
 
 def branch_command(args: argparse.Namespace) -> int:
-    from simulator.runner import paused_message, pick_decider, print_outcome
+    from simulator.runner import paused_message, pick_decider, print_outcome, record_history
 
     source = read_journal(args.journal)
     from simulator.loader import scenario_for_journal
@@ -108,12 +108,9 @@ def branch_command(args: argparse.Namespace) -> int:
     scenario = scenario_for_journal(source.header["scenario"])
     decider = pick_decider(scenario, args)
     path = args.output or branch_path(args.journal, args.at, decider.name)
-    if path.resolve() != args.journal.resolve():  # branch() refuses to overwrite its source
-        from simulator.runindex import record_run
-
-        record_run(path, scenario.id, int(source.header.get("seed", 0)), decider.name)
     with paused_message(path):
         result = branch(args.journal, args.at, decider, args.output)
     print_comparison(result)
     print_outcome(result.outcome, result.journal, scenario)
+    record_history(result.journal, None, args)
     return ExitCode.OK if result.outcome.status == "resolved" else ExitCode.GOAL_FAILED

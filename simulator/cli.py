@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
                    "before damaging actions only), off (assessment)")
     s.add_argument("--pressure", type=_pressure, default=0.0, metavar="N",
                    help="each real second at a prompt costs N simulated seconds (default 0)")
+    _history_options(s)
     s.add_argument("--facilitated", action="store_true",
                    help="open a session a facilitator follows and steers from another "
                    "terminal (tabletop facilitate SESSION)")
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
         "journal. Ctrl-C during a drill offers to pause (exit status 130, journal kept) or "
         "to abandon (the drill ends unresolved, exit status 1).")
     s.add_argument("journal", type=Path, help="the journal (.jsonl) of the paused drill")
+    _history_options(s)
 
     s = sub.add_parser("branch", help="replay a journal up to decision N, then let a bot, "
                        "a decisions file or you decide from there (a counterfactual run)")
@@ -128,11 +130,27 @@ def _parser() -> argparse.ArgumentParser:
                    help="the branch's journal (default: next to the original)")
     s.add_argument("--coach", choices=("full", "light", "off"), default="full")
     s.add_argument("--pressure", type=_pressure, default=0.0, metavar="N")
+    _history_options(s)
 
-    s = sub.add_parser("history", help="your past runs with their outcome and score")
-    s.add_argument("--dir", type=Path, help="a folder of journals (default: where runs go)")
+    s = sub.add_parser("history", help="progress over time: runs, scores per scenario and per "
+                       "criterion (which principles keep slipping), from the history database",
+                       description="Every finished run is recorded in the history database "
+                       "(SQLite in the user data folder, or a shared PostgreSQL database "
+                       "with --db URL / TABLETOP_DB). This lists the runs, each scenario's "
+                       "scores with a trend sparkline, and each criterion's ratings over time.")
+    s.add_argument("--person", metavar="NAME", help="one person's runs (a --team name), "
+                   "graded on the criteria of their role")
     s.add_argument("--scenario", help="only runs of this scenario id")
-    s.add_argument("--json", action="store_true", help="print JSON")
+    out = s.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the runs as JSON")
+    out.add_argument("--csv", action="store_true",
+                     help="print one CSV row per run, with each criterion's rating")
+    out.add_argument("--html", action="store_true",
+                     help="a one-page progress report with a chart (self-contained HTML)")
+    s.add_argument("--output", type=Path, help="write to a file instead of stdout")
+    s.add_argument("--dir", type=Path, help="list and score the journals of one folder "
+                   "instead (no database)")
+    _history_options(s, writes=False)
 
     s = sub.add_parser("prove", help="play every bot on several seeds: is the scenario "
                        "winnable by the process and does each anti-pattern do worse?")
@@ -178,6 +196,15 @@ def _pace(text: str) -> float:
     if not 0 <= value <= 3600:
         raise argparse.ArgumentTypeError("must be from 0 to 3600")
     return value
+
+
+def _history_options(s: argparse.ArgumentParser, writes: bool = True) -> None:
+    s.add_argument("--db", metavar="PATH|URL",
+                   help="the history database: a SQLite file or a postgresql+psycopg:// URL "
+                   "(default: $TABLETOP_DB, else history.sqlite3 in the user data folder)")
+    if writes:
+        s.add_argument("--no-history", action="store_true",
+                       help="do not record this run in the history database")
 
 
 def _pressure(text: str) -> float:

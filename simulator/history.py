@@ -1,14 +1,16 @@
-"""`tabletop history`: the trainee's past runs, scored, oldest first, to see progress.
+"""`tabletop history`: progress over time, from the history database (simulator/historydb.py).
 
-It reads only journals (the single source of truth); which journals to read comes from the
-runs folder and the index of runs (simulator/runindex.py), so a run written with
-`--journal` anywhere is found too. --dir lists one folder instead.
+Every finished run is recorded there, wherever its journal was written; this lists the runs
+(one person's with --person), each scenario's scores with a trend and each criterion's
+ratings over time, as a table, JSON, CSV or a one-page HTML report (simulator/progress.py).
+--dir instead scores the journals of one folder directly, without the database.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -44,21 +46,86 @@ def _short(path: Path) -> str:
 
 
 def history_command(args: argparse.Namespace) -> int:
-    from simulator.runindex import index_path, known_journals
-
-    gone: list[Path] = []
     if args.dir:
-        folder: Path = args.dir
-        if not folder.is_dir():
-            raise InputError(f"no runs: {folder} is not a folder")
-        paths = sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
-        where = str(folder)
-    else:
-        paths, gone = known_journals()
-        where = "your runs"
-        if not paths and not gone:
-            raise InputError(f"no runs yet: nothing in {index_path().parent} "
-                             "(play one with tabletop run)")
+        return folder_command(args)
+    from simulator.historydb import describe_url, open_history
+
+    history = open_history(args.db)
+    try:
+        rows = history.runs(person=args.person, scenario=args.scenario)
+        where = describe_url(history.url)
+    finally:
+        history.close()
+    if not rows:
+        who = f" for {args.person}" if args.person else ""
+        what = f" of {args.scenario}" if args.scenario else ""
+        raise InputError(f"no runs yet{who}{what} in {where} (play one with tabletop run"
+                         f"{' --team ic=' + args.person if args.person else ''})")
+    from simulator import progress
+
+    title = "Progress" + (f" of {args.person}" if args.person else "") + (
+        f" on {args.scenario}" if args.scenario else "")
+    if args.json or args.csv or args.html:
+        if args.json:
+            text = json.dumps(progress.to_json_rows(rows), indent=2) + "\n"
+        elif args.csv:
+            text = progress.to_csv(rows)
+        else:
+            text = progress.render_html(rows, title)
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+            print(f"wrote {args.output}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    print_progress(rows, title, where)
+    return 0
+
+
+def print_progress(rows: list[dict[str, Any]], title: str, where: str) -> None:
+    from rich.table import Table
+
+    from simulator import progress
+    from simulator.ui.terminal import console
+    from simulator.ui.terminal import title as styled
+
+    out = console()
+    runs = Table(title=styled(f"{title}: {len(rows)} run(s) in {where}"))
+    person = "person" in rows[0]
+    for col in ("when (UTC)", "scenario", "seed", *(("person", "role") if person else ()),
+                "player", "outcome", "score"):
+        runs.add_column(col, justify="right" if col in ("score", "seed") else "left")
+    for r in rows[-20:]:
+        runs.add_row(r["recorded_at"].replace("T", " ").rstrip("Z"), r["scenario"],
+                     str(r["seed"]), *((r["person"], r["role"]) if person else ()),
+                     r["player"], r["status"], "-" if r["score"] is None else str(r["score"]))
+    out.print(runs)
+    if len(rows) > 20:
+        print(f"(the last 20 of {len(rows)} runs; --csv lists them all)")
+    scen = Table(title=styled("Per scenario"))
+    for col in ("scenario", "runs", "first", "latest", "best", "trend"):
+        scen.add_column(col, justify="left" if col in ("scenario", "trend") else "right")
+    for s in progress.by_scenario(rows):
+        scen.add_row(s["scenario"], str(s["runs"]), *(("-" if s[k] is None else str(s[k]))
+                                                     for k in ("first", "latest", "best")),
+                     s["trend"])
+    out.print(scen)
+    crit = Table(title=styled("Per criterion: which principles keep slipping"))
+    for col in ("criterion", "slipped", "latest", "trend"):
+        crit.add_column(col)
+    for c in progress.by_criterion(rows):
+        crit.add_row(c["criterion"], f"{c['slipped']} of {c['rated']}", c["latest"],
+                     c["trend"])
+    out.print(crit)
+
+
+def folder_command(args: argparse.Namespace) -> int:
+    """--dir: score every journal of one folder (no database)."""
+    folder: Path = args.dir
+    if not folder.is_dir():
+        raise InputError(f"no runs: {folder} is not a folder")
+    paths = sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
+    where = str(folder)
     rows = [summarise(p) for p in paths]
     if args.scenario:
         rows = [r for r in rows if r["scenario"] == args.scenario]
@@ -80,6 +147,4 @@ def history_command(args: argparse.Namespace) -> int:
     console().print(table)
     if not rows:
         print("no runs found")
-    if gone:
-        print(f"{len(gone)} indexed journal(s) no longer exist (moved or deleted), e.g. {gone[0]}")
     return 0

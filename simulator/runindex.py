@@ -1,19 +1,16 @@
-"""The index of runs: every journal `tabletop` wrote, wherever it was written.
+"""The earlier index of runs (runs-index.jsonl), read once to fill the history database.
 
-`tabletop run --journal ~/drills/monday.jsonl` puts the journal outside the runs folder,
-so listing that folder is not enough for `tabletop history`. Each run the CLI starts
-appends one JSON line (path, scenario, seed, when) to ``runs-index.jsonl`` in the user data
-directory. The file is append-only and small; a line that cannot be read (a hand edit, a
+Before the history database (simulator/historydb.py), each run the CLI started appended one
+JSON line (journal path, scenario, seed, when) to ``runs-index.jsonl`` in the user data
+directory, so `tabletop history` could find journals written anywhere with --journal. The
+database's first migration imports the finished journals this index and the runs folder
+point to; nothing writes the index any more. A line that cannot be read (a hand edit, a
 half-written line after a crash) is skipped, since the journals stay the source of truth.
-Writing the index never stops a drill: if the data directory is read-only the run goes on
-and a warning says history will not list it.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +21,6 @@ INDEX = "runs-index.jsonl"
 
 def index_path() -> Path:
     return data_dir() / INDEX
-
-
-def record_run(journal: Path, scenario_id: str, seed: int | None, how: str) -> None:
-    """Remember that a run writes ``journal`` (called before the drill starts)."""
-    line = {"journal": str(journal.expanduser().resolve()), "scenario": scenario_id,
-            "seed": seed, "how": how, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    path = index_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(line, sort_keys=True) + "\n")
-    except OSError as exc:
-        print(f"tabletop: warning: could not record this run in {path} ({exc.strerror}); "
-              "`tabletop history` will not list it", file=sys.stderr)
 
 
 def indexed() -> list[dict[str, Any]]:

@@ -91,7 +91,6 @@ def run_command(args: argparse.Namespace) -> int:
     from simulator.journal import read_journal
     from simulator.loader import load_scenario
     from simulator.play import new_seed, run_drill
-    from simulator.runindex import record_run
     from simulator.team import parse_team
 
     team = parse_team(args.team) if getattr(args, "team", None) is not None else None
@@ -103,7 +102,6 @@ def run_command(args: argparse.Namespace) -> int:
     journal = args.journal or default_journal(scenario.id, seed)
     interactive = not (args.bot or args.decisions)
     options = {"bot": args.bot} if args.bot else ui_options(args) if interactive else {}
-    record_run(journal, scenario.id, seed, decider.name)
     with paused_message(journal):
         if getattr(args, "facilitated", False):
             outcome = run_facilitated(scenario, ref, decider, seed, journal, options, args,
@@ -113,7 +111,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.export_decisions:
         records = read_journal(journal).decisions()
         args.export_decisions.write_text(export_decisions(records), encoding="utf-8")
-    report(scenario, outcome, journal, interactive, quiet=getattr(args, "quiet", False))
+    report(scenario, outcome, journal, interactive, quiet=getattr(args, "quiet", False),
+           args=args)
     return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED
 
 
@@ -147,8 +146,9 @@ def run_facilitated(scenario: Scenario, ref: dict[str, str], decider: Decider, s
 
 
 def report(scenario: Scenario, outcome: Outcome, journal: Path, interactive: bool,
-           quiet: bool = False) -> None:
-    """The end of a drill: the reveal (interactive only), the scorer's debrief, the outcome."""
+           quiet: bool = False, args: argparse.Namespace | None = None) -> None:
+    """The end of a drill: the reveal (interactive only), the scorer's debrief, the outcome,
+    and the run recorded in the history database (unless --no-history)."""
     from scoring.debrief import debrief_after_run
 
     if interactive and not quiet:
@@ -156,8 +156,23 @@ def report(scenario: Scenario, outcome: Outcome, journal: Path, interactive: boo
         from simulator.ui.terminal import console
 
         console().print(render_reveal(scenario, outcome, journal))
-    debrief_after_run(journal, quiet=quiet)
+    card = debrief_after_run(journal, quiet=quiet)
     print_outcome(outcome, journal, scenario)
+    record_history(journal, card, args)
+
+
+def record_history(journal: Path, card: Any, args: argparse.Namespace | None) -> None:
+    """Every finished run goes into the history database, wherever its journal is."""
+    if getattr(args, "no_history", False):
+        return
+    from simulator.historydb import record_finished
+
+    if card is None:
+        from scoring import grade
+        from simulator.journal import read_journal
+
+        card = grade(read_journal(journal), compare=False)
+    record_finished(journal, card, getattr(args, "db", None))
 
 
 @contextmanager
@@ -185,5 +200,5 @@ def resume_command(args: argparse.Namespace) -> int:
 
     with paused_message(path):
         outcome, scenario = resume_drill(path, make)
-    report(scenario, outcome, path, interactive=True)
+    report(scenario, outcome, path, interactive=True, args=args)
     return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED
