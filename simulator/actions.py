@@ -453,6 +453,12 @@ def _assign_role(engine: Engine, args: dict[str, Any]) -> None:
                 f"{args['role']} for this incident.", **args)
 
 
+def _sentence(part: str) -> str:
+    """One part of an update, ending in punctuation, so joined parts read as sentences."""
+    part = str(part).rstrip()
+    return part if part.endswith((".", "!", "?")) else part + "."
+
+
 def _post_update(engine: Engine, args: dict[str, Any]) -> None:
     engine.world.note_update(str(args['audience']), engine.now)
     nxt = args.get("next_update_minutes")
@@ -466,7 +472,7 @@ def _post_update(engine: Engine, args: dict[str, Any]) -> None:
     parts = [args.get("message", ""), f"Impact: {args['impact']}" if args.get("impact") else "",
              f"Now: {args['doing']}" if args.get("doing") else "",
              f"Next update by {engine.clock(engine.now + nxt * SECONDS)}." if nxt else ""]
-    body = " ".join(p for p in parts if p)
+    body = " ".join(_sentence(p) for p in parts if p)
     who = engine.name(next((p for p, r in engine.roles.items() if r == "comms"), "ic"))
     engine.emit("status_update", "ic", f"{who} → {args['audience']}: {body or '(empty update)'}",
                 **args)

@@ -171,7 +171,8 @@ class Drill:
         else:
             metric = self.scenario.metric(metric_id)
             engine.emit("reopened", "monitoring", text(
-                "reopened", metric=metric.title,
+                "reopened" if self._was_back(metric_id) else "reopened_still",
+                metric=metric.title,
                 value=metric_value(metric, engine.world.values[metric_id])),
                 metric=metric_id, reopens=engine.reopens)
         engine.recovered_at = None
@@ -183,6 +184,21 @@ class Drill:
                 audience=person.audience, silent_minutes=0.0, reopened=True)
         self.status = None
         self.phase = "live"
+
+    def _was_back(self, metric_id: str) -> bool:
+        """Whether the metric came back within its SLO after a breach (per-minute samples).
+
+        Monitoring says "again" only then; a metric that never recovered is "still" out.
+        """
+        breached = back = False
+        for values in self.engine.history:
+            if metric_id not in values:
+                continue
+            if not self.engine.world.within_slo(metric_id, values[metric_id]):
+                breached = True
+            elif breached:
+                back = True
+        return back
 
     def _time_limit(self) -> Generator[simpy.Event, Any, None]:
         yield self.engine.env.timeout(self.scenario.time_limit_minutes * SECONDS)
