@@ -88,7 +88,8 @@ def test_folding_keeps_what_matters_when_space_is_short() -> None:
     view = draw(drill, 80, HEIGHT - 3)
     text = "\n".join(view)
     assert any(r.startswith("Team: ") for r in view)
-    assert any(r.startswith("Changes: ") and "│ Waiting:" in r for r in view)
+    assert any(r.startswith("Changes: ") and "│ Waiting: Hannah 9 min" in r for r in view)
+    assert "none in" not in text
     assert "! Report views wrong or broken" in text  # out of SLO: never folded away
 
 
@@ -98,7 +99,7 @@ def test_wide_terminal_keeps_everything_unfolded() -> None:
     view = draw(drill, 120, HEIGHT)
     assert max(len(r) for r in view) <= 120
     assert "Incident channel" in view[1] and "metric" in view[1]
-    assert any("Waiting: Maria (leadership):" in r for r in view)
+    assert any("Waiting for an update: Maria (leadership) 9 min" in r for r in view)
 
 
 def test_one_number_format() -> None:
@@ -119,7 +120,7 @@ def test_reopen_message_uses_the_shared_format() -> None:
     reopened = [r for r in drill.journal.records if r.get("kind") == "reopened"]
     assert reopened, "the premature bot's resolve should be reopened"
     text = reopened[0]["text"]
-    assert re.search(r"again at \d[\d,]*(\.\d+)?( ms|%)", text), text
+    assert re.search(r"SLO (again )?at \d[\d,]*(\.\d+)?( ms|%)", text), text
     assert not re.search(r"\d{4}|\.\d{3}", text), text
 
 

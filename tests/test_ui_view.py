@@ -51,11 +51,17 @@ def test_view_shows_metrics_channel_team_stakeholders_changes(mid: Drill) -> Non
     assert "! Checkout error rate" in out and "≤1" in out and "0.1%" in out
     assert "  Redis connected clients" in out  # no SLO, never marked
     assert "Bob payment-service logs →14:07" in out and "Priya free" in out
-    assert "Maria (leadership): none in 5 min" in out
+    assert "Waiting for an update: Maria (leadership) 5 min · Sam (support) 5 min" in out
     assert "Changes: restart payment-service by Dave, done ~14:09" in out
     assert "1,051 ms" in out and "  114 " in out  # one number format; clients are whole
     assert "set redis.maxclients from 100 to 200 landed 14:06" in " ".join(out.split())
     assert "14:07 Dave Kim: starting to restart payment-service." in out
+
+
+def test_waiting_line_reads_as_a_sentence_on_one_row(mid: Drill) -> None:
+    """Who waits for news and for how long, on one 80-column row, without 'none in'."""
+    rows = [r for r in draw(mid, 80, height=40).splitlines() if "Waiting" in r]
+    assert rows == ["Waiting for an update: Maria (leadership) 5 min · Sam (support) 5 min"]
 
 
 def test_wide_view_puts_the_channel_beside_the_metrics(mid: Drill) -> None:

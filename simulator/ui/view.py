@@ -258,7 +258,10 @@ def last_update(engine: Engine, audience: str) -> float | None:
 
 
 def stakeholder_line(engine: Engine, short: bool = False) -> Text:
-    line = Text("Waiting: ", style="bold")
+    """How long each stakeholder has waited for news (since the last update that reached
+    them, or since T+0): "Waiting for an update: Elena (leadership) 4 min · Tom (support)
+    2 min"; folded, just "Waiting: Elena 4 min · Tom 2 min"."""
+    line = Text("Waiting: " if short else "Waiting for an update: ", style="bold")
     for i, person in enumerate(engine.scenario.roster.stakeholders):
         if i:
             line.append(" · ")
@@ -266,10 +269,8 @@ def stakeholder_line(engine: Engine, short: bool = False) -> Text:
         silent = (engine.now - (since or 0.0)) / SECONDS
         late = silent >= min(10.0, person.patience_minutes)
         first = person.name.split()[0]
-        line.append(f"{first} " if short else f"{first} ({person.audience}): ")
-        words = (f"none in {silent:.0f} min" if since is None
-                 else f"{silent:.0f} min ago")
-        line.append(words, style="bold red" if late else "")
+        line.append(f"{first} " if short else f"{first} ({person.audience}) ")
+        line.append(f"{silent:.0f} min", style="bold red" if late else "")
     return line
 
 
