@@ -14,7 +14,7 @@ from typing import Any
 
 import simpy
 
-from simulator import asking, talk
+from simulator import asking, paging, talk
 from simulator.changes import change, revertible, stop, stoppable
 from simulator.conditions import on_off
 from simulator.engine import Engine, Task
@@ -63,7 +63,8 @@ def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
     sc, world = engine.scenario, engine.world
 
     def idle() -> list[str]:
-        return [p.id for p in sc.roster.responders if not engine.busy(p.id)]
+        team = [p.id for p in sc.roster.responders] + paging.joined(engine)
+        return [p for p in team if not engine.busy(p)]
 
     def open_investigations() -> list[str]:
         return [i.id for i in sc.investigations
@@ -111,7 +112,8 @@ def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
                         "question": sorted({q for k in asking.knowledge(engine).values()
                                             for q in k})},
         "quick_check": lambda: {"investigation": asking.quick_looks(engine)},
-        "tell": lambda: {"person": [p.id for p in sc.roster.responders],
+        "page": lambda: {"person": paging.pageable(engine)},
+        "tell": lambda: {"person": [p.id for p in sc.roster.responders] + paging.joined(engine),
                          "says": list(talk.SAYS)},
     }
     make = table.get(action_id)
@@ -125,7 +127,7 @@ def flag_segments(engine: Engine, flag: str) -> list[str]:
 
 def _people(engine: Engine) -> list[str]:
     roster = engine.scenario.roster
-    people = [p.id for p in roster.responders]
+    people = [p.id for p in roster.responders] + paging.joined(engine)
     if roster.comms_lead:
         people.append(roster.comms_lead.id)
     return people
@@ -153,6 +155,7 @@ def exists(engine: Engine, action_id: str) -> bool:
         "set_config": bool(sc.config_values()),
         "apply_fix": bool(sc.fixes),
         "ask": any(p.knows for p in sc.roster.responders),
+        "page": bool(sc.roster.on_call),
         "quick_check": any(i.quick_look for i in sc.investigations),
         "roll_forward": any(s.fixed_version for s in sc.system.services),
     }.get(action_id, True)
@@ -194,6 +197,8 @@ def _unavailable(engine: Engine, action_id: str, closing: bool) -> str:
         return "no landed change can be reverted"
     if action_id == "set_severity" and "declared" not in facts:
         return "declare the incident first"
+    if action_id == "page" and not paging.pageable(engine):
+        return "everyone on call has been paged"
     if action_id == "ask" and not asking.knowledge(engine):
         return "nobody has a quick answer left to give"
     if action_id == "quick_check" and not asking.quick_looks(engine):
@@ -344,7 +349,7 @@ def _check_values(engine: Engine, action_id: str, args: dict[str, Any]) -> str |
         return texts("message", "root_cause", "fix", "customer_impact", "follow_up")
     if action_id == "write_postmortem":
         return check_postmortem(args)
-    if action_id == "set_severity":
+    if action_id in ("set_severity", "page"):
         return texts("reason")
     if action_id == "schedule_postmortem":
         return texts("when", required=True)
@@ -357,7 +362,7 @@ def _extra_args(action_id: str) -> set[str]:
         "wait": {"minutes", "until_news"}, "delegate": {"timebox_minutes"},
         "post_update": {"impact", "doing", "next_update_minutes", "message"},
         "note": {"text"}, "hand_over": {"summary"}, "schedule_postmortem": {"when"},
-        "set_severity": {"reason"}, "reply": {"text"}, "tell": {"about"},
+        "set_severity": {"reason"}, "page": {"reason"}, "reply": {"text"}, "tell": {"about"},
         "declare_resolved": {"message", "root_cause", "fix", "customer_impact", "follow_up"},
         "write_postmortem": {*POSTMORTEM_TEXTS, *POSTMORTEM_LISTS, "action_items"},
     }.get(action_id, set())
@@ -584,6 +589,7 @@ _HANDLERS: dict[str, Callable[[Engine, dict[str, Any]], Gen | None]] = {
     "cancel_change": lambda engine, args: _cancel(engine, args),
     "reply": talk.reply,
     "ask": asking.ask,
+    "page": paging.page,
     "quick_check": asking.quick_check,
     "tell": talk.tell,
     **{a: _change_handler(a) for a in CHANGE_ACTIONS},

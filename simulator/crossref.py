@@ -69,7 +69,8 @@ class _Checker:
         self.findings = {x for i in sc.investigations for x in i.learns} | {
             x for i in sc.investigations if i.quick_look for x in i.quick_look.learns} | {
             x for p in sc.roster.responders for k in p.knows for x in k.learns}
-        self.people = {p.id for p in [sc.roster.ic, *sc.roster.responders]} | (
+        self.people = {p.id for p in [sc.roster.ic, *sc.roster.responders,
+                                       *sc.roster.on_call]} | (
             {sc.roster.comms_lead.id} if sc.roster.comms_lead else set())
         self.restartable = set(sc.restart_targets())
         self.facts = set(ENGINE_FACTS) | {f"restarted.{t}" for t in self.restartable} | {
@@ -200,6 +201,15 @@ class _Checker:
                 for j, value in enumerate(values):
                     self.slower(("system", key, i, "config", j, "minutes_when"),
                                 value.minutes_when)
+        for i, paged in enumerate(sc.roster.on_call):
+            self.condition(("roster", "on_call", i, "useful_when"), paged.useful_when)
+        taken = [p.id for p in [sc.roster.ic, *sc.roster.responders]] + (
+            [sc.roster.comms_lead.id] if sc.roster.comms_lead else [])
+        for i, paged in enumerate(sc.roster.on_call):
+            if paged.id in taken:
+                self.add(("roster", "on_call", i, "id"), f"'{paged.id}' is already on the "
+                         "team", "give the on-call person an id of their own")
+            taken.append(paged.id)
         for i, responder in enumerate(sc.roster.responders):
             self.unique_ids(("roster", "responders", i, "knows"),
                             [k.id for k in responder.knows])

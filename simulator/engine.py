@@ -29,7 +29,7 @@ ENGINE_FACTS = ("acknowledged", "declared", "channel-open", "changes-frozen", "c
 NEWS_KINDS = frozenset({
     "investigation_done", "investigation_checkin", "change_applied", "change_cancelled",
     "evidence_lost", "inject", "stakeholder_ping", "missed_update", "mitigated", "recovered",
-    "symptoms_reset", "reopened", "timeout", "second_incident", "answer"})
+    "symptoms_reset", "reopened", "timeout", "second_incident", "answer", "joined"})
 
 
 @dataclass
@@ -85,6 +85,7 @@ class Engine:
     reopens: int = 0  # premature resolutions that monitoring reopened
     asked: set[tuple[str, str]] = field(default_factory=set)  # (person, question) asked
     quick_checked: set[str] = field(default_factory=set)  # investigations glanced at
+    paged: dict[str, str] = field(default_factory=dict)  # on-call id -> paged|joined|left
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)

@@ -231,6 +231,16 @@ class Person(Model):
         [], description="quick questions this person can answer (the IC's 'ask')")
 
 
+class OnCall(Person):
+    """Someone the IC can page: a service owner, a second SRE, a vendor's support line."""
+
+    team: str = Field(description="the team or rota paged ('data platform on-call')")
+    joins_minutes: float = Field(10, gt=0, le=120, description="from the page to joining")
+    useful_when: Condition | None = Field(
+        None, description="of use only while this holds (default: while a check still open "
+        "needs one of their skills); paged for nothing, they drop off again")
+
+
 class Variant(Model):
     """A message that replaces the default text while ``when`` holds (first match wins)."""
 
@@ -257,6 +267,8 @@ class Roster(Model):
     responders: list[Person] = Field(min_length=1)
     comms_lead: Person | None = None
     stakeholders: list[Stakeholder] = []
+    on_call: list[OnCall] = Field(
+        [], description="people and teams the IC can page; they join after a delay")
 
 
 class QuickLook(Model):
@@ -503,7 +515,7 @@ class Scenario(Model):
         return next(m for m in self.metrics if m.id == metric_id)
 
     def person(self, person_id: str) -> Person | None:
-        people = [self.roster.ic, *self.roster.responders]
+        people = [self.roster.ic, *self.roster.responders, *self.roster.on_call]
         if self.roster.comms_lead:
             people.append(self.roster.comms_lead)
         return next((p for p in people if p.id == person_id), None)

@@ -40,6 +40,8 @@ VOCABULARY: dict[str, dict[str, Arg]] = {
     "declare": {"severity": _enum("P1", "P2", "P3")},
     "take_command": {},
     "set_severity": {"severity": _enum("P1", "P2", "P3"), "reason": TEXT},
+    "page": {"person": _req({"type": "string", "description": "an on_call id"}),
+             "reason": TEXT},
     "hand_over": {"to": _req(ID), "summary": TEXT},
     "open_channel": {},
     "assign_role": {"person": _req(ID),

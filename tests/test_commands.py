@@ -216,3 +216,39 @@ def test_the_ics_quick_look_orients_in_a_minute() -> None:
     assert "anchor_time" in str(found.facts["covered"])
     problem = check(drill.engine, Action("quick_check", {"investigation": "deploy-history"}))
     assert problem is not None and "nothing left to glance at" in problem
+
+
+def test_paging_the_owner_brings_a_responder_after_the_delay() -> None:
+    """Sofia (pricing on-call) joins 6 minutes after the page and can take a task; the CDN
+    vendor, paged for nothing, looks and drops off (the page cost the IC its 45 s)."""
+    drill = drill_until("bad-deploy", [
+        Action("page", {"person": "sofia", "reason": "pricing calls look slow"}),
+        Action("page", {"person": "cdn-vendor"}),
+    ], 17)
+    joined = {e["actor"]: e for e in events(drill, "joined")}
+    assert joined["sofia"]["t"] == 45 + 6 * 60 and joined["sofia"]["data"]["useful"] is True
+    assert joined["cdn-vendor"]["data"]["useful"] is False
+    assert "nothing here is ours" in joined["cdn-vendor"]["text"]
+    assert check(drill.engine, Action("delegate", {
+        "responder": "sofia", "investigation": "trace-sample"})) is None
+    assert check(drill.engine, Action("delegate", {
+        "responder": "cdn-vendor", "investigation": "trace-sample"})) is not None
+    problem = check(drill.engine, Action("page", {"person": "sofia"}))
+    assert problem is not None and "everyone on call has been paged" in problem
+
+
+def test_an_on_call_id_must_not_clash_with_the_team() -> None:
+    import yaml
+
+    from simulator.crossref import cross_check
+    from simulator.loader import load_scenario
+    from simulator.yamlsafe import load_yaml
+
+    scenario, _ = load_scenario("bad-deploy")
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    data["roster"]["on_call"][0]["id"] = "ravi"
+    text_ = yaml.safe_dump(data, sort_keys=False)
+    from simulator.scenario import Scenario
+
+    problems = cross_check(Scenario.model_validate(data), load_yaml(text_, "s.yaml"))
+    assert any("already on the team" in p.message for p in problems)

@@ -46,7 +46,7 @@ def test_stop_a_running_change_from_the_prompts(tmp_path: Path) -> None:
 def test_tell_a_responder_to_hold_from_the_prompts(tmp_path: Path) -> None:
     """Coordinate › Tell: 'hold off' to Ravi before his restart; it never happens."""
     journal = tmp_path / "tell.jsonl"
-    keys = (START + top("coordinate") + pick(7)           # tell (after the seven basics)
+    keys = (START + top("coordinate") + pick(8)           # tell (after the basics and page)
             + pick(0) + pick(1) + text("no restarts") + wait(5) + abandon())
     play_keys(keys, journal, scenario_id="bad-deploy")
     records = read_journal(journal)
@@ -60,7 +60,7 @@ def test_change_severity_and_schedule_the_postmortem_from_the_prompts(tmp_path: 
     reopens), and stop there with the postmortem booked from the Close menu."""
     journal = tmp_path / "sev.jsonl"
     keys = (START + top("coordinate") + pick(1) + pick(0)          # declare P1
-            + top("coordinate") + pick(6) + pick(0) + text("only product pages")  # → P2
+            + top("coordinate") + pick(7) + pick(0) + text("only product pages")  # → P2
             + top("close") + pick(0) + text("fine") + text("release") + text("none")
             + ENTER + text("later")                                 # resolve: it reopens
             + top("close") + pick(3) + ENTER + pick(1))             # book it, owner Ravi
@@ -89,3 +89,15 @@ def test_ask_a_quick_question_and_glance_yourself_from_the_prompts(tmp_path: Pat
                          ("quick_check", {"investigation": "deploy-history"})]
     assert "fraud checks" in next(records.events("answer"))["text"]
     assert next(records.events("quick_check_done"))["data"]["learned"] == ["recent-deploy"]
+
+
+def test_page_the_owner_from_the_prompts(tmp_path: Path) -> None:
+    """Coordinate › Page someone in: Sofia (pricing on-call) joins six minutes later."""
+    journal = tmp_path / "page.jsonl"
+    keys = (START + top("coordinate") + pick(7) + pick(0) + text("pricing calls are slow")
+            + wait(7) + abandon())
+    play_keys(keys, journal, scenario_id="bad-deploy")
+    records = read_journal(journal)
+    paged = next(d for d in records.decisions() if d["action"] == "page")
+    assert paged["args"] == {"person": "sofia", "reason": "pricing calls are slow"}
+    assert [e["actor"] for e in records.events("joined")] == ["sofia"]

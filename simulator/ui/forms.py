@@ -395,7 +395,19 @@ def quick_check(engine: Engine) -> dict[str, Any] | None:
     return None if what is None else {"investigation": what}
 
 
+def page(engine: Engine) -> dict[str, Any] | None:
+    on_call = {p.id: p for p in engine.scenario.roster.on_call}
+    person = pick("Page whom?", [(f"{on_call[p].team}: {on_call[p].name}, "
+                                  f"{on_call[p].role} (joins in ~{on_call[p].joins_minutes:g} "
+                                  "min)", p) for p in choices(engine, "page")["person"]])
+    if person is None:
+        return None
+    reason = ask_text("What do you need from them? (optional)")
+    return {"person": person, **({"reason": reason} if reason else {})}
+
+
 FORMS: dict[str, Form] = {
+    "page": page,
     "ask": ask, "quick_check": quick_check,
     "cancel_change": cancel_change, "reply": reply, "tell": tell,
     "set_severity": set_severity, "schedule_postmortem": schedule_postmortem,
