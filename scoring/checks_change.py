@@ -208,7 +208,9 @@ def one_at_a_time(run: Run, p: Params) -> Finding:
 
     Judged on every change the IC answers for (room_changes): responders restarting on
     their own because nobody froze changes collide just as surely. A landing the channel
-    reports as blurred ("nobody can tell which change moved the metrics") is never P.
+    reports as blurred ("nobody can tell which change moved the metrics") is M at best:
+    cause and effect were lost, which an experienced IC calls a major lapse, as are
+    ``rushed_m`` changes (two built in) each started before the previous one had settled.
     """
     room = room_changes(run)
     if not room:
@@ -233,8 +235,9 @@ def one_at_a_time(run: Run, p: Params) -> Finding:
     peak = peak_in_flight(run)
     facts = {"collisions": len(collisions), "rushed": len(rushed), "peak": peak,
              "blurred": len(blurred)}
-    rating = ("U" if len(collisions) > p["collisions_m"] else "M" if collisions else
-              "S" if rushed or blurred else "P")
+    rating = ("U" if len(collisions) > p["collisions_m"] else
+              "M" if collisions or blurred or len(rushed) >= p["rushed_m"] else
+              "S" if rushed else "P")
     evidence = [run.quote(c, False, _tag(run, c, "started while another was in flight"))
                 for c in collisions] + run.quotes(rushed, False) + run.quotes(blurred[:2], False)
     if rating == "P":

@@ -41,9 +41,14 @@ def first_update(run: Run, p: Params) -> Finding:
     return Finding(rating, evidence, reason, {"first_update_at": at(first)})
 
 
-def silences(run: Run) -> list[tuple[int, int, Record | None]]:
-    """Gaps without news for stakeholders: (from, to, the update that ended it or None)."""
-    told = run.of("status_update", "declare_resolved")
+def silences(run: Run, news_only: bool = False) -> list[tuple[int, int, Record | None]]:
+    """Gaps without news for stakeholders: (from, to, the update that ended it or None).
+
+    With ``news_only`` (the cadence), a message that says something false, or whose impact
+    or action is vague, is not news: "resolved" while checkout still fails, or "looking
+    into stuff", leaves the silence running."""
+    told = run.of("status_update", "declare_resolved",
+                  where=lambda e: not news_only or is_news(run, e))
     marks: list[tuple[int, Record | None]] = [(0, None)]
     gaps: list[tuple[int, int, Record | None]] = []
     for e in told:
@@ -57,6 +62,14 @@ def silences(run: Run) -> list[tuple[int, int, Record | None]]:
     return gaps
 
 
+def is_news(run: Run, message: Record) -> bool:
+    """Whether an update or resolution message tells stakeholders something true."""
+    if message["kind"] == "declare_resolved":
+        return not false_statements(run, message, [str(run.data(message).get("message", ""))])
+    gaps, wrong = update_faults(run, message)
+    return not wrong and not any(g.startswith("vague") for g in gaps)
+
+
 def update_cadence(run: Run, p: Params) -> Finding:
     """An update every 10-15 minutes from the page on (the silence before the first update
     counts too), and each promise of the next one kept, per audience. A promise longer than
@@ -66,7 +79,8 @@ def update_cadence(run: Run, p: Params) -> Finding:
             return not_applicable("the drill stopped before a second update was due")
         return Finding("U", [run.end_quote()], "no update was ever posted",
                        {"longest_gap": "the whole run", "missed": 0})
-    gaps = silences(run)
+    gaps = silences(run, news_only=True)
+    hollow = [e for e in run.of("status_update", "declare_resolved") if not is_news(run, e)]
     if run.truncated and gaps and gaps[-1][2] is None and (gaps[-1][1] - gaps[-1][0]) / 60 <= \
             p["p"]:
         gaps = gaps[:-1]  # the drill stopped while the next update was still on time
@@ -84,12 +98,16 @@ def update_cadence(run: Run, p: Params) -> Finding:
         evidence.append(run.end_quote())
     evidence += [run.quote(u, False, f"{run.describe(u)} ({why})") for u, why in
                  missed[:QUOTED]]
+    evidence += [run.quote(e, False, f"{run.describe(e)} (false or vague: not news)")
+                 for e in hollow[:2]]
     evidence += run.quotes(run.of("stakeholder_ping", where=lambda e: e["t"] > longest[0] and
                                   e["t"] <= longest[1])[:2], False)
     facts = {"longest_gap": f"{minutes:.0f} min", "missed": len(missed)}
     since = "the page" if longest[0] == 0 and start is None else clock(longest[0])
     reason = (f"longest silence toward stakeholders: {minutes:.0f} min ({since}–"
-              f"{clock(longest[1])}); {len(missed)} promised update(s) missed")
+              f"{clock(longest[1])}); {len(missed)} promised update(s) missed" + (
+                  f"; {len(hollow)} false or vague message(s) not counted as news"
+                  if hollow else ""))
     return Finding(rating, sorted(evidence, key=lambda e: e.t), reason, facts)
 
 
@@ -138,6 +156,11 @@ def update_content(run: Run, p: Params) -> Finding:
             lacking.append(run.quote(u, False, f"{run.describe(u)} ({'; '.join(gaps + wrong)})"))
         else:
             complete.append(run.quote(u, True))
+    for r in run.of("reply"):
+        wrong = reply_faults(run, r)
+        false += wrong
+        if wrong:
+            lacking.append(run.quote(r, False, f"{run.describe(r)} ({'; '.join(wrong)})"))
     share = len(complete) / len(run.updates)
     rating = by_share(share, p["s_share"], p["m_share"])
     if false:
@@ -165,6 +188,12 @@ def update_faults(run: Run, update: Record) -> tuple[list[str], list[str]]:
             gaps.append("impact does not say who is hurt")
     said = [str(d.get(k, "")) for k in ("message", "impact", "doing")]
     return gaps, false_statements(run, update, said)
+
+
+def reply_faults(run: Run, reply: Record) -> list[str]:
+    """False statements of a direct reply: "all good now" to one person misleads them as
+    much as a false update misleads an audience (a reply has no parts to be missing)."""
+    return false_statements(run, reply, [str(run.data(reply).get("text", ""))])
 
 
 def audience_served(run: Run, p: Params) -> Finding:

@@ -252,3 +252,15 @@ def test_only_a_release_of_a_service_makes_a_rollback_due() -> None:
     assert released(_run("bad-deploy")) == ["catalog-api"]
     assert released(_run("redis-saturation")) == ["payment-service"]
     assert released(_run("region-degraded")) == []  # the campaign email; west shipped a day ago
+
+
+def test_changes_rushed_in_before_the_last_settled_are_a_major_lapse() -> None:
+    """Three maxclients changes, each started a minute after the previous one landed: two
+    rushed changes and landings the channel says nobody can tell apart. Cause and effect are
+    lost, so one change at a time is M (it was S)."""
+    card = _redis(_raise_limit(150, 10, by="priya"), _raise_limit(200, 12, by="dave"),
+                  _raise_limit(250, 14, by="bob"))
+    crit = next(c for c in card.criteria if c.id == "change.one-at-a-time")
+    assert crit.rating == "M", crit.reason
+    assert "0 change(s) started while another" in crit.reason
+    assert "2 before the previous one had settled" in crit.reason

@@ -192,3 +192,44 @@ def test_silence_after_a_reopen_runs_to_the_end(tmp_path: Path) -> None:
     got = play(expectation(CORPUS / "failed-batch-job--responder-hotfix-resolved.yaml"),
                tmp_path)
     assert got.ratings["comms.cadence"] == "U", got.ratings
+
+
+# --- QA findings: replies are read for truth, vague or false news keeps no cadence --------
+HONEST = {"impact": "about 8% of checkouts fail", "doing": "two responders on Redis; not "
+          "yet recovered", "next_update_minutes": 10}
+
+
+MARIA_ASKS = [Action("wait", {"minutes": 8}), Action("wait", {"minutes": 4})]  # at T+12
+
+
+def test_a_false_reply_to_a_stakeholder_is_marked_down_like_a_false_update() -> None:
+    """'All good now, it was a blip' to Maria while checkouts still fail caps the content
+    criterion at M and quotes the metric (before, replies were never read: P)."""
+    got = graded([Action("acknowledge"), update(**HONEST), *MARIA_ASKS,
+                  Action("reply", {"to": "maria", "text": "all good now, it was a blip"})], 14)
+    crit = got["comms.update-content"]
+    assert crit.rating in ("M", "U"), crit.reason
+    quoted = " ".join(e.text for e in crit.evidence)
+    assert "all good" in quoted and "Checkout error rate" in quoted and "SLO" in quoted
+
+
+def test_an_honest_reply_is_not_a_false_statement() -> None:
+    """'Not all good yet' is no claim: the honest update and reply stay P."""
+    got = graded([Action("acknowledge"), update(**HONEST), *MARIA_ASKS,
+                  Action("reply", {"to": "maria", "text": "not all good yet, 8% fail"})], 14)
+    assert got["comms.update-content"].rating == "P", got["comms.update-content"].reason
+
+
+def test_false_and_vague_messages_do_not_keep_the_cadence() -> None:
+    """The QA run: a false "resolved" at T+4 (reopened), a false reply to Maria, and one
+    vague update promising the next in 60 minutes. None of it is news, so the silence runs
+    from the page and the cadence is M or worse (it was P)."""
+    got = graded([Action("acknowledge"), Action("wait", {"minutes": 3}),
+                  Action("declare_resolved", {"message": "Resolved, it was a blip."}),
+                  Action("wait", {"minutes": 4}), *MARIA_ASKS,
+                  Action("reply", {"to": "maria", "text": "all good now, it was a blip"}),
+                  update(impact="some stuff", doing="looking into stuff",
+                         next_update_minutes=60)], 26)
+    crit = got["comms.cadence"]
+    assert crit.rating in ("M", "U"), crit.reason
+    assert "not counted as news" in crit.reason
