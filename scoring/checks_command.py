@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scoring.ratings import Finding, at_most, deadline, not_applicable, worse
-from scoring.run import Evidence, Run, at, clock
+from scoring.run import Evidence, Record, Run, at, clock
 
 SEVERITIES = ("P1", "P2", "P3")
 Params = dict[str, float]
@@ -64,9 +64,20 @@ def timeline_kept(run: Run, p: Params) -> Finding:
     evidence = ([run.quote(channel, early)] if channel else []) + run.quotes(notes[:3], True)
     if rating == "U":
         evidence.append(run.end_quote())
-    reason = (f"channel {'opened at ' + at(channel) if channel else 'never opened'}; "
-              f"{len(notes)} timeline note(s)")
-    return Finding(rating, evidence, reason, facts)
+    return Finding(rating, evidence, _timeline_reason(channel, len(notes)), facts)
+
+
+def _timeline_reason(channel: Record | None, notes: int) -> str:
+    """Say what was done or missing in the words of the IC's menu: the chat area is on
+    screen from T+0, so "channel never opened" left trainees guessing what was missed."""
+    from simulator.texts import catalogue
+
+    titles = catalogue()
+    opening = str(titles["open_channel"]["title"])
+    noting = str(titles["note"]["title"])
+    done = (f"'{opening}' at {at(channel)}" if channel is not None
+            else f"'{opening}' never chosen")
+    return f"{done}; '{noting}' used {notes} time{'' if notes == 1 else 's'}"
 
 
 def ic_delegates(run: Run, p: Params) -> Finding:

@@ -39,7 +39,7 @@ def channel_rows(view: list[str]) -> list[str]:
     """The rows between the channel rule (or, folded away, the metrics) and the team line,
     padding included."""
     end = next(i for i, r in enumerate(view) if r.startswith("Team:"))
-    rule = [i for i, r in enumerate(view) if r.startswith("── incident channel")]
+    rule = [i for i, r in enumerate(view) if r.startswith("── channel ──")]
     if rule:
         return view[rule[0] + 1:end]
     start = next(i for i, r in enumerate(view)
@@ -98,7 +98,7 @@ def test_wide_terminal_keeps_everything_unfolded() -> None:
     drill = drill_until("redis-saturation", [Action("acknowledge")], 9, seed=3)
     view = draw(drill, 120, HEIGHT)
     assert max(len(r) for r in view) <= 120
-    assert "Incident channel" in view[1] and "metric" in view[1]
+    assert "Channel" in view[1] and "metric" in view[1]
     assert any("Waiting for an update: Maria (leadership) 9 min" in r for r in view)
 
 

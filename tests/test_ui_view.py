@@ -68,7 +68,7 @@ def test_wide_view_puts_the_channel_beside_the_metrics(mid: Drill) -> None:
     """At 120 columns the channel is a second column and shows more history."""
     narrow, wide = draw(mid, 80), draw(mid, 120)
     assert max(len(r) for r in wide.splitlines()) <= 120
-    assert "Incident channel" in wide.splitlines()[1]
+    assert "Channel" in wide.splitlines()[1] and "ncident channel" not in wide
     assert "Sam (support) - first tickets" in wide and "first tickets" not in narrow
     assert "Raising maxclients to 200." in wide  # the announcement, in the channel
 

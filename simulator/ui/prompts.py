@@ -198,7 +198,7 @@ class PromptDecider:
         budget = Budget(width, max(8, height - MENU_ROWS - sum(rows(t, width) for t in said)))
         news = hidden_news(engine, budget, self.seen)
         if news:  # more news than the view has room for: in full, above it (scrollback)
-            self.console.rule("New in the incident channel", style="yellow")
+            self.console.rule("New in the channel", style="yellow")
             for record in news:
                 self.console.print(entry(engine, record, True))
         self.console.print(render(engine, budget, self.seen))
@@ -302,7 +302,7 @@ class PromptDecider:
         if group == MORE:
             picked = forms.pick("Help (no time passes):", [
                 ("Explain an action: what it does, what it costs", HELP),
-                ("Read the whole incident channel", CHANNEL),
+                ("Read the whole channel", CHANNEL),
                 ("Keys: the shortcuts, and how the menus move", KEYS)])
             if picked is None:
                 self.cursor = MORE

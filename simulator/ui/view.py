@@ -42,7 +42,7 @@ class Layout:
     fold_status: bool = False  # team on one row; waiting and changes share one row
     no_titles: bool = False    # no metric column titles
     hide_calm: bool = False    # metrics within their SLO (not user-facing) left out
-    no_rule: bool = False      # no "incident channel" rule (its entries start with a time)
+    no_rule: bool = False      # no "channel" rule (its entries start with a time)
 
 
 #: tried in order until the channel gets MIN_CHANNEL rows
@@ -368,12 +368,12 @@ def render(engine: Engine, budget: Budget = Budget(), new_since: int = 0) -> Ren
         grid.add_column(width=LEFT)
         grid.add_column(width=chan_width)
         grid.add_row(Group(metrics, Text(""), *status),
-                     Group(Text("Incident channel", style="bold underline"), channel))
+                     Group(Text("Channel", style="bold underline"), channel))
         return Group(header(engine), grid)
     padding = max(0, chan_lines - rows(channel, chan_width))
     if padding:
         channel = channel + Text("\n" * padding)
     if layout.no_rule:
         return Group(header(engine), metrics, channel, *status)
-    rule = Text("── incident channel " + "─" * max(0, width - 20), style="dim")
+    rule = Text("── channel " + "─" * max(0, width - 11), style="dim")
     return Group(header(engine), metrics, rule, channel, *status)

@@ -99,7 +99,7 @@ def test_drill_in_a_real_terminal_fits_80x24(term: Terminal, tmp_path: Path) -> 
     top = next(row for row in shown.splitlines() if "T+00:00 14:03 UTC" in row)
     assert "undeclared" in top and "IC nobody" in top
     assert shown.splitlines()[-1].strip().startswith("Help, or read")  # the menu fits below
-    assert "! Checkout error rate" in shown and "incident channel" in shown
+    assert "! Checkout error rate" in shown and "── channel ──" in shown
     assert "Team: Bob free" in shown and "Coordinate (8 of 9 possible now)" in shown
     choose(term, "What do you do?", 2)           # Mitigate
     choose(term, "Mitigate:", 3)                 # Restart
@@ -197,7 +197,7 @@ def test_mid_drill_screen_keeps_five_channel_lines_at_80x24(term: Terminal, tmp_
     assert rows[0].startswith("Checkout failing") and "T+" in rows[0]  # the header is on top
     assert "Press any key" not in shown and "Your team" not in shown
     team = next(i for i, r in enumerate(rows) if r.startswith("Team:"))
-    rule = [i for i, r in enumerate(rows) if r.startswith("── incident channel")]
+    rule = [i for i, r in enumerate(rows) if r.startswith("── channel ──")]
     start = rule[0] + 1 if rule else next(
         i for i, r in enumerate(rows) if i and r[:2].isdigit() and r[2] == ":")
     channel = rows[start:team]
