@@ -44,8 +44,15 @@ def build() -> list[dict[str, Any]]:
         s, _ = load_scenario(path.stem)
         rows.append({"id": s.id, "title": s.title, "difficulty": s.difficulty,
                      "minutes": s.expected_minutes, "summary": s.summary.strip(),
-                     "crc32": _digest(path)})
-    return sorted(rows, key=lambda r: (ORDER[r["difficulty"]], r["minutes"], r["id"]))
+                     "order": s.order, "crc32": _digest(path)})
+    return sorted(rows, key=_path_key)
+
+
+def _path_key(row: dict[str, Any]) -> tuple[int, int, int, str]:
+    """The learning path: the scenario's own `order` first, then easiest and shortest."""
+    order = row.get("order")
+    return (order if isinstance(order, int) else 1001, ORDER[row["difficulty"]],
+            row["minutes"], row["id"])
 
 
 def catalogue() -> list[dict[str, Any]]:

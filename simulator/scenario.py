@@ -488,6 +488,12 @@ class Scenario(Model):
     summary: str
     difficulty: Literal["beginner", "intermediate", "advanced"]
     expected_minutes: int = Field(gt=0, le=MAX_MINUTES)
+    order: int | None = Field(
+        None, ge=0, le=1000, description="place in the learning path `tabletop list` shows "
+        "(lowest first); scenarios without one follow, easiest and shortest first")
+    source: str | None = Field(
+        None, description="the public postmortem or write-up the facts come from (named, "
+        "with what carried over); the prose is the author's own")
     start_time: str = Field("00:00", pattern=TIME_PATTERN)
     time_limit_minutes: int = Field(90, gt=0, le=MAX_MINUTES)
     expected_severity: Literal["P1", "P2", "P3"]

@@ -21,22 +21,7 @@ def test_builtin_scenarios_are_proven(scenario_id: str) -> None:
     assert proof.results["expert"].resolved == 3
 
 
-# Built-ins where an anti-pattern hurts users less than the expert over the same window
-# (found by prove's harm check; the scenarios are to be fixed, issue 9 item 11).
-HARM_INVERTED = {
-    "redis-saturation": "silent makes the expert's maxclients change 3.7 min sooner: it skips "
-                        "freeze, channel, comms lead and first update, and nothing in the "
-                        "scenario makes that silence cost users anything",
-    "dependency-timeout": "silent switches address-check off 2.7 min sooner than the expert "
-                          "(no comms set-up); silence costs users nothing here",
-    "region-degraded": "silent scales us-west 3.7 min sooner (no comms set-up); panic's "
-                       "east scale-out and restarts cut part of the impact early",
-}
-
-
-@pytest.mark.parametrize("scenario_id", [
-    pytest.param(s, marks=[pytest.mark.xfail(strict=True, reason=HARM_INVERTED[s])]
-                 if s in HARM_INVERTED else []) for s in builtin_ids()])
+@pytest.mark.parametrize("scenario_id", builtin_ids())
 def test_builtin_scenarios_rank_harm_right(scenario_id: str) -> None:
     """No anti-pattern bot does less harm than the expert over the same window."""
     scenario, ref = load_scenario(scenario_id)
@@ -99,9 +84,11 @@ def test_cli_expert_at_least_90_every_anti_pattern_at_most_60(scenario_id: str) 
 
 
 def test_an_anti_pattern_doing_less_harm_is_a_finding_with_its_cause(tmp_path: Path) -> None:
-    """A responder's unfrozen restart that cures the fault: the silent bot (who never
-    freezes) hurts users less than the expert. prove must not say "proven", and must say why."""
-    text = _redis_text().replace(
+    """A responder's unfrozen restart that cures the fault (and costs nothing): the silent
+    bot (who never freezes) hurts users less than the expert. prove must not say "proven",
+    and must say why."""
+    text = _redis_text().replace("      checkout_error_rate: 40\n",  # the bounce is free
+                                 "      checkout_error_rate: 0.1\n").replace(
         "        - {config: redis.maxclients, below: 200}\n    effects:\n"
         "      checkout_error_rate: 7.9",
         "        - {config: redis.maxclients, below: 200}\n"

@@ -110,7 +110,8 @@ class ExpertBot(Bot):
                need_evidence: bool = True) -> Iterator[None]:
         """One change: wait for its evidence and a quiet, settled system, announce, make, watch."""
         if need_evidence:
-            yield from self.before_change(engine, change_key(action_id, args), args.get("value"))
+            yield from self.before_change(engine, change_key(action_id, args),
+                                          args.get("value", args.get("state")))
         running = describe(engine, action_id, args)[2]
         while self.until_settled(engine, running) > 0:  # each effect read on its own
             self.do(engine, Action("wait", {"minutes": self.until_settled(engine, running)}))
