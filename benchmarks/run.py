@@ -20,6 +20,7 @@ from typing import Any
 from scoring import score_journal
 from scoring.report_html import render_html
 from simulator.bots import BOTS, make_bot
+from simulator.journal import JournalWriter
 from simulator.loader import builtin_dir, builtin_ids, load_scenario, parse_scenario
 from simulator.play import run_drill
 from simulator.yamlsafe import PureTabletopLoader, TabletopLoader, load_yaml
@@ -70,7 +71,10 @@ def scenario_cases(sid: str, repeat: int) -> list[dict[str, Any]]:
     scenario, ref = load_scenario(sid)
 
     def drill(bot: str, path: Path | None = None) -> Callable[[], Any]:
-        return lambda: run_drill(scenario, ref, make_bot(bot), 7, path)
+        if path is None:
+            return lambda: run_drill(scenario, ref, make_bot(bot), 7, None)
+        # journals are created exclusively: each repetition replaces the last one's
+        return lambda: run_drill(scenario, ref, make_bot(bot), 7, JournalWriter(path, force=True))
 
     for bot in sorted(BOTS):
         rows.append({"case": f"drill {sid} --bot {bot} (journal in memory)",

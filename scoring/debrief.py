@@ -19,6 +19,7 @@ from scoring.report_json import render_json
 from scoring.report_md import render_markdown
 from scoring.report_text import render_scorecard, render_text
 from scoring.scorecard import Scorecard
+from simulator.files import check_output, refuse_inputs, write_atomic
 
 RENDERERS: dict[str, tuple[str, Callable[[Scorecard], str]]] = {
     "text": (FORMATS["text"], render_text),
@@ -42,7 +43,7 @@ def write_reports(journal: Path, rubric: Path | None = None,
     written: dict[str, Path] = {}
     for fmt in formats:
         path = report_path(journal, fmt)
-        path.write_text(RENDERERS[fmt][1](card), encoding="utf-8")
+        write_atomic(path, RENDERERS[fmt][1](card), f"the {fmt} report")
         written[fmt] = path
     return card, written
 
@@ -58,7 +59,17 @@ def print_debrief(card: Scorecard, written: dict[str, Path] | None = None) -> No
 
 
 def score_command(args: argparse.Namespace) -> int:
-    """`tabletop score`: exit 0 after writing the report; bad input raises (exit 2)."""
+    """`tabletop score`: exit 0 after writing the report; bad input raises (exit 2).
+
+    The output is checked before any work and never lands on an input (the journal, the
+    rubric, the postmortem); it is written to a temporary file and renamed, so it is never
+    half written.
+    """
+    if args.output is not None:
+        refuse_inputs(args.output, [("journal", args.journal), ("rubric", args.rubric),
+                                    ("postmortem", getattr(args, "postmortem", None))],
+                      "--output")
+        check_output(args.output, "--output")
     card = score_journal(args.journal, args.rubric,
                          postmortem_path=getattr(args, "postmortem", None))
     if args.format == "text" and args.output is None:
@@ -68,7 +79,7 @@ def score_command(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
-        args.output.write_text(text, encoding="utf-8")
+        write_atomic(args.output, text, "--output")
         print(f"{args.format} report written to {args.output}")
     return 0
 

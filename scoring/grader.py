@@ -152,11 +152,21 @@ def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | N
 def score_journal(path: Path, rubric_path: Path | None = None, compare: bool = True,
                   postmortem_path: Path | None = None) -> Scorecard:
     """Read a journal (and optionally a facilitator's rubric, and a postmortem written
-    after the drill) and grade it."""
+    after the drill), verify it, and grade it.
+
+    The journal is re-simulated first (simulator.verify): one that the simulation does not
+    reproduce (an edited decision, outcome or message) is refused with a located error.
+    The later postmortem is added after that check: it is not part of the simulation.
+    """
+    from simulator.verify import verify
+
     rubric = load_rubric(rubric_path) if rubric_path else None
     journal = read_journal(path)
+    verified = verify(journal)
     if postmortem_path is not None:
         from scoring.later import load_postmortem, with_postmortem
 
         journal = with_postmortem(journal, load_postmortem(postmortem_path))
-    return grade(journal, rubric=rubric, compare=compare)
+    card = grade(journal, verified.scenario, rubric=rubric, compare=compare)
+    card.verified = verified.compared
+    return card

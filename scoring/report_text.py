@@ -53,7 +53,8 @@ def render_scorecard(card: Scorecard, plan_items: int = 5) -> RenderableType:
             plan.append(f"     {e.when} {e.text}\n", style="dim")
     if not card.weaknesses:
         plan.append(card.clean_plan + "\n")
-    parts: list[RenderableType] = [head, Text(""), table, Text("")]
+    parts: list[RenderableType] = [head, Text(card.verification, style="dim"), Text(""), table,
+                                  Text("")]
     if card.participants:
         parts += [team_table(card), Text("")]
     return Group(*parts, figures, Text(""),

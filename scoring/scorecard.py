@@ -110,6 +110,18 @@ class Scorecard:
                     "reached and say nothing about this run.")
         return "Every criterion that applied was performed without challenges."
 
+    #: records the re-simulation reproduced (simulator.verify); None: graded from memory,
+    #: not from a journal file, so nothing was verified
+    verified: int | None = None
+
+    @property
+    def verification(self) -> str:
+        """One sentence for every report: was the journal checked against the simulation?"""
+        if self.verified is None:
+            return "Journal not verified (graded from a run held in memory)."
+        return (f"Journal verified: the run was re-simulated from its scenario, seed and "
+                f"decisions, and all {self.verified} simulation records matched.")
+
     @property
     def weaknesses(self) -> list[CriterionResult]:
         """Criteria not fully performed, the heaviest point losses first (the IP)."""
@@ -127,6 +139,7 @@ class Scorecard:
                 "critical_cap": self.cap if self.cap is not None and
                 self.cap["uncapped"] > self.score else None,
                 "rubric": self.rubric_title,
+                "verified": {"ok": self.verified is not None, "records": self.verified},
                 "criteria": [c.as_dict() for c in self.criteria],
                 "outcome": self.outcome, "comparison": self.comparison,
                 "improvement_plan": [{"criterion": c.id, "rating": c.rating,

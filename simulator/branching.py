@@ -15,7 +15,9 @@ from typing import Any
 
 from simulator.drill import Decider, Outcome
 from simulator.errors import ExitCode, InputError
-from simulator.journal import Journal, read_journal
+from simulator.files import same_file
+from simulator.journal import Journal, JournalWriter, read_journal
+from simulator.scenario import Scenario
 
 
 @dataclass
@@ -39,22 +41,29 @@ def describe_decision(journal: Journal, at: int) -> str:
     return f"decision {at} (T+{t // 60}:{t % 60:02d} {d['action']})"
 
 
-def branch(source_path: Path, at: int, decider: Decider, out: Path | None = None) -> Branch:
-    """Replay `at` decisions of a journal, then continue with `decider`."""
+def branch(source_path: Path, at: int, decider: Decider,
+           out: Path | JournalWriter | None = None, force: bool = False,
+           checked: tuple[Journal, Scenario] | None = None) -> Branch:
+    """Replay `at` decisions of a journal, then continue with `decider`.
+
+    The source is verified first (simulator.verify): a journal the simulation does not
+    reproduce is refused, since its branch would continue from a state that never was.
+    ``checked`` passes a source already read and verified. The branch's journal is new:
+    the default name next to the source gets ``-2``, ``-3``... when taken; an explicit
+    ``out`` that exists is refused unless ``force``.
+    """
     from simulator.facilitation import ReplayActs, recorded_acts
-    from simulator.loader import scenario_for_journal
     from simulator.play import ChainDecider, run_drill
     from simulator.team import team_from_header
 
-    source = read_journal(source_path)
+    source, scenario = checked or verified_source(source_path)
     decisions = source.decisions()
     if not 0 <= at <= len(decisions):
         raise InputError(f"--at must be from 0 to {len(decisions)} (the journal has "
                          f"{len(decisions)} decisions)")
-    scenario = scenario_for_journal(source.header["scenario"])
-    path = out or branch_path(source_path, at, decider.name)
-    if path.resolve() == source_path.resolve():
-        raise InputError("the branch needs its own journal: choose another --journal")
+    writer = out if isinstance(out, JournalWriter) else branch_writer(source_path, at,
+                                                                       decider.name, out, force)
+    assert writer.path is not None
     options: dict[str, Any] = {"branch_of": source_path.name, "branch_at": at}
     chained = ChainDecider(decisions[:at], decider)
     # the facilitator's acts before the branch point happened in both timelines
@@ -64,8 +73,25 @@ def branch(source_path: Path, at: int, decider: Decider, out: Path | None = None
         drill.acts = ReplayActs(acts)
 
     outcome = run_drill(scenario, source.header["scenario"], chained, int(source.header["seed"]),
-                        path, options, replay_acts, team_from_header(source.header))
-    return Branch(source, at, path, outcome)
+                        writer, options, replay_acts, team_from_header(source.header))
+    return Branch(source, at, writer.path, outcome)
+
+
+def verified_source(path: Path) -> tuple[Journal, Scenario]:
+    from simulator.verify import verify
+
+    source = read_journal(path)
+    return source, verify(source).scenario
+
+
+def branch_writer(source: Path, at: int, decider: str, out: Path | None, force: bool
+                  ) -> JournalWriter:
+    """The branch's new journal: never the source, never an existing file unless forced."""
+    if out is not None and same_file(out, source):
+        raise InputError("the branch needs its own journal: choose another --output")
+    if out is None:
+        return JournalWriter(branch_path(source, at, decider), unique=True)
+    return JournalWriter(out, force=force, option="--output")
 
 
 def _figures(outcome: dict[str, Any] | None, score: int | None) -> list[str]:
@@ -83,11 +109,11 @@ def _figures(outcome: dict[str, Any] | None, score: int | None) -> list[str]:
 def print_comparison(result: Branch) -> None:
     from rich.table import Table
 
-    from scoring import score_journal
+    from scoring import grade, score_journal
     from simulator.ui.terminal import console, title
 
     original_end = result.source.end
-    original_score = score_journal(Path(result.source.path), compare=False).score
+    original_score = grade(result.source, compare=False).score  # verified by branch()
     branch_score = score_journal(result.journal, compare=False).score
     table = Table(title=title(f"Branch at {describe_decision(result.source, result.at)}"))
     for col in ("", "outcome", "recovered", "harm by the time limit", "score"):
@@ -102,14 +128,15 @@ def print_comparison(result: Branch) -> None:
 def branch_command(args: argparse.Namespace) -> int:
     from simulator.runner import paused_message, pick_decider, print_outcome, record_history
 
-    source = read_journal(args.journal)
-    from simulator.loader import scenario_for_journal
-
-    scenario = scenario_for_journal(source.header["scenario"])
+    source, scenario = verified_source(args.journal)
     decider = pick_decider(scenario, args)
-    path = args.output or branch_path(args.journal, args.at, decider.name)
-    with paused_message(path):
-        result = branch(args.journal, args.at, decider, args.output)
+    if not 0 <= args.at <= len(source.decisions()):
+        raise InputError(f"--at must be from 0 to {len(source.decisions())} (the journal has "
+                         f"{len(source.decisions())} decisions)")
+    writer = branch_writer(args.journal, args.at, decider.name, args.output, args.force)
+    assert writer.path is not None
+    with paused_message(writer.path):
+        result = branch(args.journal, args.at, decider, writer, checked=(source, scenario))
     print_comparison(result)
     print_outcome(result.outcome, result.journal, scenario)
     record_history(result.journal, None, args)

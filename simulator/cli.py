@@ -7,6 +7,8 @@ this module turns arguments into calls, and errors into messages and exit codes.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -48,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("run", help="play a drill (interactive, scripted or bot)")
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
     s.add_argument("--seed", type=int, help="random seed (recorded in the journal)")
-    s.add_argument("--journal", type=Path, help="where to write the run's journal (.jsonl)")
+    s.add_argument("--journal", type=Path, help="where to write the run's journal (.jsonl); "
+                   "an existing file is refused unless --force")
+    s.add_argument("--force", action="store_true",
+                   help="replace an existing file at --journal (never an input, never a "
+                   "journal another drill is writing)")
     who = s.add_mutually_exclusive_group()
     who.add_argument("--bot", choices=sorted(BOTS), help="let a bot persona play")
     who.add_argument("--decisions", type=Path, help="play a YAML file of decisions")
@@ -114,7 +120,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Replay the journal's decisions, check that they re-create it exactly, "
         "and continue the drill interactively where it stopped, appending to the same "
         "journal. Ctrl-C during a drill offers to pause (exit status 130, journal kept) or "
-        "to abandon (the drill ends unresolved, exit status 1).")
+        "to abandon (the drill ends unresolved, exit status 1); SIGTERM and SIGHUP pause "
+        "(exit status 143 and 129). A last line torn by a crash is cut off first, the "
+        "file as it was kept as JOURNAL.torn-N.")
     s.add_argument("journal", type=Path, help="the journal (.jsonl) of the paused drill")
     _history_options(s)
 
@@ -127,7 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--bot", choices=sorted(BOTS), help="let a bot take over")
     who.add_argument("--decisions", type=Path, help="continue with a YAML file of decisions")
     s.add_argument("--output", type=Path, metavar="JOURNAL",
-                   help="the branch's journal (default: next to the original)")
+                   help="the branch's journal (default: next to the original, never "
+                   "overwriting one); an existing file is refused unless --force")
+    s.add_argument("--force", action="store_true", help="replace an existing --output file")
     s.add_argument("--coach", choices=("full", "light", "off"), default="full")
     s.add_argument("--pressure", type=_pressure, default=0.0, metavar="N")
     _history_options(s)
@@ -423,14 +433,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(COMMANDS[args.command](args))
     except TabletopError as exc:
-        print(f"tabletop: {exc}" if not getattr(exc, "problems", None) else str(exc),
-              file=sys.stderr)
+        with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+            print(f"tabletop: {exc}" if not getattr(exc, "problems", None) else str(exc),
+                  file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("\ntabletop: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        return ExitCode.OK
+    except OSError as exc:  # an output that failed (stdout closed or full, a file) names it
+        return _output_failed(exc)
+    except SystemExit as exc:
+        if exc.code == 1 and _stdout_is_devnull():  # rich's answer to a closed pipe
+            return _output_failed(BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)))
+        raise
+
+
+def _stdout_is_devnull() -> bool:
+    """rich points stdout at /dev/null and exits 1 when the pipe is closed; exit 2 instead."""
+    try:
+        mine, null = os.fstat(sys.stdout.fileno()), os.stat(os.devnull)
+    except (OSError, ValueError):
+        return False
+    return (mine.st_rdev, mine.st_ino) == (null.st_rdev, null.st_ino)
+
+
+def _output_failed(exc: OSError) -> int:
+    """A failed write (a closed pipe, a full disk): exit 2 with the path, no traceback.
+
+    Standard output is pointed at /dev/null afterwards, so the interpreter's final flush of
+    the unwritable buffer cannot fail a second time with Python's own noise.
+    """
+    where = exc.filename or "standard output"
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    with contextlib.suppress(OSError):
+        print(f"tabletop: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+    return ExitCode.BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

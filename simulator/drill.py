@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import simpy
 
-from simulator import __version__
+from simulator import __version__, signals
 from simulator.actions import CLOSING_ACTIONS, Action, Option, check, execute, normalize, options
 from simulator.engine import Engine
 from simulator.errors import DrillInterrupted, InputError
@@ -74,14 +74,15 @@ class Drill:
     """One run of a scenario: engine + journal + the IC process."""
 
     def __init__(self, scenario: Scenario, scenario_ref: dict[str, str], seed: int,
-                 journal_path: Path | None, options_: dict[str, Any] | None = None,
-                 team: Team | None = None) -> None:
+                 journal_path: Path | JournalWriter | None,
+                 options_: dict[str, Any] | None = None, team: Team | None = None) -> None:
         from simulator.variants import vary
 
         scenario, picks = vary(scenario, seed)  # the incident this seed plays
         self.variant = picks
         self.scenario = scenario
-        self.journal = JournalWriter(journal_path)
+        self.journal = (journal_path if isinstance(journal_path, JournalWriter)
+                        else JournalWriter(journal_path))
         self.engine = Engine(scenario, seed, self.journal)
         self.pending: simpy.Event | None = None
         self.phase = "live"  # live -> verifying -> closing -> ended
@@ -316,6 +317,7 @@ class Drill:
                     break
                 if self.play_joined():
                     continue
+                signals.check()  # a SIGTERM/SIGHUP that came mid-step stops here, cleanly
                 try:
                     action = decider.decide(self.situation())
                 except ActsWaiting:  # the prompt gave way to a facilitator's act

@@ -53,6 +53,11 @@ class InputError(TabletopError):
         return "\n".join(str(p) for p in self.problems)
 
 
+class OutputError(TabletopError):
+    """An output cannot be written (a directory, a missing or read-only folder, a full
+    disk, a closed pipe): exit status 2, with the path."""
+
+
 class DrillInterrupted(TabletopError):
     """The trainee stopped the drill (Ctrl-C); the journal is kept."""
 

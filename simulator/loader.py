@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -83,6 +84,13 @@ def lint_scenario(name: str) -> list[Problem]:
     return lint(scenario, load_yaml(text, str(path)), text)
 
 
+@lru_cache(maxsize=16)
+def _parse_recorded(text: str, label: str) -> Scenario:
+    """Journals of one scenario embed the same text: `history` and the verifier parse it
+    once per process (a Scenario is frozen, so sharing it is safe)."""
+    return parse_scenario(text, label)
+
+
 def scenario_for_journal(ref: dict[str, str]) -> Scenario:
     """The exact scenario a journal was played with: its embedded text, or the file if that
     still has the same content (journals written before the text was embedded)."""
@@ -92,7 +100,7 @@ def scenario_for_journal(ref: dict[str, str]) -> Scenario:
         if hashlib.sha256(embedded.encode("utf-8")).hexdigest() != ref.get("sha256"):
             raise InputError("", [Problem(label, 1, 1, "the scenario text in the journal does "
                                           "not match its hash: the journal was edited")])
-        return parse_scenario(embedded, label)
+        return _parse_recorded(embedded, label)
     path_text = ref.get("path", "")
     path = builtin_dir() / path_text[8:] if path_text.startswith("builtin:") else Path(path_text)
     if not path.is_file():

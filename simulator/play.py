@@ -9,6 +9,7 @@ by its ``interrupted`` and ``resumed`` entries.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -19,12 +20,10 @@ from simulator.decisions import ScriptedDecider
 from simulator.drill import Decider, DecisionRejected, Drill, Outcome, Situation
 from simulator.errors import InputError
 from simulator.facilitation import ReplayActs, recorded_acts
-from simulator.journal import Journal, read_journal
+from simulator.journal import Journal, JournalWriter, LockedJournal, read_journal
 from simulator.scenario import Decision, Scenario
 from simulator.team import Team, team_from_header
-
-#: journal events written by the trainee's side (coach, pause), not by the simulation
-UI_ACTORS = ("coach", "trainee")
+from simulator.verify import compare, simulation_records
 
 
 def new_seed() -> int:
@@ -33,13 +32,15 @@ def new_seed() -> int:
 
 
 def run_drill(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,
-              journal: Path | None, options: dict[str, Any] | None = None,
+              journal: Path | JournalWriter | None, options: dict[str, Any] | None = None,
               prepare: Callable[[Drill], None] | None = None, team: Team | None = None
               ) -> Outcome:
     """Play one drill to its end; raises InputError for a scripted decision that cannot run.
 
     ``prepare`` sees the drill before it starts (a facilitated run connects its acts);
-    ``team`` is the people of a team drill (None: solo).
+    ``team`` is the people of a team drill (None: solo). A journal path must not exist yet
+    (journals are created exclusively); pass a JournalWriter to choose otherwise
+    (``force``, or a unique default name).
     """
     drill = Drill(scenario, ref, seed, journal, {"decider": decider.name, **(options or {})},
                   team)
@@ -98,25 +99,18 @@ class ChainDecider:
         return action
 
 
-def simulation_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The records the simulation wrote: everything but coaching and pause entries."""
-    return [r for r in records if r.get("actor") not in UI_ACTORS]
-
-
-def check_replay(records: list[dict[str, Any]], replayed: list[dict[str, Any]], path: str
-                 ) -> list[dict[str, Any]]:
+def check_replay(journal: Journal, replayed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A resumed run must re-create the interrupted one exactly before it goes on.
 
     Returns the replayed records the file lacks: none after a pause at a prompt; the tail
-    of the last step when the run was killed while the simulation was moving.
+    of the last step when the run was killed while the simulation was moving. A record
+    that differs is refused at its line (simulator.verify).
     """
-    on_file, again = simulation_records(records), simulation_records(replayed)
-    if again[: len(on_file)] != on_file:
-        raise InputError(f"{path}: replaying the journal did not reproduce it; it was written "
-                         "by another version of the tool or edited by hand")
-    if len(again) == len(on_file):
+    count = compare(journal, replayed)
+    again = simulation_records(replayed[1:])
+    if count == len(again):
         return []
-    first_missing = again[len(on_file)]
+    first_missing = again[count]
     return replayed[next(i for i, r in enumerate(replayed) if r is first_missing):]
 
 
@@ -136,28 +130,48 @@ def resume_drill(path: Path, make_decider: Callable[[Scenario, dict[str, Any]], 
 
     ``make_decider(scenario, header options)`` builds the live decider; if it also is a
     ReplayObserver it sees every replayed decision (the coach rebuilds its memory so).
+    The journal is locked for the whole resume. A torn last line (a crash or a full disk
+    cut it mid-write) is cut off, with a copy of the file kept as ``PATH.torn-N``, once the
+    replay has matched everything before it; the drill then continues on a fresh line.
     """
-    from simulator.loader import scenario_for_journal
+    locked = LockedJournal(path)
+    try:
+        return _resume_locked(path, locked, make_decider)
+    finally:
+        locked.close()
+
+
+def _resume_locked(path: Path, locked: LockedJournal,
+                   make_decider: Callable[[Scenario, dict[str, Any]], Decider]
+                   ) -> tuple[Outcome, Scenario]:
+    from simulator.verify import recorded_scenario
 
     journal = resumable(path)
     header = journal.header
     ref = header.get("scenario") or {}
-    scenario = scenario_for_journal(ref)
+    scenario = recorded_scenario(journal)
     options = header.get("options") or {}
     drill = Drill(scenario, ref, int(header.get("seed", 0)), None, options,
                   team_from_header(header))
     decider = make_decider(scenario, options)
     observer = decider if isinstance(decider, ReplayObserver) else None
-    on_disk = [header, *journal.records]
     interruptions = sum(1 for r in journal.records if r.get("kind") == "interrupted")
 
-    def handover(situation: Situation) -> None:
-        missing = check_replay(on_disk, drill.journal.records, str(path))
-        drill.journal.append_to(path)
+    def continue_file() -> None:
+        missing = check_replay(journal, drill.journal.records)
+        copy = locked.repair(journal)
+        if copy is not None:
+            print(f"tabletop: the last line of {path} was cut mid-write (line "
+                  f"{journal.torn.line if journal.torn else '?'}); it was removed and the "
+                  f"file as it was is kept in {copy}", file=sys.stderr)
+        drill.journal.append_to(locked)
         if missing:  # the tail of a step the file lost: write it again, in order
             del drill.journal.records[-len(missing):]
             for record in missing:
                 drill.journal.write(record)
+
+    def handover(situation: Situation) -> None:
+        continue_file()
         drill.note("resumed", "trainee", interruptions=interruptions)
 
     chain = ChainDecider(journal.decisions(), decider, observer, handover)
@@ -167,8 +181,10 @@ def resume_drill(path: Path, make_decider: Callable[[Scenario, dict[str, Any]], 
     except DecisionRejected as exc:
         raise InputError(f"{path}: a recorded decision could not be replayed ({exc})") from None
     if not chain.handed_over:
-        raise InputError(f"{path}: the journal's decisions already end the drill; "
-                         "nothing is left to resume")
+        # The recorded decisions end the drill: only its last records were lost (a crash
+        # after the final decision). Write them back; there is nothing left to ask.
+        continue_file()
+        drill.journal.close()
     return outcome, scenario
 
 

@@ -1,8 +1,9 @@
 """`tabletop run` and `tabletop resume`: choose the decider and the journal, play, report.
 
 Exit codes: 0 resolved, 1 played but not resolved (or abandoned), 2 bad input (including
-an interactive drill without a terminal), 130 paused or interrupted (journal kept, and
-`tabletop resume JOURNAL` continues it).
+an interactive drill without a terminal) or an output that cannot be written, 130 paused
+or interrupted, 143 SIGTERM, 129 SIGHUP (journal kept in all three, and `tabletop resume
+JOURNAL` continues it).
 """
 
 from __future__ import annotations
@@ -13,21 +14,47 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.drill import Decider, Outcome
 from simulator.errors import DrillInterrupted, ExitCode, InputError
+from simulator.files import check_output, refuse_inputs, write_atomic
 from simulator.incidents import describe
 from simulator.scenario import Scenario
 from simulator.team import Team
 
+if TYPE_CHECKING:
+    from simulator.journal import JournalWriter
+
 
 def default_journal(scenario_id: str, seed: int) -> Path:
-    """A fresh path under the user's data directory (platform-appropriate)."""
+    """A path under the user's data directory (platform-appropriate); the writer adds
+    ``-2``, ``-3``... when a run in the same second took it already."""
     from simulator.userdata import runs_dir
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     return runs_dir() / f"{scenario_id}-seed{seed}-{stamp}.jsonl"
+
+
+def open_journal(args: argparse.Namespace, scenario_id: str, seed: int) -> JournalWriter:
+    """Create the run's journal before the drill starts: exclusively, locked, never onto
+    an input; the default name is made unique."""
+    from simulator.journal import JournalWriter
+
+    if args.journal is None:
+        return JournalWriter(default_journal(scenario_id, seed), unique=True)
+    refuse_inputs(args.journal, [("scenario", scenario_path(args.scenario)),
+                                 ("decisions file", args.decisions)], "--journal")
+    return JournalWriter(args.journal, force=bool(getattr(args, "force", False)))
+
+
+def scenario_path(name: str) -> Path | None:
+    from simulator.loader import resolve
+
+    try:
+        return resolve(name)
+    except InputError:
+        return None
 
 
 def has_terminal() -> bool:
@@ -88,40 +115,49 @@ def print_outcome(outcome: Outcome, journal: Path, scenario: Scenario) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     from simulator.decisions import ScriptedDecider, export_decisions
-    from simulator.journal import read_journal
     from simulator.loader import load_scenario
     from simulator.play import new_seed, run_drill
     from simulator.team import parse_team
 
     team = parse_team(args.team) if getattr(args, "team", None) is not None else None
     scenario, ref = load_scenario(args.scenario)
+    if args.export_decisions:  # a bad path fails now, not after the drill was played
+        refuse_inputs(args.export_decisions, [
+            ("scenario", scenario_path(args.scenario)), ("decisions file", args.decisions),
+            ("journal", args.journal)], "--export-decisions")
+        check_output(args.export_decisions, "--export-decisions")
     seed = args.seed if args.seed is not None else new_seed()
     decider = pick_decider(scenario, args)
     if isinstance(decider, ScriptedDecider):
         decider.check_team(team)
-    journal = args.journal or default_journal(scenario.id, seed)
     interactive = not (args.bot or args.decisions)
     options = {"bot": args.bot} if args.bot else ui_options(args) if interactive else {}
+    writer = open_journal(args, scenario.id, seed)
+    journal = writer.path
+    assert journal is not None
     with paused_message(journal):
         if getattr(args, "facilitated", False):
-            outcome = run_facilitated(scenario, ref, decider, seed, journal, options, args,
+            outcome = run_facilitated(scenario, ref, decider, seed, writer, options, args,
                                       team)
         else:
-            outcome = run_drill(scenario, ref, decider, seed, journal, options, team=team)
+            outcome = run_drill(scenario, ref, decider, seed, writer, options, team=team)
     if args.export_decisions:
-        records = read_journal(journal).decisions()
-        args.export_decisions.write_text(export_decisions(records), encoding="utf-8")
+        records = [r for r in writer.records if r.get("type") == "decision"]
+        write_atomic(args.export_decisions, export_decisions(records), "--export-decisions")
     report(scenario, outcome, journal, interactive, quiet=getattr(args, "quiet", False),
            args=args)
     return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED
 
 
 def run_facilitated(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,
-                    journal: Path, options: dict[str, Any], args: argparse.Namespace,
+                    writer: JournalWriter, options: dict[str, Any], args: argparse.Namespace,
                     team: Team | None = None) -> Outcome:
     """A drill with a session the facilitator's console (and players) can connect to."""
     from simulator.play import run_drill
     from simulator.session import Paced, Session, hosting, new_session_id
+
+    journal = writer.path
+    assert journal is not None
 
     session = Session(new_session_id(scenario.id), {
         "scenario": scenario.id, "journal": str(journal.resolve()), "seed": seed})
@@ -141,7 +177,7 @@ def run_facilitated(scenario: Scenario, ref: dict[str, str], decider: Decider, s
         print(f"facilitated session: {session.id}\n"
               f"  facilitator: tabletop facilitate {session.id}\n"
               f"  socket: {session.socket_path}", flush=True)
-        return run_drill(scenario, ref, live, seed, journal,
+        return run_drill(scenario, ref, live, seed, writer,
                          {**options, "facilitated": True}, connect, team)
 
 
@@ -177,12 +213,21 @@ def record_history(journal: Path, card: Any, args: argparse.Namespace | None) ->
 
 @contextmanager
 def paused_message(journal: Path) -> Iterator[None]:
-    """Turn a pause into a message that says how to continue."""
+    """Turn a pause (Ctrl-C, SIGTERM, SIGHUP) into a message that says how to continue.
+
+    The exit status stays the pause's: 130 for Ctrl-C, 128 + the signal number otherwise.
+    """
+    from simulator.signals import stopping_on_signals
+
     try:
-        yield
+        with stopping_on_signals():
+            yield
     except DrillInterrupted as exc:
-        raise DrillInterrupted(f"{exc}; the journal is kept. Continue with:\n"
-                               f"  tabletop resume {journal}") from None
+        if getattr(exc, "ended", False):
+            raise
+        exc.args = (f"{exc}; the journal is kept. Continue with:\n"
+                    f"  tabletop resume {journal}",)
+        raise exc from None
 
 
 def resume_command(args: argparse.Namespace) -> int:

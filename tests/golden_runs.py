@@ -32,6 +32,7 @@ def render(scenario_id: str, bot: str, journal: Path) -> str:
     from scoring.report_md import render_markdown
 
     scenario, ref = load_scenario(scenario_id)
+    journal.unlink(missing_ok=True)  # journals are created exclusively
     run_drill(scenario, ref, make_bot(bot), SEED, journal)
     return render_markdown(score_journal(journal))
 

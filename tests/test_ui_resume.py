@@ -88,7 +88,8 @@ def test_resume_refuses_an_edited_journal(tmp_path: Path) -> None:
     decision["args"] = {"severity": "P1"}
     journal.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     before = journal.read_text(encoding="utf-8")
-    with pytest.raises(InputError, match="did not reproduce"):
+    with pytest.raises(InputError, match=r"j\.jsonl:\d+:1: event record: text: the journal "
+                       r"has .*P2.*, the re-simulation .*P1"):
         resume_keys(redis_good_rest(), journal)
     assert journal.read_text(encoding="utf-8") == before
 

@@ -27,6 +27,7 @@ from simulator.briefing import reflow
 from simulator.drill import DrillAbandoned, Situation
 from simulator.errors import DrillInterrupted
 from simulator.scenario import Scenario
+from simulator.signals import at_prompt
 from simulator.texts import catalogue
 from simulator.ui import forms, terminal
 from simulator.ui.coach import Coach, Tip
@@ -117,13 +118,14 @@ class PromptDecider:
         started, paused = self.clock(), 0.0
         while True:
             try:
-                action = self.choose(situation)
+                with at_prompt():
+                    action = self.choose(situation)
                 if action is None:
                     continue
                 warned = self.coach.warnings(situation, action)
                 if action.id in WARN_BEFORE_FORM:
                     warned = self.early  # already confirmed before the form
-                elif warned and not self.confirm(warned):
+                elif warned and not self.confirm_at_prompt(warned):
                     self.coach.heeded(warned, action, situation.note)
                     continue
                 who = self.who(situation, action)
@@ -131,7 +133,8 @@ class PromptDecider:
                     continue
             except KeyboardInterrupt:
                 stopped = self.clock()
-                self.interrupted(situation)
+                with at_prompt():
+                    self.interrupted(situation)
                 paused += self.clock() - stopped
                 self.show(situation, tips)
                 continue
@@ -187,7 +190,9 @@ class PromptDecider:
                     + (f"; each second you think costs {self.pressure:g} simulated seconds."
                        if self.pressure else ".") + " Ctrl-C pauses.", style="dim")
         self.console.print(Panel(text, title=terminal.title(sc.title), expand=False))
-        terminal.ask(questionary.press_any_key_to_continue("Press any key to take the call…"))
+        with at_prompt():
+            terminal.ask(questionary.press_any_key_to_continue(
+                "Press any key to take the call…"))
         self.console.clear()  # play starts on a clean screen: the briefing stays in scrollback
 
     def show(self, situation: Situation, tips: list[Tip]) -> None:
@@ -205,6 +210,10 @@ class PromptDecider:
         self.seen = len(engine.channel)
         for line in said:
             self.console.print(line)
+
+    def confirm_at_prompt(self, warned: list[Tip]) -> bool:
+        with at_prompt():
+            return self.confirm(warned)
 
     def confirm(self, warned: list[Tip]) -> bool:
         self.console.print(Text("Coach, before you do that:", style="bold magenta"))

@@ -21,7 +21,11 @@ pytestmark = [pytest.mark.timeout(120),
 
 
 class Terminal:
-    """One tmux session running one shell command, read back through capture-pane."""
+    """One tmux session running one shell command, read back through capture-pane.
+
+    Each terminal has its own tmux server (socket): a server shared with other test runs
+    would start the command with that server's environment, hence maybe another checkout.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
