@@ -2,8 +2,8 @@
 
 Reports cite a principle by its anchor in docs/process.md. A relative link to that file
 is dead once the report is mailed around or the tool is installed from a wheel, so the
-package carries a copy (``scoring/process.md``, kept identical to docs/process.md by a
-test) and the HTML report embeds the paragraph of every principle it cites.
+package carries the text itself (``scoring/process.md``; docs/process.md is a link to it)
+and the HTML report embeds the paragraph of every principle it cites.
 
 The copy is read as plain Markdown and converted by a deliberately tiny converter
 (paragraphs, bullet lists, **bold**, `code`): every character is HTML-escaped first, so a
