@@ -16,6 +16,7 @@ serves is a snapshot the drill thread publishes before each decision.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -289,5 +290,8 @@ class Client:
         return reply if isinstance(reply, dict) else {"ok": False, "error": "bad reply"}
 
     def close(self) -> None:
-        self.file.close()
+        # a request that failed because the drill ended leaves its bytes in the buffer: the
+        # flush on close would fail again (EPIPE) and be taken for a broken standard output
+        with contextlib.suppress(OSError):
+            self.file.close()
         self.sock.close()

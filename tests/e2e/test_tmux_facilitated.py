@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.loader import load_scenario
+
 pytestmark = [pytest.mark.timeout(150),
               pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
 
@@ -117,9 +119,15 @@ def test_facilitator_injects_on_the_fly_and_leads_the_hot_wash(panes: Panes,
     panes.keys(1, *(["Down"] * 6), "Enter")      # End the drill
     panes.expect(0, "EXIT=1", timeout=40)
     panes.expect(1, "Hot wash", timeout=40)
-    panes.type(1, "We froze changes before anyone restarted Redis")
-    for _ in range(4):
-        panes.keys(1, "Enter")
+    questions = load_scenario("redis-saturation")[0].debrief.questions
+    for n, question in enumerate(questions):     # answer each once its prompt listens
+        panes.expect(1, f"{n + 1}. {' '.join(question.split())[:40]}", timeout=40)
+        panes.expect(1, "Answer:", timeout=40)
+        time.sleep(0.2)
+        if n == 0:
+            panes.type(1, "We froze changes before anyone restarted Redis")
+        else:
+            panes.keys(1, "Enter")               # Enter alone skips the others
     panes.expect(1, "EXIT=0", timeout=40)
     records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
     injected = [r for r in records if r.get("source") == "facilitator"]
