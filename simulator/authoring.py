@@ -33,7 +33,14 @@ def new_scenario(scenario_id: str, template: str, output: Path | None) -> Path:
     text = (builtin_dir() / f"{template}.yaml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^id: .*$", f"id: {scenario_id}", text, count=1)
     text = HEADER.format(template=template, name=path.name) + text
-    parse_scenario(text, str(path))  # the copy must be valid before anyone edits it
+    write_new_scenario(path, text)
+    return path
+
+
+def write_new_scenario(path: Path, text: str) -> None:
+    """Write a started scenario, valid before anyone edits it, with the JSON Schema beside
+    it for editors (kept if one is already there)."""
+    parse_scenario(text, str(path))
     try:
         path.write_text(text, encoding="utf-8")
         schema = path.parent / "scenario.schema.json"
@@ -41,4 +48,3 @@ def new_scenario(scenario_id: str, template: str, output: Path | None) -> Path:
             schema.write_text(schema_text(), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
-    return path

@@ -170,9 +170,7 @@ HEADER = ("# yaml-language-server: $schema=scenario.schema.json\n"
 def scenario_from_timeline(scenario_id: str, log: Path, output: Path | None) -> tuple[
         Path, dict[str, Any]]:
     """Write the skeleton (it must validate before it is written); returns path and data."""
-    from simulator.authoring import ID
-    from simulator.loader import parse_scenario
-    from simulator.scenario import schema_text
+    from simulator.authoring import ID, write_new_scenario
     from simulator.yamlsafe import read_text
 
     if not ID.match(scenario_id):
@@ -186,12 +184,5 @@ def scenario_from_timeline(scenario_id: str, log: Path, output: Path | None) -> 
     text = HEADER.format(log=log.name, events=len(data["injects"]), fixes=len(data["fixes"]),
                          people=len(data["roster"]["responders"])
                          + len(data["roster"]["stakeholders"]), name=path.name) + body
-    parse_scenario(text, str(path))
-    try:
-        path.write_text(text, encoding="utf-8")
-        schema = path.parent / "scenario.schema.json"
-        if not schema.exists():
-            schema.write_text(schema_text(), encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+    write_new_scenario(path, text)
     return path, data
