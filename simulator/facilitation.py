@@ -44,13 +44,18 @@ class LiveActs:
     """Acts arriving from another thread (the session server); the loop drains them."""
 
     def __init__(self) -> None:
-        self.queue: queue.Queue[dict[str, Any]] = queue.Queue()
+        #: batches of acts: one facilitator command lands at one decision point, never split
+        self.queue: queue.Queue[list[dict[str, Any]]] = queue.Queue()
         #: decisions of players at their own terminals (tabletop join), in arrival order
         self.joined: queue.Queue[dict[str, Any]] = queue.Queue()
         self.paused = False
 
     def put(self, act: dict[str, Any]) -> None:
-        self.queue.put(act)
+        self.queue.put([act])
+
+    def put_batch(self, acts: list[dict[str, Any]]) -> None:
+        """Queue acts that must be applied together (the same simulated minute)."""
+        self.queue.put(list(acts))
 
     def pending(self) -> bool:
         return not self.queue.empty() or not self.joined.empty()
@@ -66,7 +71,7 @@ class LiveActs:
         acts = []
         while True:
             try:
-                acts.append(self.queue.get_nowait())
+                acts.extend(self.queue.get_nowait())
             except queue.Empty:
                 return acts
 

@@ -7,6 +7,8 @@ or over SSH, can reach it) and a small JSON file naming it; ``tabletop facilitat
     {"op": "status"}                       -> {"ok": true, "status": {...}}
     {"op": "act", "act": {"act": "inject", "id": "bounce-redis", "by": "fay"}}
                                            -> {"ok": true} | {"ok": false, "error": "..."}
+    {"op": "acts", "acts": [{...}, {...}]}  -> all checked, then applied at one decision
+                                              point (same simulated minute), or none
 
 The server thread never touches the simulation: it checks an act and queues it
 (facilitation.LiveActs); the drill loop applies it at the next decision point, and a
@@ -34,6 +36,8 @@ from simulator.errors import InputError
 from simulator.facilitation import ActsWaiting, LiveActs, check_act
 
 MAX_LINE = 64 * 1024
+#: acts in one batch (one `tabletop facilitate` command line)
+MAX_BATCH = 32
 #: AF_UNIX paths are limited to about 104-108 bytes depending on the platform
 MAX_SOCKET_PATH = 100
 
@@ -126,22 +130,34 @@ class Session:
             with self.lock:
                 return {"ok": True, "status": self.status}
         if op == "act":
-            act = request.get("act")
-            if not isinstance(act, dict):
-                return {"ok": False, "error": "'act' must be an object"}
-            if self.drill is None:
-                return {"ok": False, "error": "the drill has not started yet"}
-            problem = check_act(self.drill, act)
-            if problem:
-                return {"ok": False, "error": problem}
-            if act.get("act") in ("pause", "resume"):
-                self.acts.paused = act["act"] == "pause"
-            self.acts.put(act)
-            self.on_act()
-            return {"ok": True}
+            return self.queue_acts([request.get("act")])
+        if op == "acts":
+            acts = request.get("acts")
+            if not isinstance(acts, list) or not acts or len(acts) > MAX_BATCH:
+                return {"ok": False, "error": f"'acts' must be a list of 1 to {MAX_BATCH} acts"}
+            return self.queue_acts(acts)
         if op == "decide":
             return self.joined(request)
-        return {"ok": False, "error": f"unknown op {op!r} (status, act, decide)"}
+        return {"ok": False, "error": f"unknown op {op!r} (status, act, acts, decide)"}
+
+    def queue_acts(self, acts: list[Any]) -> dict[str, Any]:
+        """Check every act, then queue them as one batch: all apply at once, or none do."""
+        if self.drill is None:
+            return {"ok": False, "error": "the drill has not started yet"}
+        for act in acts:
+            if not isinstance(act, dict):
+                return {"ok": False, "error": "'act' must be an object"}
+            problem = check_act(self.drill, act)
+            if problem:
+                name = act.get("act")
+                return {"ok": False, "error": problem, "act": name if isinstance(name, str)
+                        else None}
+        for act in acts:
+            if act.get("act") in ("pause", "resume"):
+                self.acts.paused = act["act"] == "pause"
+        self.acts.put_batch(acts)
+        self.on_act()
+        return {"ok": True}
 
     def joined(self, request: dict[str, Any]) -> dict[str, Any]:
         """A player's decision from `tabletop join`: checked for shape, queued for the loop.

@@ -77,6 +77,28 @@ def test_protocol_answers_and_refuses(session: Session) -> None:
     assert [a["act"] for a in session.acts.take(0)] == ["inject", "pause"]
 
 
+def test_a_batch_of_acts_is_checked_whole_and_lands_together(session: Session) -> None:
+    """One `facilitate` command line is one batch: a bad act refuses all of it, and a good
+    batch is taken at one decision point (the CI once saw an inject and a hint of the same
+    command 20 simulated seconds apart when they were sent one by one)."""
+    client = Client(str(session.socket_path))
+    try:
+        refused = client.request({"op": "acts", "acts": [
+            {"act": "hint", "text": "look at the pool", "by": "fay"},
+            {"act": "inject", "id": "nope", "by": "fay"}]})
+        assert not refused["ok"] and refused["act"] == "inject"
+        assert not session.acts.pending()
+        assert not client.request({"op": "acts", "acts": []})["ok"]
+        assert not client.request({"op": "acts", "acts": [{"act": "hint", "text": "x"}] * 33})[
+            "ok"]
+        assert client.request({"op": "acts", "acts": [
+            {"act": "inject", "id": "bounce-redis", "by": "fay"},
+            {"act": "hint", "text": "look at the pool", "by": "fay"}]}) == {"ok": True}
+    finally:
+        client.close()
+    assert [a["act"] for a in session.acts.take(0)] == ["inject", "hint"]
+
+
 def test_no_socket_or_session_file_outlives_the_session() -> None:
     scenario, ref = load_scenario("redis-saturation")
     live = Session("short-lived", {})

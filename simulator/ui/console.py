@@ -68,12 +68,14 @@ def facilitate_command(args: argparse.Namespace) -> int:
     info, client = connect(args.session, args.wait)
     try:
         acts = acts_from(args)
-        for act in acts:
-            reply = client.request({"op": "act", "act": act})
-            if not reply.get("ok"):
-                raise InputError(f"{act['act']}: {reply.get('error', 'refused')}")
-            print(f"{act['act']}: sent")
         if acts:
+            # one batch: everything on this command line lands in the same simulated minute
+            reply = client.request({"op": "acts", "acts": acts})
+            if not reply.get("ok"):
+                name = reply.get("act") or acts[0]["act"]
+                raise InputError(f"{name}: {reply.get('error', 'refused')} (nothing was sent)")
+            for act in acts:
+                print(f"{act['act']}: sent")
             return ExitCode.OK
         if args.status:
             status = client.request({"op": "status"}).get("status", {})
