@@ -86,6 +86,7 @@ class Engine:
     asked: set[tuple[str, str]] = field(default_factory=set)  # (person, question) asked
     quick_checked: set[str] = field(default_factory=set)  # investigations glanced at
     paged: dict[str, str] = field(default_factory=dict)  # on-call id -> paged|joined|left
+    joins_at: dict[str, float] = field(default_factory=dict)  # on-call id -> when they join
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)

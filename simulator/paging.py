@@ -48,6 +48,7 @@ def _needed(engine: Engine, person: OnCall) -> bool:
 def page(engine: Engine, args: dict[str, Any]) -> None:
     person = next(p for p in engine.scenario.roster.on_call if p.id == args["person"])
     engine.paged[person.id] = "paged"
+    engine.joins_at[person.id] = engine.now + person.joins_minutes * SECONDS
     reason = str(args.get("reason", "")).strip()
     engine.emit("page", "ic", text("page", name=person.name, team=person.team,
                                    minutes=f"{person.joins_minutes:g}",

@@ -9,6 +9,7 @@ colour, so NO_COLOR terminals (and plain-text tests) see the same warning.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from io import StringIO
 from typing import Any
@@ -221,28 +222,92 @@ def hidden_news(engine: Engine, budget: Budget, new_since: int) -> list[dict[str
     return engine.channel[new_since:first_shown(engine, width, lines, new_since)]
 
 
-def team_line(engine: Engine, short: bool = False) -> Text:
-    """Who does what until when; ``short`` cuts each task so the line fits one row."""
-    sc = engine.scenario
-    line = Text("Team: ", style="bold")
-    people = [*sc.roster.responders, *([sc.roster.comms_lead] if sc.roster.comms_lead else [])]
-    cut = 14 if short else 24
-    for i, person in enumerate(people):
-        if i:
-            line.append(" · ")
-        first = person.name.split()[0]
-        task = engine.tasks.get(person.id)
-        role = engine.roles.get(person.id)
-        line.append(first + (f" ({role})" if role else ""), style="bold")
-        if task is not None and task.until > engine.now:
-            what = task.title.lower().split(" (")[0]
-            what = what if len(what) <= cut else what[:cut - 1] + "…"
-            line.append(f" {what} →{engine.clock(task.until)}")
+@dataclass(frozen=True)
+class Member:
+    """One person on the team line: free, busy with a task until a time, or paged and on
+    the way (``joins_in`` minutes)."""
+
+    name: str
+    task: str = ""
+    until: str = ""
+    joins_in: int | None = None
+
+    @property
+    def free(self) -> bool:
+        return not self.until and self.joins_in is None
+
+    def text(self, cut: int | None) -> Text:
+        """``cut``: the task's title cut to that many characters (None: no title at all)."""
+        out = Text(self.name, style="bold")
+        if self.joins_in is not None:
+            out.append(f" joining in {self.joins_in} min", style="yellow")
+        elif self.until:
+            what = "" if cut is None else (
+                self.task if len(self.task) <= cut else self.task[:cut - 1] + "…")
+            out.append(f" {what} →{self.until}" if what else f" →{self.until}")
         else:
-            line.append(" free", style="green")
+            out.append(" free", style="green")
+        return out
+
+
+def _member(engine: Engine, person_id: str, name: str) -> Member:
+    task = engine.tasks.get(person_id)
+    if task is not None and task.until > engine.now:
+        return Member(name, task.title.lower().split(" (")[0], engine.clock(task.until))
+    return Member(name)
+
+
+def team_members(engine: Engine) -> list[Member]:
+    """The roster, then everyone paged who is on the way or has joined (in the order they
+    were paged); someone paged for nothing has dropped off again."""
+    sc = engine.scenario
+    people = [*sc.roster.responders, *([sc.roster.comms_lead] if sc.roster.comms_lead else [])]
+    out: list[Member] = []
+    for person in people:
+        role = engine.roles.get(person.id)
+        out.append(_member(engine, person.id,
+                           person.name.split()[0] + (f" ({role})" if role else "")))
+    on_call = {p.id: p for p in sc.roster.on_call}
+    for person_id, state in engine.paged.items():
+        if person_id not in on_call or state == "left":
+            continue
+        first = on_call[person_id].name.split()[0]
+        if state == "joined":
+            out.append(_member(engine, person_id, first))
+        else:
+            left = max(0.0, engine.joins_at.get(person_id, engine.now) - engine.now)
+            out.append(Member(first, joins_in=max(1, math.ceil(left / SECONDS))))
+    return out
+
+
+#: the short team line's folds, tried in order until it fits its row: (task titles cut to
+#: N characters or left out, free people named together, free people only counted)
+TEAM_FOLDS: tuple[tuple[int | None, bool, bool], ...] = (
+    (14, False, False), (14, True, False), (None, True, False), (None, True, True))
+
+
+def team_line(engine: Engine, short: bool = False, width: int | None = None) -> Text:
+    """Who does what until when, paged people included ("Sofia joining in 4 min").
+
+    ``short`` cuts each task so the line fits one row of ``width``; if it still does not
+    fit, the line folds further (the free named together, then task titles left out, then
+    the free only counted), so nobody busy or on the way is cut off the row.
+    """
+    members = team_members(engine)
     ic_task = engine.tasks.get("ic")
-    if ic_task is not None and ic_task.until > engine.now:
-        line.append(f" · You: {ic_task.title.lower()}", style="yellow")
+    you = (Text(f" · You: {ic_task.title.lower()}", style="yellow")
+           if ic_task is not None and ic_task.until > engine.now else Text())
+    folds = TEAM_FOLDS if short else ((24, False, False),)
+    line = Text()
+    for cut, group, count in folds:
+        parts = [m.text(cut) for m in members if not (group and m.free)]
+        free = [m.name for m in members if m.free]
+        if group and free:
+            parts.append(Text(f"{len(free)} free", style="green") if count else
+                         Text("free: ", style="green") + Text(", ".join(free), style="bold"))
+        line = Text("Team: ", style="bold") + Text(" · ").join(parts) + you
+        if width is None or len(line.plain) <= width:
+            break
     return line
 
 
@@ -316,7 +381,8 @@ def _status(engine: Engine, layout: Layout = Layout(), width: int = 80) -> list[
         return [team_line(engine), stakeholder_line(engine), changes_line(engine)]
     second = changes_line(engine, short=True) + Text(" │ ", style="dim") + stakeholder_line(
         engine, short=True)
-    return [one_row(team_line(engine, short=True), width), one_row(second, width)]
+    return [one_row(team_line(engine, short=True, width=width), width),
+            one_row(second, width)]
 
 
 LEFT = 66  # the metrics column of the wide layout
