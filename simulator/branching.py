@@ -135,7 +135,7 @@ def branch_command(args: argparse.Namespace) -> int:
                          f"{len(source.decisions())} decisions)")
     writer = branch_writer(args.journal, args.at, decider.name, args.output, args.force)
     assert writer.path is not None
-    with paused_message(writer.path):
+    with paused_message(writer.path, args):
         result = branch(args.journal, args.at, decider, writer, checked=(source, scenario))
     print_comparison(result)
     print_outcome(result.outcome, result.journal, scenario)

@@ -1,6 +1,7 @@
 """`tabletop history`: progress over time, from the history database (simulator/historydb.py).
 
-Every finished run is recorded there, wherever its journal was written; this lists the runs
+Every run is recorded there (a paused one as "paused" until its end replaces that row),
+wherever its journal was written; this lists the runs
 (one person's with --person), each scenario's scores with a trend and each criterion's
 ratings over time, as a table, JSON, CSV or a one-page HTML report (simulator/progress.py).
 --dir instead scores the journals of one folder directly, without the database.

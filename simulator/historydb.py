@@ -31,6 +31,8 @@ ENV = "TABLETOP_DB"
 FILE = "history.sqlite3"
 #: keys one advisory lock on PostgreSQL (any constant shared by every tabletop process)
 PG_LOCK = 7_270_010
+#: the status of a run that stopped before its end and can be resumed
+PAUSED = "paused"
 
 
 def database_url(db: str | None = None) -> str:
@@ -128,25 +130,34 @@ class History:
         return imported
 
     # --- writing --------------------------------------------------------------------------
-    def record(self, journal: Path, card: Any, conn: Any | None = None) -> bool:
-        """Store a graded run; False when this very journal was recorded already."""
+    def record(self, journal: Path, card: Any, conn: Any | None = None,
+               paused: bool = False) -> bool:
+        """Store a graded run; False when this very journal was recorded already.
+
+        ``paused``: the run stopped before its end (Ctrl-C, SIGTERM) and can be resumed; it
+        is recorded with the status "paused", and the record of the same journal made when
+        it pauses again or finishes replaces it, so a run is one row whatever its pauses.
+        """
         digest = hashlib.sha256(journal.read_bytes()).hexdigest()
         if conn is None:
             with self.begin() as own:
-                return self._record(own, journal, digest, card)
-        return self._record(conn, journal, digest, card)
+                return self._record(own, journal, digest, card, paused)
+        return self._record(conn, journal, digest, card, paused)
 
-    def _record(self, conn: Any, journal: Path, digest: str, card: Any) -> bool:
+    def _record(self, conn: Any, journal: Path, digest: str, card: Any,
+                paused: bool = False) -> bool:
         from sqlalchemy import insert, select
 
         t = self.tables
         if conn.execute(select(t["runs"].c.id).where(t["runs"].c.digest == digest)).first():
             return False
+        where = str(journal.expanduser().resolve())[:1000]
+        self._forget_paused(conn, where)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(journal.stat().st_mtime))
         run_id = conn.execute(insert(t["runs"]).values(
-            digest=digest, journal=str(journal.expanduser().resolve())[:1000],
+            digest=digest, journal=where,
             recorded_at=stamp, scenario=card.scenario_id[:200], seed=int(card.seed),
-            player=str(card.player)[:100], status=str(card.status)[:40],
+            player=str(card.player)[:100], status=PAUSED if paused else str(card.status)[:40],
             score=int(card.score))).inserted_primary_key[0]
         rows = [{"run_id": run_id, "person": None, "criterion": c.id, "rating": c.rating,
                  "points": float(c.points), "max_points": float(c.max_points)}
@@ -162,6 +173,20 @@ class History:
         if rows:
             conn.execute(insert(t["results"]), rows)
         return True
+
+    def _forget_paused(self, conn: Any, journal: str) -> None:
+        """Remove the paused record of this journal (its run goes on in the same file)."""
+        from sqlalchemy import delete, select
+
+        t = self.tables
+        runs = t["runs"]
+        old = [r.id for r in conn.execute(select(runs.c.id).where(
+            runs.c.journal == journal, runs.c.status == PAUSED))]
+        if not old:
+            return
+        for name in ("results", "people"):
+            conn.execute(delete(t[name]).where(t[name].c.run_id.in_(old)))
+        conn.execute(delete(runs).where(runs.c.id.in_(old)))
 
     # --- reading --------------------------------------------------------------------------
     def runs(self, person: str | None = None, scenario: str | None = None
@@ -258,7 +283,15 @@ def _v2_indexes(db: History, conn: Any, imported: list[str]) -> None:
         index.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[History, Any, list[str]], None]] = [_v1_tables, _v2_indexes]
+def _v3_journal_index(db: History, conn: Any, imported: list[str]) -> None:
+    """A paused run's record is found by its journal when the run pauses again or ends."""
+    from sqlalchemy import Index
+
+    Index("ix_runs_journal", db.tables["runs"].c.journal).create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[History, Any, list[str]], None]] = [
+    _v1_tables, _v2_indexes, _v3_journal_index]
 
 
 def _import_index(db: History, conn: Any) -> list[str]:
@@ -300,8 +333,10 @@ def _first_line(exc: BaseException) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
 
 
-def record_finished(journal: Path, card: Any, db: str | None = None) -> None:
-    """Record a finished run; a database that cannot be written warns, never stops a run."""
+def record_finished(journal: Path, card: Any, db: str | None = None,
+                    paused: bool = False) -> None:
+    """Record a run (finished, or ``paused``); a database that cannot be written warns,
+    never stops a run."""
     import sys
 
     from sqlalchemy.exc import SQLAlchemyError
@@ -313,7 +348,7 @@ def record_finished(journal: Path, card: Any, db: str | None = None) -> None:
               file=sys.stderr)
         return
     try:
-        history.record(journal, card)
+        history.record(journal, card, paused=paused)
     except (SQLAlchemyError, OSError) as exc:
         print(f"tabletop: warning: could not record this run in the history database "
               f"{describe_url(history.url)} ({_first_line(exc)})", file=sys.stderr)

@@ -135,7 +135,7 @@ def run_command(args: argparse.Namespace) -> int:
     writer = open_journal(args, scenario.id, seed)
     journal = writer.path
     assert journal is not None
-    with paused_message(journal):
+    with paused_message(journal, args):
         if getattr(args, "facilitated", False):
             outcome = run_facilitated(scenario, ref, decider, seed, writer, options, args,
                                       team)
@@ -197,8 +197,10 @@ def report(scenario: Scenario, outcome: Outcome, journal: Path, interactive: boo
     record_history(journal, card, args)
 
 
-def record_history(journal: Path, card: Any, args: argparse.Namespace | None) -> None:
-    """Every finished run goes into the history database, wherever its journal is."""
+def record_history(journal: Path, card: Any, args: argparse.Namespace | None,
+                   paused: bool = False) -> None:
+    """Every run goes into the history database, wherever its journal is: a finished one
+    with its outcome, a paused one as "paused" (its final record replaces that one)."""
     if getattr(args, "no_history", False):
         return
     from simulator.historydb import record_finished
@@ -208,12 +210,30 @@ def record_history(journal: Path, card: Any, args: argparse.Namespace | None) ->
         from simulator.journal import read_journal
 
         card = grade(read_journal(journal), compare=False)
-    record_finished(journal, card, getattr(args, "db", None))
+    record_finished(journal, card, getattr(args, "db", None), paused=paused)
+
+
+def record_paused(journal: Path, args: argparse.Namespace | None) -> None:
+    """A paused run is in the history too; nothing here may hide the pause itself."""
+    if args is None or getattr(args, "no_history", False):
+        return
+    from scoring import grade
+    from simulator.errors import TabletopError
+    from simulator.journal import read_journal
+
+    try:
+        record = read_journal(journal)
+        if record.end is None:  # an ended run was recorded as finished already
+            record_history(journal, grade(record, compare=False), args, paused=True)
+    except (TabletopError, OSError) as exc:
+        print(f"tabletop: warning: could not record the paused run in the history ({exc})",
+              file=sys.stderr)
 
 
 @contextmanager
-def paused_message(journal: Path) -> Iterator[None]:
-    """Turn a pause (Ctrl-C, SIGTERM, SIGHUP) into a message that says how to continue.
+def paused_message(journal: Path, args: argparse.Namespace | None = None) -> Iterator[None]:
+    """Turn a pause (Ctrl-C, SIGTERM, SIGHUP) into a message that says how to continue,
+    and record the paused run in the history (with ``args``: --db, --no-history).
 
     The exit status stays the pause's: 130 for Ctrl-C, 128 + the signal number otherwise.
     """
@@ -225,9 +245,14 @@ def paused_message(journal: Path) -> Iterator[None]:
     except DrillInterrupted as exc:
         if getattr(exc, "ended", False):
             raise
+        record_paused(journal, args)
         exc.args = (f"{exc}; the journal is kept. Continue with:\n"
                     f"  tabletop resume {journal}",)
         raise exc from None
+    except KeyboardInterrupt:  # a facilitated drill's SIGTERM: the journal is kept too
+        if journal.exists() and journal.stat().st_size:
+            record_paused(journal, args)
+        raise
 
 
 def resume_command(args: argparse.Namespace) -> int:
@@ -243,7 +268,7 @@ def resume_command(args: argparse.Namespace) -> int:
         return PromptDecider(scenario, coach=str(options.get("coach", "full")),
                              pressure=float(options.get("pressure", 0.0)))
 
-    with paused_message(path):
+    with paused_message(path, args):
         outcome, scenario = resume_drill(path, make)
     report(scenario, outcome, path, interactive=True, args=args)
     return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED

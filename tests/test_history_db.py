@@ -135,6 +135,39 @@ def test_the_same_journal_is_recorded_once_and_no_history_records_nothing(
     assert [Path(r["journal"]).name for r in _rows(db)] == ["once.jsonl"]
 
 
+def test_a_paused_run_is_one_row_replaced_by_its_final_record(db: str, tmp_path: Path
+                                                               ) -> None:
+    """Paused twice, then finished: one row all along, "paused" until the end replaces it
+    (with its people and criteria); another journal's row is left alone."""
+    from scoring import grade
+    from simulator.historydb import open_history
+    from simulator.journal import read_journal
+
+    whole = _run(tmp_path, "whole", db, "--team", TEAM, "--no-history")
+    other = _run(tmp_path, "other", db, "--team", TEAM, seed=2)
+    lines = whole.read_text(encoding="utf-8").splitlines(keepends=True)
+    journal = tmp_path / "run.jsonl"
+    history = open_history(db)
+    try:
+        for cut in (len(lines) // 3, len(lines) // 2):  # two pauses, later and later
+            journal.write_text("".join(lines[:cut]), encoding="utf-8")
+            assert history.record(journal, grade(read_journal(journal), compare=False),
+                                  paused=True)
+            rows = history.runs()
+            assert [r["status"] for r in rows] == ["resolved", "paused"]
+            assert len(history.runs(person="ana")) == 2
+        journal.write_text("".join(lines), encoding="utf-8")
+        assert history.record(journal, grade(read_journal(journal), compare=False))
+        rows = history.runs()
+        ana = history.runs(person="ana")
+    finally:
+        history.close()
+    assert [(Path(r["journal"]).name, r["status"]) for r in rows] == [
+        ("other.jsonl", "resolved"), ("run.jsonl", "resolved")]
+    assert len(ana) == 2 and len(rows[1]["criteria"]) == len(rows[0]["criteria"])
+    assert other.exists()
+
+
 def test_migrations_run_once_and_a_newer_schema_is_refused(db: str) -> None:
     from sqlalchemy import text
 
