@@ -32,6 +32,19 @@ def _bullets(items: list[str]) -> Table:
     return grid
 
 
+def _source_line(scenario: Scenario, msel: bool) -> Text:
+    """Where the facts come from. The trainee sees only who published the postmortem: its
+    full reference tells the incident (the root cause, the fix), so the facilitator's view
+    (`--msel`) cites it in full."""
+    from simulator.listing import source_name
+
+    source = scenario.source or ""
+    if msel:
+        return Text.assemble(("Source: ", "bold"), reflow(source))
+    return Text.assemble(("Source: ", "bold"), f"a public postmortem ({source_name(source)}); "
+                         "the facilitator's view (show --msel) cites it in full")
+
+
 def render_briefing(scenario: Scenario, msel: bool = False) -> RenderableType:
     parts: list[RenderableType] = [
         Text(scenario.title, style="bold"),
@@ -43,6 +56,8 @@ def render_briefing(scenario: Scenario, msel: bool = False) -> RenderableType:
         Text("What you will practise:", style="bold"),
         _bullets(scenario.learning_objectives),
     ]
+    if scenario.source:
+        parts += [Text(""), _source_line(scenario, msel)]
     team = Table(title=title("Your team"), show_edge=False)
     team.add_column("who")
     team.add_column("role")

@@ -230,19 +230,25 @@ def _pressure(text: str) -> float:
 def _list(args: argparse.Namespace) -> int:
     from simulator.listing import catalogue
 
-    rows = catalogue()  # easiest first, then by length
+    rows = catalogue()  # the learning path: `order` first, then easiest and shortest
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
+    from rich import box
     from rich.table import Table
 
+    from simulator.listing import source_name
     from simulator.ui.terminal import console, title
 
-    table = Table(title=title("Built-in scenarios"))
-    for col in ("id", "title", "difficulty", "minutes"):
-        table.add_column(col, justify="right" if col == "minutes" else "left")
+    # The "from" column names who published the postmortem (`show --msel` cites it in full);
+    # a light box leaves the titles room at 80 columns.
+    table = Table(title=title("Built-in scenarios"), box=box.SIMPLE_HEAD, pad_edge=False,
+                  show_edge=False, collapse_padding=True)
+    for col in ("id", "title", "difficulty", "min", "from"):
+        table.add_column(col, justify="right" if col == "min" else "left")
     for row in rows:
-        table.add_row(row["id"], row["title"], row["difficulty"], str(row["minutes"]))
+        table.add_row(row["id"], row["title"], row["difficulty"], str(row["minutes"]),
+                      source_name(row.get("source")) or "-")
     console().print(table)
     print("Start one with: tabletop run ID   (add --bot expert to watch a model run)")
     return 0

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from helpers import tabletop
 
+from simulator.listing import source_name
 from simulator.loader import builtin_dir, builtin_ids
 
 
@@ -43,6 +47,39 @@ def test_show_gives_a_briefing_without_spoilers() -> None:
     for spoiler in ("malformed", "quarantine", "02:00"):
         assert spoiler not in out
     assert "MSEL" in tabletop("show", "failed-batch-job", "--msel").stdout
+
+
+def test_list_and_show_name_the_postmortem_a_scenario_comes_from() -> None:
+    """list has a `from` column (the publisher); show names it and --msel cites it whole."""
+    listed = subprocess.run([sys.executable, "-m", "simulator", "list"], capture_output=True,
+                            text=True, env={**os.environ, "COLUMNS": "80"}, timeout=60).stdout
+    row = next(line for line in listed.splitlines() if line.startswith("retry-storm "))
+    assert row.rstrip().endswith(" AWS") and max(len(x) for x in listed.splitlines()) <= 80
+    redis = next(line for line in listed.splitlines() if line.startswith("redis-saturation"))
+    assert redis.rstrip().endswith(" -")  # no source: a dash, never a guess
+    rows = json.loads(tabletop("list", "--json").stdout)
+    assert next(r for r in rows if r["id"] == "retry-storm")["source"].startswith("AWS, ")
+    shown = tabletop("show", "retry-storm").stdout
+    assert "Source: a public postmortem (AWS)" in shown
+    assert "US-EAST-1" not in shown  # the reference tells the ending: facilitators only
+    assert "US-EAST-1" in tabletop("show", "retry-storm", "--msel").stdout
+    assert "Source:" not in tabletop("show", "redis-saturation").stdout
+
+
+def test_a_source_with_markup_is_shown_as_written(tmp_path: Path) -> None:
+    """`source:` is untrusted text: list-style markup and links in it print literally."""
+    text = (builtin_dir() / "retry-storm.yaml").read_text(encoding="utf-8")
+    start = text.index("source: >")
+    end = text.index("difficulty:", start)
+    path = tmp_path / "marked.yaml"
+    path.write_text(text[:start] + 'source: "[bold]Acme[/] [link=https://x.invalid]post[/link]"\n'
+                    + text[end:], encoding="utf-8")
+    shown = tabletop("show", str(path), "--msel")
+    assert shown.returncode == 0, shown.stderr
+    assert "Source: [bold]Acme[/] [link=https://x.invalid]post[/link]" in shown.stdout
+    name = source_name("[bold]Acme[/] [link=https://x.invalid]post[/link]")
+    assert name.startswith("[bold]Acme")
+    assert f"Source: a public postmortem ({name})" in tabletop("show", str(path)).stdout
 
 
 def test_validate_ok_and_broken(tmp_path: Path) -> None:
