@@ -65,6 +65,8 @@ class Proof:
     problems: list[str]
     findings: list[str] = field(default_factory=list)
     coverage: dict[str, list[str]] = field(default_factory=dict)
+    #: by choice point: the seeds that picked each choice (see proving_facts.variant_picks)
+    variants: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -133,12 +135,12 @@ def prove(scenario: Scenario, ref: dict[str, str], seeds: list[int],
     results = {name: BotResult(name) for name in names}
     for f in facts:
         results[f.bot].runs.append(f)
-    from simulator.proving_facts import coverage
+    from simulator.proving_facts import coverage, variant_picks
 
     return Proof(scenario.id, seeds, results, _problems(results, seeds),
                  harm_findings(results["expert"].runs,
                                {n: r.runs for n, r in results.items() if n != "expert"}),
-                 coverage(scenario, facts))
+                 coverage(scenario, facts), variant_picks(scenario, facts))
 
 
 def _problems(results: dict[str, BotResult], seeds: list[int]) -> list[str]:

@@ -43,6 +43,8 @@ class RunFacts:
     injects: set[str] = field(default_factory=set)
     investigations: set[str] = field(default_factory=set)
     span: dict[str, tuple[float, float]] = field(default_factory=dict)  # metric -> (min, max)
+    #: the seed's pick at each choice point (`variants:`), as the journal header records it
+    variant: dict[str, Any] = field(default_factory=dict)
 
 
 def facts_of(bot: str, seed: int, outcome: dict[str, Any], records: list[dict[str, Any]],
@@ -51,6 +53,8 @@ def facts_of(bot: str, seed: int, outcome: dict[str, Any], records: list[dict[st
                      float(outcome["failed"]), score, list(outcome["evidence_lost"]),
                      list(outcome["second_incident"]), outcome["recovered_at"],
                      outcome["resolved_at"])
+    if records and records[0].get("type") == "header":
+        facts.variant = dict(records[0].get("variant") or {})
     for r in records:
         kind, data = r.get("kind"), r.get("data") or {}
         if r["type"] == "decision":
@@ -70,6 +74,45 @@ def facts_of(bot: str, seed: int, outcome: dict[str, Any], records: list[dict[st
         elif kind in ("investigation_started", "investigation_done"):
             facts.investigations.add(str(data.get("investigation")))
     return facts
+
+
+def variant_picks(scenario: Scenario, runs: list[RunFacts]) -> dict[str, dict[str, Any]]:
+    """Which seeds played which version of the incident, by choice point.
+
+    Every bot plays the same incident on a seed, so the picks are read per seed. A choice
+    (a value or an option) no seed picked is a version of the incident nobody proved; a
+    range has no choices to miss, so it reports the lowest and highest pick instead.
+    """
+    from simulator.variants import options
+
+    seeds = {r.seed: r.variant for r in runs}
+    out: dict[str, dict[str, Any]] = {}
+    for variant in scenario.variants:
+        chosen = {s: seeds[s][variant.id] for s in sorted(seeds) if variant.id in seeds[s]}
+        if variant.range is not None:
+            values = list(chosen.values())
+            out[variant.id] = {"kind": "range", "range": list(variant.range),
+                               "lowest": min(values, default=None),
+                               "highest": max(values, default=None),
+                               "seeds": {str(s): v for s, v in chosen.items()},
+                               "never_picked": []}
+            continue
+        labels = [label for label, _ in options(variant)]
+        picked: dict[str, list[int]] = {label: [] for label in labels}
+        for seed, pick in chosen.items():
+            picked.setdefault(_label_of(variant, labels, pick), []).append(seed)
+        out[variant.id] = {"kind": "choice", "picked": picked,
+                           "never_picked": [k for k in labels if not picked[k]]}
+    return out
+
+
+def _label_of(variant: Any, labels: list[str], pick: Any) -> str:
+    """The label of a pick: a value is found among the variant's values (50 == 50.0)."""
+    if variant.values:
+        for label, value in zip(labels, variant.values, strict=True):
+            if value == pick:
+                return label
+    return str(pick)
 
 
 def coverage(scenario: Scenario, runs: list[RunFacts]) -> dict[str, list[str]]:
@@ -96,5 +139,8 @@ def coverage(scenario: Scenario, runs: list[RunFacts]) -> dict[str, list[str]]:
                                      if i.id not in looked],
         "metrics_nothing_moves": still,
         "dependencies_nothing_uses": unused,
+        "variant_choices_never_picked": [
+            f"{vid}={label}" for vid, seen in variant_picks(scenario, runs).items()
+            for label in seen["never_picked"]],
     }
     return {k: v for k, v in found.items() if v}

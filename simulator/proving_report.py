@@ -19,6 +19,7 @@ COVERAGE_TITLES = {
     "investigations_never_run": "investigations never run",
     "metrics_nothing_moves": "metrics nothing moves",
     "dependencies_nothing_uses": "dependencies nothing uses",
+    "variant_choices_never_picked": "variant choices no seed picked",
 }
 
 
@@ -32,9 +33,10 @@ def as_dict(proof: Proof, show_decisions: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "scenario": proof.scenario, "seeds": proof.seeds, "ok": proof.ok,
         "harm_ok": proof.harm_ok, "proven": proof.proven, "problems": proof.problems,
-        "findings": proof.findings, "coverage": proof.coverage, "bots": summary_rows(proof),
+        "findings": proof.findings, "coverage": proof.coverage, "variants": proof.variants,
+        "bots": summary_rows(proof),
         "runs": [{"bot": r.bot, "seed": r.seed, "status": r.status, "harm": r.harm,
-                  "harm_in_run": r.harm_in_run, "score": r.score}
+                  "harm_in_run": r.harm_in_run, "score": r.score, "variant": r.variant}
                  for result in proof.results.values() for r in result.runs],
     }
     if show_decisions:
@@ -80,6 +82,11 @@ def print_proof(proof: Proof, as_json: bool = False, show_decisions: str | None 
                 text = _short(", ".join(f"{k}={v}" for k, v in args.items()), 100)
                 console.print(f"  T+{d['t'] // 60:>2}:{d['t'] % 60:02d}  {d['action']}"
                               f"{'  ' + text if text else ''}")
+    if proof.variants:
+        console.print(Text.assemble("\n", ("variants", "bold"),
+                                    " (the versions of the incident the seeds played):"))
+        for line in variant_lines(proof):
+            console.print(f"  {line}")
     if proof.coverage:
         console.print(Text.assemble("\n", ("coverage", "bold"),
                                     " (never exercised by any bot on any seed):"))
@@ -96,6 +103,31 @@ def print_proof(proof: Proof, as_json: bool = False, show_decisions: str | None 
         console.print(Text.assemble(("problem:", "bold red"), f" {problem}"))
     for finding in proof.findings:
         console.print(Text.assemble(("finding:", "bold yellow"), f" {finding}"))
+
+
+def variant_lines(proof: Proof) -> list[str]:
+    """One line a choice point: each choice with the seeds that played it; a range with
+    the lowest and highest pick. A choice no seed picked also shows under coverage."""
+    lines = []
+    for vid, seen in proof.variants.items():
+        if seen["kind"] == "range":
+            low, high = seen["range"]
+            lines.append(f"{vid}: picks from {seen['lowest']:g} to {seen['highest']:g} "
+                         f"(range {low:g} to {high:g})" if seen["lowest"] is not None
+                         else f"{vid}: no pick")
+            continue
+        parts = [f"{label} ({_seeds(seeds)})" if seeds else f"{label} (no seed)"
+                 for label, seeds in seen["picked"].items()]
+        lines.append(f"{vid}: {', '.join(parts)}")
+    return lines
+
+
+def _seeds(seeds: list[int]) -> str:
+    """Seeds as a short list: "seed 4", "seeds 1, 2, 5"; a long list keeps its count."""
+    if len(seeds) == 1:
+        return f"seed {seeds[0]}"
+    shown = ", ".join(str(s) for s in seeds[:8])
+    return f"seeds {shown}" + (f" and {len(seeds) - 8} more" if len(seeds) > 8 else "")
 
 
 def _short(value: Any, width: int) -> str:

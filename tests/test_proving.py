@@ -181,3 +181,39 @@ def test_an_ideal_path_change_the_drill_refuses_is_reported_not_a_crash(tmp_path
     result = tabletop("prove", str(path), "--seeds", "1")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "not winnable" in result.stdout
+
+
+def test_prove_reports_the_variants_its_seeds_played_and_the_choices_none_did(
+        tmp_path: Path) -> None:
+    """Per choice point, the seeds that played each choice (text and --json, every run's
+    picks too); a declared choice no seed picked is a coverage gap."""
+    from simulator.variants import vary
+    from tests.format_scenario import with_, write
+
+    path = write(tmp_path, with_(("debrief:\n", """\
+variants:
+  - {id: onset, path: faults.bad-release.onset_minutes, range: [-8, -1]}
+  - {id: traffic, path: impact.per_minute, values: [80, 100, 140, 200, 260, 300]}
+debrief:
+""")))
+    scenario, _ = load_scenario(path)
+    picks = {seed: vary(scenario, seed)[1] for seed in (1, 2)}
+    result = tabletop("prove", path, "--seeds", "2", "--json")
+    verdict = json.loads(result.stdout)
+    traffic = verdict["variants"]["traffic"]
+    for seed in (1, 2):
+        assert seed in traffic["picked"][str(picks[seed]["traffic"])]
+        assert all(r["variant"] == picks[r["seed"]] for r in verdict["runs"])
+    unpicked = [v for v in ("80", "100", "140", "200", "260", "300")
+                if v not in {str(p["traffic"]) for p in picks.values()}]
+    assert traffic["never_picked"] == unpicked and len(unpicked) >= 4
+    assert verdict["coverage"]["variant_choices_never_picked"] == [
+        f"traffic={v}" for v in unpicked]
+    onset = verdict["variants"]["onset"]
+    assert onset["kind"] == "range" and onset["never_picked"] == []
+    assert onset["lowest"] == min(p["onset"] for p in picks.values())
+    shown = " ".join(tabletop("prove", path, "--seeds", "2").stdout.split())  # unwrapped
+    assert f"{unpicked[0]} (no seed)" in shown
+    assert "variant choices no seed picked: " + ", ".join(
+        f"traffic={v}" for v in unpicked) in shown
+    assert f"{picks[1]['traffic']} (seed 1" in shown.split("variants (")[1]
