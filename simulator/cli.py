@@ -20,26 +20,69 @@ from simulator import __version__
 from simulator.errors import ExitCode, InputError, TabletopError
 
 
-def _parser() -> argparse.ArgumentParser:
-    from scoring.arguments import add_arguments
-    from simulator.bots import BOT_NAMES as BOTS
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line, with the arguments of ``command`` only.
 
+    Every command is declared with its one-line help, so `tabletop --help` and argparse's
+    "invalid choice" stay complete, but only the chosen one gets its arguments: declaring
+    all of them (and importing what their choices need) cost `tabletop list` about 8 ms.
+    """
     p = argparse.ArgumentParser(
         prog="tabletop", description="Incident-command tabletop drills: play the IC of a "
         "simulated outage and get graded against the incident process.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in HELP.items():
+        s = sub.add_parser(name, help=help_text)
+        if name == command:
+            ARGUMENTS[name](s)
+    return p
 
-    s = sub.add_parser("list", help="list the built-in scenarios")
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command word: the first argument that is not an option (the top level has only
+    --help and --version, which take no value)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+#: every command with its one-line help (`tabletop --help` lists them all)
+HELP = {
+    "list": "list the built-in scenarios",
+    "show": "show a scenario's briefing (no spoilers)",
+    "brief": "print the facilitator guide of a scenario (spoilers: MSEL, ideal path, traps, "
+             "hot-wash questions, evaluator guide)",
+    "run": "play a drill (interactive, scripted or bot)",
+    "facilitate": "the facilitator's console of a facilitated drill (tabletop run "
+                  "--facilitated): see what players must not, and act",
+    "join": "a player's own terminal in a facilitated team drill: the actions of your role, "
+            "played into the one drill",
+    "hotwash": "after a drill: walk the group through the scenario's debrief questions; the "
+               "answers go into the reports",
+    "resume": "continue a paused interactive drill from its journal",
+    "branch": "replay a journal up to decision N, then let a bot, a decisions file or you "
+              "decide from there (a counterfactual run)",
+    "history": "progress over time: runs, scores per scenario and per criterion (which "
+               "principles keep slipping), from the history database",
+    "prove": "play every bot on several seeds: is the scenario winnable by the process and "
+             "does each anti-pattern do worse?",
+    "score": "grade a journal against the incident process (after-action report)",
+    "new": "start a scenario file from a built-in one",
+    "validate": "check scenario files; exit 2 if any is invalid",
+    "schema": "print the scenario JSON Schema",
+}
+
+
+def _args_list(s: argparse.ArgumentParser) -> None:
     s.add_argument("--json", action="store_true", help="print a JSON array")
 
-    s = sub.add_parser("show", help="show a scenario's briefing (no spoilers)")
+
+def _args_show(s: argparse.ArgumentParser) -> None:
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
     s.add_argument("--msel", action="store_true",
                    help="facilitator view: the injects (master scenario events list)")
 
-    s = sub.add_parser("brief", help="print the facilitator guide of a scenario (spoilers: "
-                       "MSEL, ideal path, traps, hot-wash questions, evaluator guide)")
+
+def _args_brief(s: argparse.ArgumentParser) -> None:
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
     s.add_argument("--format", choices=("md", "html"), default="md",
                    help="Markdown (default) or a self-contained HTML page")
@@ -47,7 +90,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="the rubric whose thresholds the evaluator guide quotes")
     s.add_argument("--output", type=Path, help="write to a file instead of stdout")
 
-    s = sub.add_parser("run", help="play a drill (interactive, scripted or bot)")
+
+def _args_run(s: argparse.ArgumentParser) -> None:
+    from simulator.bots import BOT_NAMES as BOTS
+
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
     s.add_argument("--seed", type=int, help="random seed (recorded in the journal)")
     s.add_argument("--journal", type=Path, help="where to write the run's journal (.jsonl); "
@@ -77,8 +123,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --facilitated and --bot/--decisions: real seconds between "
                    "decisions, so the facilitator can follow (default 2)")
 
-    s = sub.add_parser("facilitate", help="the facilitator's console of a facilitated drill "
-                       "(tabletop run --facilitated): see what players must not, and act")
+
+def _args_facilitate(s: argparse.ArgumentParser) -> None:
     s.add_argument("session", help="the session id that run --facilitated printed")
     s.add_argument("--status", action="store_true", help="print the facilitator's view once")
     s.add_argument("--json", action="store_true", help="with --status: as JSON")
@@ -96,8 +142,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="wait this long for the session to start")
 
-    s = sub.add_parser("join", help="a player's own terminal in a facilitated team drill: "
-                       "the actions of your role, played into the one drill")
+
+def _args_join(s: argparse.ArgumentParser) -> None:
     s.add_argument("session", help="the session id that run --facilitated printed")
     s.add_argument("--as", dest="as_", required=True, metavar="ROLE",
                    help="your role on the team (ic, comms, ops)")
@@ -108,26 +154,29 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="wait this long for the session to start")
 
-    s = sub.add_parser("hotwash", help="after a drill: walk the group through the "
-                       "scenario's debrief questions; the answers go into the reports")
+
+def _args_hotwash(s: argparse.ArgumentParser) -> None:
     s.add_argument("journal", type=Path, help="the ended drill's journal")
     s.add_argument("--answer", action="append", metavar="TEXT",
                    help="an answer, in question order (repeat; default: ask for each)")
     s.add_argument("--by", default="facilitator", help="your name in the journal")
 
-    s = sub.add_parser(
-        "resume", help="continue a paused interactive drill from its journal",
-        description="Replay the journal's decisions, check that they re-create it exactly, "
-        "and continue the drill interactively where it stopped, appending to the same "
-        "journal. Ctrl-C during a drill offers to pause (exit status 130, journal kept) or "
-        "to abandon (the drill ends unresolved, exit status 1); SIGTERM and SIGHUP pause "
-        "(exit status 143 and 129). A last line torn by a crash is cut off first, the "
-        "file as it was kept as JOURNAL.torn-N.")
+
+def _args_resume(s: argparse.ArgumentParser) -> None:
+    s.description = (
+        "Replay the journal's decisions, check that they re-create it exactly, and "
+        "continue the drill interactively where it stopped, appending to the same "
+        "journal. Ctrl-C during a drill offers to pause (exit status 130, journal kept) "
+        "or to abandon (the drill ends unresolved, exit status 1); SIGTERM and SIGHUP "
+        "pause (exit status 143 and 129). A last line torn by a crash is cut off first, "
+        "the file as it was kept as JOURNAL.torn-N.")
     s.add_argument("journal", type=Path, help="the journal (.jsonl) of the paused drill")
     _history_options(s)
 
-    s = sub.add_parser("branch", help="replay a journal up to decision N, then let a bot, "
-                       "a decisions file or you decide from there (a counterfactual run)")
+
+def _args_branch(s: argparse.ArgumentParser) -> None:
+    from simulator.bots import BOT_NAMES as BOTS
+
     s.add_argument("journal", type=Path, help="the journal to branch from")
     s.add_argument("--at", type=int, required=True, metavar="N",
                    help="keep decisions 0..N-1 (the numbers in the report's chart)")
@@ -142,12 +191,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--pressure", type=_pressure, default=0.0, metavar="N")
     _history_options(s)
 
-    s = sub.add_parser("history", help="progress over time: runs, scores per scenario and per "
-                       "criterion (which principles keep slipping), from the history database",
-                       description="Every finished run is recorded in the history database "
-                       "(SQLite in the user data folder, or a shared PostgreSQL database "
-                       "with --db URL / TABLETOP_DB). This lists the runs, each scenario's "
-                       "scores with a trend sparkline, and each criterion's ratings over time.")
+
+def _args_history(s: argparse.ArgumentParser) -> None:
+    s.description = (
+        "Every finished run is recorded in the history database (SQLite in the user data "
+        "folder, or a shared PostgreSQL database with --db URL / TABLETOP_DB). This lists"
+        " the runs, each scenario's scores with a trend sparkline, and each criterion's "
+        "ratings over time.")
     s.add_argument("--person", metavar="NAME", help="one person's runs (a --team name), "
                    "graded on the criteria of their role")
     s.add_argument("--scenario", help="only runs of this scenario id")
@@ -162,8 +212,8 @@ def _parser() -> argparse.ArgumentParser:
                    "instead (no database)")
     _history_options(s, writes=False)
 
-    s = sub.add_parser("prove", help="play every bot on several seeds: is the scenario "
-                       "winnable by the process and does each anti-pattern do worse?")
+
+def _args_prove(s: argparse.ArgumentParser) -> None:
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
     s.add_argument("--seeds", type=int, default=5, help="how many seeds (1..N; default 5)")
     s.add_argument("--json", action="store_true", help="print the table as JSON")
@@ -174,11 +224,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="a progress bar on stderr (default: when stderr is a terminal)")
 
-    s = sub.add_parser("score", help="grade a journal against the incident process "
-                       "(after-action report)")
+
+def _args_score(s: argparse.ArgumentParser) -> None:
+    from scoring.arguments import add_arguments
+
     add_arguments(s)
 
-    s = sub.add_parser("new", help="start a scenario file from a built-in one")
+
+def _args_new(s: argparse.ArgumentParser) -> None:
     s.add_argument("id", help="the new scenario's id (lowercase letters, digits, dashes)")
     s.add_argument("--from", dest="template", default="redis-saturation",
                    help="the built-in scenario to copy (default: redis-saturation)")
@@ -187,15 +240,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="build a skeleton from an incident log ('HH:MM who: what' lines) "
                    "instead of copying a built-in scenario")
 
-    s = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
+
+def _args_validate(s: argparse.ArgumentParser) -> None:
     s.add_argument("files", nargs="+", help="scenario files or built-in ids")
     s.add_argument("--strict", action="store_true",
                    help="treat lint warnings (no red herring, a silent stakeholder, a cut "
                    "metric title, a TODO...) as errors: exit 2")
 
-    s = sub.add_parser("schema", help="print the scenario JSON Schema")
+
+def _args_schema(s: argparse.ArgumentParser) -> None:
     s.add_argument("--output", type=Path, help="write to a file instead of stdout")
-    return p
 
 
 def _pace(text: str) -> float:
@@ -234,22 +288,15 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    from rich import box
-    from rich.table import Table
-
     from simulator.listing import source_name
-    from simulator.ui.terminal import console, title
+    from simulator.ui.plaintable import print_table
 
     # The "from" column names who published the postmortem (`show --msel` cites it in full);
-    # a light box leaves the titles room at 80 columns.
-    table = Table(title=title("Built-in scenarios"), box=box.SIMPLE_HEAD, pad_edge=False,
-                  show_edge=False, collapse_padding=True)
-    for col in ("id", "title", "difficulty", "min", "from"):
-        table.add_column(col, justify="right" if col == "min" else "left")
-    for row in rows:
-        table.add_row(row["id"], row["title"], row["difficulty"], str(row["minutes"]),
-                      source_name(row.get("source")) or "-")
-    console().print(table)
+    # no box around the table leaves the titles room at 80 columns.
+    print_table("Built-in scenarios", ("id", "title", "difficulty", "min", "from"),
+                [(r["id"], r["title"], r["difficulty"], str(r["minutes"]),
+                  source_name(r.get("source")) or "-") for r in rows],
+                right=(False, False, False, True, False))
     print("Start one with: tabletop run ID   (add --bot expert to watch a model run)")
     return 0
 
@@ -430,8 +477,12 @@ COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "brief": _brief, "run"
                             "schema": _schema}
 
 
+ARGUMENTS: dict[str, Any] = {name: globals()[f"_args_{name}"] for name in HELP}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(_command(argv))
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

@@ -7,6 +7,7 @@ Timing itself is measured side by side in benchmarks/startup.py; these tests pin
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from simulator import listing
+from simulator.cli import HELP
+from simulator.ui.plaintable import render, wrap
 
-HEAVY = ("pydantic", "simpy", "yaml", "jinja2", "questionary", "prompt_toolkit",
+HEAVY = ("pydantic", "simpy", "yaml", "jinja2", "questionary", "prompt_toolkit", "rich",
          "simulator.scenario", "simulator.engine", "scoring.grader")
 
 
@@ -60,3 +63,36 @@ def test_an_edited_scenario_is_listed_from_the_file_not_the_stale_index(
     monkeypatch.setattr(simulator.loader, "builtin_dir", lambda: tmp_path)
     titles = {row["id"]: row["title"] for row in listing.catalogue()}
     assert titles["bad-deploy"] == "Edited after the index was written"
+
+
+def test_help_lists_every_command_and_each_command_has_its_own_help() -> None:
+    """Only the chosen command's arguments are declared, yet `--help` names every command
+    with its one-line help and `COMMAND --help` shows that command's options."""
+    top = subprocess.run([sys.executable, "-m", "simulator", "--help"], capture_output=True,
+                         text=True, env={**os.environ, "COLUMNS": "200"}, timeout=60)
+    assert top.returncode == 0
+    for name, help_text in HELP.items():
+        assert f"\n    {name}" in top.stdout and help_text[:40] in top.stdout, name
+    run = subprocess.run([sys.executable, "-m", "simulator", "run", "--help"],
+                         capture_output=True, text=True, timeout=60)
+    assert "--export-decisions" in run.stdout and "--bot {" in run.stdout
+    bad = subprocess.run([sys.executable, "-m", "simulator", "lsit"], capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 2 and "'list'" in bad.stderr and "'schema'" in bad.stderr
+
+
+def test_the_list_table_fits_the_width_and_shows_cells_as_text() -> None:
+    """The table without rich: wrapped at word boundaries within the width, numbers on the
+    right, control characters in a cell shown as spaces."""
+    rows = [("a-long-id", "a title long enough to need wrapping at forty", "7"),
+            ("b", "evil \x1b]52;c;AAAA\x07 title", "123")]
+    text = render("Title", ("id", "title", "n"), rows, (False, False, True), width=40)
+    lines = text.splitlines()
+    assert all(len(line) <= 40 for line in lines), text
+    assert "\x1b" not in text and "\x07" not in text
+    assert lines[0].strip() == "Title" and lines[1].startswith("id ") and lines[2][0] == "─"
+    assert lines[3].startswith("a-long-id  a title") and lines[3].endswith("    7")
+    assert lines[-1].startswith("b  ") and lines[-1].endswith("  123")
+    assert wrap("one two three", 7) == ["one two", "three"]
+    assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
+    assert render("T", ("id",), [("x",)], (False,), 20, unicode=False).splitlines()[2] == "--"
