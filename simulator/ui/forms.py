@@ -23,6 +23,7 @@ from simulator.team import Team
 from simulator.texts import text as content
 from simulator.textsafe import strip_controls
 from simulator.ui import terminal
+from simulator.ui.menus import PICK_ROWS, SCROLLBAR, cap_height
 
 BACK = "__back__"
 Validator = Callable[[str], bool | str]
@@ -55,14 +56,18 @@ def due_date(text: str) -> bool | str:
 def pick(message: str, options: list[tuple[str, Any]], back: bool = True,
          default: Any = None) -> Any:
     """Select one value; returns None when the trainee picks '← back'."""
-    width = terminal.console().width - len(" » ") - 1  # the terminal would cut it mid-word
+    capped = len(options) + back > PICK_ROWS  # scrolls, with a scrollbar on the right
+    width = (terminal.console().width - len(" » ") - 1  # the terminal would cut it mid-word
+             - (SCROLLBAR if capped else 0))
     items = [Choice(title if len(title) <= width else title[:width - 1].rstrip() + "…", value)
              for title, value in options]
     if back:
         items.append(Choice("← back", BACK))
     start = next((c for c in items if c.value == default), None)
-    answer = terminal.ask(questionary.select(message, items, default=start,
-                                             instruction="(↑↓ then enter)"))
+    answer = terminal.ask(cap_height(questionary.select(
+        message, items, default=start,
+        instruction=f"(↑↓ then enter; {len(items)} entries, scrolls)" if capped
+        else "(↑↓ then enter)"), len(items), PICK_ROWS))
     return None if answer == BACK else answer
 
 

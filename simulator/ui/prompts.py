@@ -32,11 +32,11 @@ from simulator.texts import catalogue
 from simulator.ui import forms, terminal
 from simulator.ui.coach import Coach, Tip
 from simulator.ui.keys import with_keys
+from simulator.ui.menus import GROUP_ROWS, MENU_ROWS, SCROLLBAR, cap_height
 from simulator.ui.view import Budget, clock, entry, hidden_news, render, rows
 
 GROUPS = {"coordinate": "Coordinate", "investigate": "Investigate", "mitigate": "Mitigate",
           "communicate": "Communicate", "close": "Close the incident"}
-MENU_ROWS = 8  # the main menu: a question line and seven entries
 HELP, CHANNEL, MORE, BACK, KEYS = "__help__", "__channel__", "__more__", "__back__", "__keys__"
 QUICK_WAIT = "__quick_wait__"
 #: one key, one frequent action, from the top menu (the value is what the menu returns)
@@ -328,14 +328,18 @@ class PromptDecider:
     def group_menu(self, options: list[Option], question: str, default: str | None = None
                    ) -> str | None:
         items: list[Any] = []
+        capped = len(options) + 1 > GROUP_ROWS  # scrolls, with a scrollbar on the right
+        width = self.console.width - (SCROLLBAR if capped else 0)
         for option in options:
             label = f"{option.title}  · {cost(option)}"
-            disabled = fit_reason(label, option.reason, self.console.width) or None
+            disabled = fit_reason(label, option.reason, width) or None
             items.append(Choice(label, option.id, disabled=disabled))
         items.append(Choice("← back", BACK))
         start = next((c for c in items if c.value == default and not c.disabled), None)
-        picked = terminal.ask(questionary.select(question, items, default=start,
-                                                 instruction="(↑↓ enter)"))
+        picked = terminal.ask(cap_height(questionary.select(
+            question, items, default=start,
+            instruction=f"(↑↓ enter; {len(items)} entries, scrolls)" if capped
+            else "(↑↓ enter)"), len(items), GROUP_ROWS))
         return None if picked == BACK else str(picked)
 
     def show_keys(self) -> None:

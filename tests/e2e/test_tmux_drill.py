@@ -212,6 +212,43 @@ def test_mid_drill_screen_keeps_five_channel_lines_at_80x24(term: Terminal, tmp_
     assert rows[-1].strip().startswith("Help, or read")  # the menu fits below
 
 
+def test_a_long_group_menu_scrolls_under_the_header_at_80x24(term: Terminal, tmp_path: Path
+                                                              ) -> None:
+    """Coordinate has nine actions and '← back': the list scrolls in six rows, so the
+    clock, the header and the question stay on the 24-row screen wherever the cursor is."""
+    term.start(tabletop("run", "redis-saturation", "--seed", "7", "--coach", "off",
+                        "--journal", str(tmp_path / "run.jsonl")), tmp_path)
+    term.expect("Press any key")
+    term.keys("Enter")
+    choose(term, "What do you do?", 0)           # Coordinate
+
+    def on_screen(pointed: str) -> list[str]:
+        deadline = time.monotonic() + 20
+        while True:
+            rows = term.screen().rstrip("\n").split("\n")
+            if any(r.startswith(" » " + pointed) for r in rows) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert any(r.startswith(" » " + pointed) for r in rows), "\n".join(rows)
+        assert len(rows) <= 24, "\n".join(rows)
+        assert rows[0].startswith("Checkout failing") and "T+00:00 14:03 UTC" in rows[0]
+        assert any(r.startswith("? Coordinate:") and "10 entries, scrolls" in r for r in rows)
+        return rows
+
+    rows = on_screen("Acknowledge the alert")
+    assert "← back" not in "\n".join(rows)       # below the six rows shown
+    term.keys(*["Down"] * 8)                       # the disabled entry is skipped
+    rows = on_screen("← back")
+    assert "Acknowledge the alert" not in "\n".join(rows)  # scrolled off, not the header
+    term.keys("Enter")                             # back: the top menu, cursor kept
+    term.expect(" » Coordinate")
+    term.keys("C-c")
+    choose(term, "Drill interrupted", 2)           # abandon
+    term.expect("Really abandon?")
+    term.keys("y", "Enter")
+    term.expect("EXIT=1", timeout=30)
+
+
 def resolve_form(term: Terminal, message: str) -> None:
     for question, answer in [("Resolution message", message), ("Root cause", "redis maxclients"),
                              ("Fix applied", "raised maxclients"), ("Customer impact", ""),
