@@ -37,7 +37,8 @@ def observations(journal: Journal, criteria: list[CriterionResult]) -> list[dict
                     "rating": rating, "machine": machine, "agree": rating == machine,
                     "verdict": verdict, "note": str(r.get("note", "")),
                     "by": str(r.get("by", "")), "t": t,
-                    "when": f"T+{t // 60}:{t % 60:02d}"})
+                    **({"after": True} if r.get("after") else {}),
+                    "when": "after the drill" if r.get("after") else f"T+{t // 60}:{t % 60:02d}"})
     return out
 
 

@@ -57,6 +57,8 @@ def render_scorecard(card: Scorecard, plan_items: int = 5) -> RenderableType:
                                   Text("")]
     if card.participants:
         parts += [team_table(card), Text("")]
+    if card.observations:
+        parts += [observations_table(card), Text("")]
     return Group(*parts, figures, Text(""),
                  Text("Improvement plan (biggest gaps first)", style="bold"), plan)
 
@@ -74,6 +76,19 @@ def team_table(card: Scorecard) -> Table:
             ratings.append(f" {c['id']}  ")
         table.add_row(p["name"], p["role"], "-" if p["score"] is None else f"{p['score']}/100",
                       ratings, p["decided"])
+    return table
+
+
+def observations_table(card: Scorecard) -> Table:
+    """Evaluators' ratings beside the scorer's: disagreement shown, never merged."""
+    table = Table(title="Evaluator observations beside the automatic rating",
+                  show_edge=False, pad_edge=False, expand=False, title_justify="left")
+    for col in ("When", "Criterion", "Evaluator", "Automatic", "Agreement", "Note", "By"):
+        table.add_column(col)
+    for o in card.observations:
+        table.add_row(o["when"], o["criterion"], Text(o["rating"], style=STYLE.get(
+            o["rating"], "")), Text(o["machine"], style=STYLE.get(o["machine"], "")),
+            ("✔ " if o["agree"] else "≠ ") + o["verdict"], o["note"], o["by"])
     return table
 
 

@@ -58,6 +58,8 @@ HELP = {
             "played into the one drill",
     "hotwash": "after a drill: walk the group through the scenario's debrief questions; the "
                "answers go into the reports",
+    "observe": "after a drill: record an evaluator's observation (their own P/S/M/U rating "
+               "of a criterion, with a note); the reports show it beside the scorer's rating",
     "resume": "continue a paused interactive drill from its journal",
     "branch": "replay a journal up to decision N, then let a bot, a decisions file or you "
               "decide from there (a counterfactual run)",
@@ -161,6 +163,14 @@ def _args_hotwash(s: argparse.ArgumentParser) -> None:
                    help="an answer, in question order (repeat; default: ask for each)")
     s.add_argument("--by", default="facilitator", help="your name in the journal")
 
+
+def _args_observe(s: argparse.ArgumentParser) -> None:
+    s.add_argument("journal", type=Path, help="the ended drill's journal")
+    s.add_argument("criterion", help="a criterion id of the rubric, e.g. comms.first-update")
+    s.add_argument("rating", help="P (performed), S (some challenges), M (major "
+                   "challenges) or U (unable to perform)")
+    s.add_argument("note", help="what you saw")
+    s.add_argument("--by", default="evaluator", help="your name in the journal")
 
 def _args_resume(s: argparse.ArgumentParser) -> None:
     s.description = (
@@ -457,6 +467,12 @@ def _hotwash(args: argparse.Namespace) -> int:
     return hotwash_command(args)
 
 
+def _observe(args: argparse.Namespace) -> int:
+    from simulator.ui.console import observe_command
+
+    return observe_command(args)
+
+
 def _resume(args: argparse.Namespace) -> int:
     from simulator.runner import resume_command
 
@@ -471,7 +487,7 @@ def _score(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Any] = {"list": _list, "show": _show, "brief": _brief, "run": _run,
                             "resume": _resume, "facilitate": _facilitate,
-                            "hotwash": _hotwash, "join": _join,
+                            "hotwash": _hotwash, "join": _join, "observe": _observe,
                             "branch": _branch, "history": _history, "prove": _prove,
                             "score": _score, "new": _new, "validate": _validate,
                             "schema": _schema}

@@ -126,7 +126,11 @@ def check_act(drill: Drill, act: dict[str, Any]) -> str | None:
 
 
 def _who(act: dict[str, Any]) -> str | None:
-    by = act.get("by", SOURCE)
+    return check_by(act.get("by", SOURCE))
+
+
+def check_by(by: Any) -> str | None:
+    """What is wrong with the name of whoever acts or observes, or None."""
     if not isinstance(by, str) or not by.strip() or len(by) > 80:
         return "'by' is a name of at most 80 characters"
     return None
@@ -168,6 +172,8 @@ def recorded_acts(records: list[dict[str, Any]]) -> dict[int, list[dict[str, Any
     acts: dict[int, list[dict[str, Any]]] = {}
     decisions = 0
     for r in records:
+        if r.get("type") == "end":  # what came after (observations, hot wash) is not replayed
+            break
         if r.get("type") == "decision":
             decisions += 1
             continue

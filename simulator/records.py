@@ -22,6 +22,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StrictStr,
     TypeAdapter,
@@ -153,6 +154,8 @@ class Observation(_Record):
     rating: StrictStr
     note: StrictStr = ""
     by: StrictStr = ""
+    #: recorded after the drill ended (tabletop observe), appended after the end record
+    after: StrictBool = False
 
 
 class Hotwash(_Record):

@@ -65,6 +65,8 @@ def acts_from(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def facilitate_command(args: argparse.Namespace) -> int:
+    if args.session.endswith(".jsonl") and Path(args.session).is_file():
+        return after_the_drill(args)
     info, client = connect(args.session, args.wait)
     try:
         acts = acts_from(args)
@@ -87,6 +89,21 @@ def facilitate_command(args: argparse.Namespace) -> int:
         return interactive(client, info, args.by)
     finally:
         client.close()
+
+
+def after_the_drill(args: argparse.Namespace) -> int:
+    """`tabletop facilitate JOURNAL --observe ...`: the session is over, the journal stays.
+
+    Only observations make sense then; they are appended like `tabletop observe` does.
+    """
+    acts = acts_from(args)
+    if not args.observe or len(acts) > 1:
+        raise InputError(f"{args.session} is a journal: after the drill only --observe "
+                         "CRITERION RATING NOTE can be recorded (or run tabletop hotwash)")
+    criterion, rating, note = args.observe
+    return observe_command(argparse.Namespace(journal=Path(args.session),
+                                              criterion=criterion, rating=rating, note=note,
+                                              by=args.by))
 
 
 def ratings(status: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -237,7 +254,8 @@ def hot_wash(journal: str, by: str, answers: list[str] | None = None) -> int:
     record: the drill is over, nothing is replayed from them) and the after-action reports
     beside the journal are written again with them. ``answers`` plays them from a script.
     """
-    from simulator.journal import dumps, read_journal
+    from simulator.appendix import append_after_end
+    from simulator.journal import read_journal
     from simulator.loader import scenario_for_journal
     from simulator.textsafe import strip_controls
     from simulator.ui import forms
@@ -252,14 +270,14 @@ def hot_wash(journal: str, by: str, answers: list[str] | None = None) -> int:
         raise InputError(f"{path}: the drill has not ended yet; the hot wash comes after it")
     questions = scenario_for_journal(record.header["scenario"]).debrief.questions
     console = terminal.console()
-    if not questions:
-        console.print(Text("This scenario has no hot-wash questions (debrief.questions)."))
-        return ExitCode.OK
     if answers is not None and len(answers) > len(questions):
         raise InputError(f"{len(answers)} answers for {len(questions)} questions")
-    console.print(Text(f"Hot wash: {len(questions)} questions. Type the group's answer to "
-                       "each (Enter alone skips one).", style="bold"))
-    lines = []
+    if questions:
+        console.print(Text(f"Hot wash: {len(questions)} questions. Type the group's answer to "
+                           "each (Enter alone skips one).", style="bold"))
+    else:
+        console.print(Text("This scenario has no hot-wash questions (debrief.questions)."))
+    wash = []
     for n, question in enumerate(questions):
         if answers is not None:
             if n >= len(answers):
@@ -269,17 +287,57 @@ def hot_wash(journal: str, by: str, answers: list[str] | None = None) -> int:
             console.print(Text(f"{n + 1}. {question}", style="bold"))
             answer = forms.ask_text("Answer:")
         answer = strip_controls(answer).strip()[:4000]
-        lines.append(dumps({"type": "hotwash", "question": question, "answer": answer,
-                            "by": by}))
-    with path.open("a", encoding="utf-8", newline="\n") as out:
-        out.write("".join(line + "\n" for line in lines))
+        wash.append({"type": "hotwash", "question": question, "answer": answer, "by": by})
+    if wash:
+        append_after_end(path, lambda _journal: wash)
+    if answers is None:  # the evaluators' ratings, now that they have heard the group
+        added = later_observations(path, by)
+        if added:
+            console.print(Text(f"{added} observation(s) added beside the automatic ratings."))
     from scoring.debrief import write_reports
 
     _, written = write_reports(path)
-    console.print(Text(f"{len(lines)} answers added to the after-action report: "
+    console.print(Text(f"{len(wash)} answers added to the after-action report: "
                        + ", ".join(str(p) for p in written.values())))
     return ExitCode.OK
 
 
+def later_observations(path: Path, by: str) -> int:
+    """After the hot wash: evaluators record observations of the ended drill, one by one."""
+    from simulator.appendix import append_after_end
+    from simulator.appendix import observation as checked
+    from simulator.ui import forms
+
+    added = 0
+    while forms.yes_no("Record an evaluator observation of the drill?", False):
+        given = observation(by, [])
+        if given is None:
+            continue
+        append_after_end(path, lambda journal, o=given: [checked(
+            journal, o["criterion"], o["rating"], o["note"], o["by"])])
+        terminal.console().print(Text(f"recorded: {given['criterion']} {given['rating']}"))
+        added += 1
+    return added
+
+
 def hotwash_command(args: argparse.Namespace) -> int:
     return hot_wash(str(args.journal), args.by, args.answer)
+
+
+def observe_command(args: argparse.Namespace) -> int:
+    """`tabletop observe JOURNAL CRITERION RATING NOTE`: an evaluator's rating of an ended
+    drill, appended to its journal (simulator/appendix.py); the reports beside it are
+    written again with it."""
+    from scoring.debrief import write_reports
+    from simulator.appendix import append_after_end, observation
+
+    path: Path = args.journal
+    [added] = append_after_end(path, lambda journal: [observation(
+        journal, args.criterion, args.rating, args.note, args.by)])
+    card, written = write_reports(path)
+    machine = next((c.rating for c in card.criteria if c.id == added["criterion"]), "N/A")
+    print(f"observation added: {added['criterion']} {added['rating']} by {added['by']} "
+          f"(the scorer's rating: {machine})")
+    for fmt, report in written.items():
+        print(f"{fmt} report: {report}")
+    return ExitCode.OK

@@ -128,11 +128,28 @@ def test_facilitator_injects_on_the_fly_and_leads_the_hot_wash(panes: Panes,
             panes.type(1, "We froze changes before anyone restarted Redis")
         else:
             panes.keys(1, "Enter")               # Enter alone skips the others
+    # then the evaluator's own rating of the ended drill, beside the machine's
+    panes.expect(1, "Record an evaluator observation of the drill?", timeout=40)
+    panes.type(1, "y")
+    panes.expect(1, "Criterion:")
+    panes.keys(1, "Enter")                       # the first criterion
+    panes.expect(1, "Your rating:")
+    panes.keys(1, "Down", "Enter")               # S
+    panes.expect(1, "Note (what you saw):")
+    panes.type(1, "IC froze changes but never named a comms lead")
+    panes.expect(1, "recorded: ", timeout=40)
+    time.sleep(0.3)
+    panes.type(1, "n")
+    panes.expect(1, "1 observation(s) added", timeout=40)
     panes.expect(1, "EXIT=0", timeout=40)
     records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
     injected = [r for r in records if r.get("source") == "facilitator"]
     assert [r["kind"] for r in injected] == ["inject", "facilitator_end"]
     assert injected[0]["by"] == "fay" and injected[0]["actor"] == "bob"
+    [observed] = [r for r in records if r["type"] == "observation"]
+    assert observed["after"] and observed["rating"] == "S" and observed["by"] == "fay"
+    assert records.index(observed) > next(i for i, r in enumerate(records)
+                                          if r["type"] == "end")
     wash = [r for r in records if r["type"] == "hotwash"]
     assert wash[0]["answer"] == "We froze changes before anyone restarted Redis"
     report = journal.with_suffix(".md")
