@@ -14,6 +14,7 @@ from scoring import checks_change as change
 from scoring import checks_close as close
 from scoring import checks_command as command
 from scoring import checks_comms as comms
+from scoring import checks_handover as handover
 from scoring import postmortem
 from scoring.ratings import Finding
 from scoring.run import Run
@@ -38,6 +39,8 @@ CHECKS: dict[str, CheckSpec] = {
                               {"own_changes_ok": 0, "own_investigations_ok": 0,
                                "own_investigations_s": 2, "own_investigations_m": 5},
                               ("own_changes", "own_investigations", "delegated")),
+    "handover_summary": CheckSpec(handover.handover_summary, {"p": 0, "s": 1, "m": 2},
+                                  ("handed_to", "missing")),
     "freeze_early": CheckSpec(command.freeze_early, {"p": 5, "s": 10, "m": 20},
                               ("frozen_at",)),
     "blast_before_change": CheckSpec(change.blast_before_change, {"p": 0, "s": 1, "m": 2},

@@ -307,7 +307,8 @@ def announced_and_logged(run: Run, p: Params) -> Finding:
 KIND_WORDS = {"rollback": ("roll", "revert"), "flag": ("flag", "switch", "toggl", "disabl"),
               "failover": ("fail",), "scale": ("scal", "replica", "pods"),
               "config": ("conf", "limit", "setting"), "restart": ("restart", "bounc"),
-              "fix": ("fix", "hotfix", "patch")}
+              "fix": ("fix", "hotfix", "patch"), "rollforward": ("roll", "forward"),
+              "revert": ("revert", "undo", "undid", "roll")}
 
 
 def _result_of(run: Run, change: Record, landed: int, window: float
@@ -326,9 +327,14 @@ def _logs_result(run: Run, log: Record, change: Record) -> bool:
     """
     d = run.data(log)
     said = " ".join(str(d.get(k, "")) for k in ("text", "message", "impact", "doing")).lower()
-    if any(ch.isdigit() for ch in said):
-        return True
-    words = re.findall(r"[a-z]+", said)
+    return any(ch.isdigit() for ch in said) or names_change(run, said, change)
+
+
+def names_change(run: Run, said: str, change: Record) -> bool:
+    """Does ``said`` name this change: its target, a config key's own name, or its kind in
+    the words people use for it (KIND_WORDS)? Shared with the handover check, which asks
+    whether the outgoing IC told the incoming one about each change still running."""
+    words = re.findall(r"[a-z]+", said.lower())
     kind, _, target = str(run.data(change).get("change", "")).partition(":")
     if any(w.startswith(KIND_WORDS.get(kind, (kind or "-",))) for w in words):
         return True

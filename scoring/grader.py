@@ -34,14 +34,17 @@ def grade_criterion(run: Run, criterion: Criterion, rubric: Rubric) -> Criterion
     finding = spec.run(run, params)
     facts = {**dict.fromkeys(spec.facts, "n/a"), **{k: f"{v:g}" for k, v in params.items()},
              **finding.facts}
+    weight = float(criterion.weight)
     if finding.rating == "N/A":
         points, max_points, advice = 0.0, 0.0, f"Not rated: {finding.reason}."
+        if criterion.occasional:  # its moment never came: not part of this run's rubric,
+            weight = 0.0          # so a stopped run does not count it as unearned either
     else:
         max_points = float(criterion.weight)
         points = round(max_points * rubric.ratings.of(finding.rating), 1)
         advice = _fill(criterion.keep if finding.rating == "P" else criterion.advice, facts)
     return CriterionResult(criterion.id, criterion.title, criterion.section,
-                           float(criterion.weight), finding.rating, points, max_points,
+                           weight, finding.rating, points, max_points,
                            finding.reason, advice, finding.evidence)
 
 

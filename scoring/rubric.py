@@ -62,6 +62,9 @@ class Criterion(Model):
     critical: dict[CapRating, Cap] = Field(
         {}, description="critical failure caps: the total score is at most this when the "
         "criterion is rated so (e.g. {M: 70, U: 55})")
+    occasional: bool = Field(
+        False, description="judged only when its moment happens (a handover): its weight "
+        "comes on top and counts only in the runs it applies to, never as unearned")
     advice: str = Field(description="what to do differently; {placeholders} from the check")
     keep: str = Field(description="what to keep doing when the criterion is performed")
 
@@ -95,6 +98,7 @@ class CriterionChange(Model):
     title: str | None = None
     weight: float | None = Field(None, ge=0, le=100)
     enabled: bool | None = None
+    occasional: bool | None = None
     critical: dict[CapRating, Cap] | None = None
     thresholds: dict[str, Value] | None = None
     advice: str | None = None

@@ -70,6 +70,14 @@ def play(scenario_id: str, seed: int, steps: list[Step]) -> tuple[float, list[St
     return score, skipped
 
 
+def play_records(scenario_id: str, seed: int, steps: list[Step]) -> list[dict[str, Any]]:
+    """The journal records of these steps (to read the true state at a moment of the run)."""
+    sc, ref = scenario(scenario_id)
+    drill = Drill(sc, ref, seed, None, {"decider": "decisions"})
+    drill.run(TolerantDecider(steps))
+    return list(drill.journal.records)
+
+
 def play_full(scenario_id: str, seed: int, steps: list[Step]
               ) -> tuple[float, list[Step], list[tuple[int, str]]]:
     """Score, skipped steps, and when each decision was really played (waits left out);

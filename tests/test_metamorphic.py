@@ -11,7 +11,9 @@ path edited to take each listed route.
 - learning a finding earlier (the same later decisions) never lowers it;
 - swapping one listed mitigation for another, each made on its evidence, moves it by at
   most 5 points;
-- removing the postmortem never raises it.
+- removing the postmortem never raises it;
+- a handover summary with more true content (the state read off the metrics at that
+  moment, the changes made, the next step) never scores lower.
 
 Runs are in memory (about 0.1 s each); the whole module stays well under 90 s.
 """
@@ -31,6 +33,7 @@ from metamorphic_play import (
     expert_steps,
     play,
     play_full,
+    play_records,
     played_steps,
     scenario,
     script_steps,
@@ -268,6 +271,45 @@ def test_removing_the_postmortem_never_raises_the_score(play_: tuple[str, str, i
     steps.append({"action": "finish", "at_minutes": 999})
     score, _ = play(scenario_id, seed, steps)
     assert score <= base(*play_)
+
+
+def _true_handover_parts(scenario_id: str, seed: int, steps: list[Step]) -> list[str]:
+    """Three true sentences for the handover in ``steps``: the key metric's reading at that
+    moment, the changes started by then (or that there were none), and a next step."""
+    sc, _ = scenario(scenario_id)
+    records = play_records(scenario_id, seed, steps)
+    handover = next(r for r in records if r.get("kind") == "hand_over")
+    samples = [r for r in records if r["type"] == "sample" and r["t"] <= handover["t"]]
+    metric = sc.metric(sc.impact.metric)
+    value = float(samples[-1]["values"].get(metric.id, 0.0)) if samples else metric.baseline
+    changes = [str((r.get("data") or {}).get("change", "")).replace(":", " of ")
+               for r in records if r.get("kind") == "change_started" and
+               r["t"] <= handover["t"]]
+    return [f"{metric.title} reads {value:.0f} right now.",
+            "Changes so far: " + ", ".join(changes) + "." if changes else
+            "No changes made yet.",
+            f"Next: watch {metric.title} until it holds inside its SLO."]
+
+
+@PROPERTY
+@given(play_=BASES, when=st.floats(0.1, 0.9), fewer=st.integers(0, 7), more=st.integers(0, 7))
+def test_a_handover_with_more_true_content_never_scores_lower(
+        play_: tuple[str, str, int], when: float, fewer: int, more: int) -> None:
+    """The same handover at the same moment, its summary a subset of true sentences against a
+    superset: the grade never goes down as the summary tells the incoming IC more."""
+    _label, scenario_id, seed = play_
+    sc, _ = scenario(scenario_id)
+    steps = [s for s in steps_of(*play_) if s["action"] != "hand_over"]
+    last = max(float(s["at_minutes"]) for s in steps if s["action"] != "write_postmortem")
+    to = sc.roster.responders[0].id
+    handover: Step = {"action": "hand_over", "to": to, "summary": "",
+                      "at_minutes": round(when * last, 2)}
+    parts = _true_handover_parts(scenario_id, seed, [*steps, handover])
+    small = [p for i, p in enumerate(parts) if fewer >> i & 1]
+    large = [p for i, p in enumerate(parts) if (fewer | more) >> i & 1]
+    scores = [play(scenario_id, seed, [*steps, {**handover, "summary": " ".join(chosen)}])[0]
+              for chosen in (small, large)]
+    assert scores[1] >= scores[0], (small, large, scores)
 
 
 def test_delaying_the_first_update_known_case() -> None:
