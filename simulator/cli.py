@@ -108,9 +108,10 @@ def _args_run(s: argparse.ArgumentParser) -> None:
     who.add_argument("--decisions", type=Path, help="play a YAML file of decisions")
     s.add_argument("--export-decisions", type=Path, metavar="FILE",
                    help="write the decisions played as a decisions file")
-    s.add_argument("--team", metavar="ROLE=NAME,...",
+    s.add_argument("--team", metavar="ROLE=NAME,...", nargs="?", const=True,
                    help="people in roles, e.g. ic=ana,comms=ben,ops=chen,ops=dee: each "
-                   "decision is attributed to a person (default: the owner of its role)")
+                   "decision is attributed to a person (default: the owner of its role); "
+                   "without a value, asks who plays (at a terminal)")
     s.add_argument("--quiet", action="store_true", help="print only the outcome line")
     s.add_argument("--coach", choices=("full", "light", "off"), default="full",
                    help="interactive coaching: full (tips and warnings), light (warnings "

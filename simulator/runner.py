@@ -119,8 +119,10 @@ def run_command(args: argparse.Namespace) -> int:
     from simulator.play import new_seed, run_drill
     from simulator.team import parse_team
 
-    team = parse_team(args.team) if getattr(args, "team", None) is not None else None
+    team = parse_team(args.team) if isinstance(getattr(args, "team", None), str) else None
     scenario, ref = load_scenario(args.scenario)
+    if team is None:
+        team = ask_team(args)
     if args.export_decisions:  # a bad path fails now, not after the drill was played
         refuse_inputs(args.export_decisions, [
             ("scenario", scenario_path(args.scenario)), ("decisions file", args.decisions),
@@ -147,6 +149,20 @@ def run_command(args: argparse.Namespace) -> int:
     report(scenario, outcome, journal, interactive, quiet=getattr(args, "quiet", False),
            args=args)
     return ExitCode.OK if outcome.status == "resolved" else ExitCode.GOAL_FAILED
+
+
+def ask_team(args: argparse.Namespace) -> Team | None:
+    """The roster prompt: for `--team` without a value, and for a facilitated drill
+    started at a terminal without --team (which may still be played solo)."""
+    asked = getattr(args, "team", None) is True
+    if not asked and not (getattr(args, "facilitated", False) and has_terminal()):
+        return None
+    if not has_terminal():
+        raise InputError("--team without a value asks who plays, at a terminal; without "
+                         "one, give the team: --team ic=NAME,comms=NAME,ops=NAME")
+    from simulator.ui.roster import ask_roster, ask_team_or_solo
+
+    return ask_roster() if asked else ask_team_or_solo()
 
 
 def run_facilitated(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,

@@ -102,6 +102,8 @@ def test_facilitator_injects_on_the_fly_and_leads_the_hot_wash(panes: Panes,
                + tabletop("facilitate", "SESSION", "--by", "fay").replace(
                    "SESSION", f'"$(cat {waited})"'))
     panes.start(trainee, wait_id, tmp_path)
+    panes.expect(0, "Is a team playing this drill")  # no --team at a terminal: asked
+    panes.type(0, "n")                                # one trainee
     shown = panes.expect(0, "facilitated session:")
     session_id = next(line.split(": ", 1)[1].strip() for line in shown.splitlines()
                       if line.startswith("facilitated session:"))

@@ -69,3 +69,51 @@ def test_a_paused_run_is_in_the_history_until_its_end_replaces_it(term: Terminal
     term.expect("EXIT=1", timeout=30)
     [final] = history(db)
     assert final["status"] == "abandoned" and final["journal"] == paused["journal"]
+
+
+def header_team(journal: Path) -> list[dict]:
+    return json.loads(journal.read_text(encoding="utf-8").splitlines()[0])["team"]
+
+
+def test_the_roster_prompt_gives_what_team_would(term: Terminal, tmp_path: Path) -> None:
+    """`--team` without a value: one question per role, names checked as typed (a bad name,
+    a name twice, no IC are refused in place), the same team as the option would give."""
+    journal = tmp_path / "asked.jsonl"
+    term.start(tabletop("run", "redis-saturation", "--seed", "3", "--bot", "expert",
+                        "--team", "--journal", str(journal), "--quiet", "--no-history"),
+               tmp_path)
+    term.expect("Who plays?")
+    term.expect("ic, incident commander")
+    term.type("")                                 # the IC is required
+    term.expect("one name: the incident commander")
+    term.keys("C-u")
+    term.type("9lives")
+    term.expect("'9lives': a name starts with a letter")
+    term.keys("C-u")
+    term.type("ana")
+    term.expect("comms, communications lead")
+    term.type("ben")
+    term.expect("ops, operations")
+    term.type("chen, ana")
+    term.expect("ana is already on the team")
+    term.keys("C-u")
+    term.type("chen, dee")
+    shown = term.expect("EXIT=", timeout=60)
+    assert "Team: ic=ana, comms=ben, ops=chen, ops=dee" in shown
+    assert "EXIT=0" in shown
+    typed = tmp_path / "typed.jsonl"
+    done = subprocess.run([sys.executable, "-m", "simulator", "run", "redis-saturation",
+                           "--seed", "3", "--bot", "expert", "--team",
+                           "ic=ana,comms=ben,ops=chen,ops=dee", "--journal", str(typed),
+                           "--quiet", "--no-history"], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert journal.read_bytes() == typed.read_bytes()  # the very same drill
+
+
+def test_team_without_a_value_needs_a_terminal(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "simulator", "run", "redis-saturation",
+                           "--bot", "expert", "--team", "--journal", str(tmp_path / "j.jsonl")],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "asks who plays, at a terminal" in done.stderr
+    assert not (tmp_path / "j.jsonl").exists()
