@@ -19,5 +19,5 @@ def render_html(card: Scorecard) -> str:
     template = environment().get_template("report.html.j2")
     return template.render(card=card, chart=card.chart, svg=render_svg(card.chart),
                            figures=rows(card.outcome, expert),
-                           process=cited([c.section for c in card.criteria]),
+                           process=cited(card.cited),
                            counts={r: counts.get(r, 0) for r in ("P", "S", "M", "U", "N/A")})

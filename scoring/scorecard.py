@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scoring.process_text import principle_data
 from scoring.run import Evidence
 from scoring.run import clock as _clock
 
@@ -26,15 +27,11 @@ class CriterionResult:
     evidence: list[Evidence] = field(default_factory=list)
 
     @property
-    def link(self) -> str:
-        return f"docs/process.md#{self.section}"
-
-    @property
     def weak(self) -> bool:
         return self.rating in ("S", "M", "U")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "process": self.link,
+        return {"id": self.id, "title": self.title, "process": principle_data(self.section),
                 "rating": self.rating, "rating_name": RATING_NAMES[self.rating],
                 "points": self.points, "max_points": self.max_points, "weight": self.weight,
                 "reason": self.reason, "advice": self.advice,
@@ -95,7 +92,7 @@ class Scorecard:
         if self.cap is not None and self.cap["uncapped"] > self.score:
             line += (f" Critical failure: {self.cap['by']} caps the score at {self.cap['at']:g} "
                      f"(the criteria alone gave {self.cap['uncapped']}; "
-                     "docs/process.md#critical-failures).")
+                     "see the process: critical failures cap the score).")
         return line
 
     @property
@@ -123,6 +120,18 @@ class Scorecard:
                 f"decisions, and all {self.verified} simulation records matched.")
 
     @property
+    def capped(self) -> bool:
+        """A critical failure holds the score below what the criteria gave."""
+        return self.cap is not None and self.cap["uncapped"] > self.score
+
+    @property
+    def cited(self) -> list[str]:
+        """The process sections the report cites: each criterion's, and the critical
+        failures' when one capped the score."""
+        return [c.section for c in self.criteria] + (["critical-failures"] if self.capped
+                                                     else [])
+
+    @property
     def weaknesses(self) -> list[CriterionResult]:
         """Criteria not fully performed, the heaviest point losses first (the IP)."""
         weak = [c for c in self.criteria if c.weak]
@@ -143,7 +152,8 @@ class Scorecard:
                 "criteria": [c.as_dict() for c in self.criteria],
                 "outcome": self.outcome, "comparison": self.comparison,
                 "improvement_plan": [{"criterion": c.id, "rating": c.rating,
-                                      "corrective_action": c.advice, "process": c.link}
+                                      "corrective_action": c.advice,
+                                      "process": principle_data(c.section)}
                                      for c in self.weaknesses],
                 "timeline": [e.as_dict() for e in self.timeline],
                 **({"observations": self.observations} if self.observations else {}),

@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from scoring.outcome import FIGURE_LABELS, describe
+from scoring.process_text import anchor, excerpt
 from scoring.scorecard import RATING_NAMES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -33,6 +34,8 @@ def environment(markdown: bool = False) -> Environment:
                       trim_blocks=True, lstrip_blocks=True,
                       finalize=_markdown_value if markdown else None)
     env.filters["clock"] = describe
+    env.filters["anchor"] = anchor  # a principle's copy inside the report
+    env.filters["excerpt"] = excerpt
     env.filters["pipe_safe"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
     env.globals.update(FIGURE_LABELS=FIGURE_LABELS, RATING_NAMES=RATING_NAMES)
     return env

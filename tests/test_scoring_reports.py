@@ -59,7 +59,7 @@ def test_markdown_has_the_aar_sections() -> None:
     for heading in ("# After-action report:", "## Scorecard", "## Outcome figures",
                     "## Findings", "## Timeline", "## Improvement plan"):
         assert heading in text
-    assert "| [comms.first-update](docs/process.md#first-update)" in text
+    assert "| [comms.first-update](#process-first-update)" in text
     assert "on the expert path" in text
     assert "“Bob Tran caused this outage by shipping a bad change.”" in text
 
