@@ -59,14 +59,17 @@ def test_a_paused_run_is_in_the_history_until_its_end_replaces_it(term: Terminal
     term.expect("EXIT=130", timeout=30)
     [again] = history(db)
     assert again["status"] == "paused"
-    term.stop()
-    term.start(tabletop("resume", str(journal), "--db", str(db)), tmp_path)
-    term.expect("What do you do?", timeout=30)
-    term.keys("C-c")
-    choose(term, "Drill interrupted", 2)         # Abandon
-    term.expect("Really abandon?")
-    term.keys("y", "Enter")
-    term.expect("EXIT=1", timeout=30)
+    later = Terminal(f"tabletop-team-{uuid.uuid4().hex[:8]}")  # a fresh server: no race
+    try:                                                      # with the old one's exit
+        later.start(tabletop("resume", str(journal), "--db", str(db)), tmp_path)
+        later.expect("What do you do?", timeout=30)
+        later.keys("C-c")
+        choose(later, "Drill interrupted", 2)     # Abandon
+        later.expect("Really abandon?")
+        later.keys("y", "Enter")
+        later.expect("EXIT=1", timeout=30)
+    finally:
+        later.stop()
     [final] = history(db)
     assert final["status"] == "abandoned" and final["journal"] == paused["journal"]
 
