@@ -162,16 +162,41 @@ def _undo(engine: Engine, change: Change, action_id: str, args: dict[str, Any],
     return undo or None
 
 
-def stop(engine: Engine, key: str, asked_by: str = "ic") -> Change:
-    """Stop a change in flight: the executor stops; a fix may leave the system half-changed
-    (its `if_cancelled`), and the channel says what is left."""
-    item = stoppable(engine)[key]
+def if_cancelled(engine: Engine, change: Change) -> list[Mutation]:
+    """What this change leaves behind when stopped part-way, as the scenario declares it: a
+    fix's `if_cancelled`, a service's `if_cancelled.rollback` / `.roll_forward` /
+    `.restart`, a dependency's `if_cancelled.restart`. Undeclared, nothing: the change
+    never landed."""
+    sc = engine.scenario
+    kind, _, target = change.key.partition(":")
+    if kind == "fix":
+        fix = next((f for f in sc.fixes if f.id == target), None)
+        return list(fix.if_cancelled) if fix is not None else []
+    service = next((s for s in sc.system.services if s.id == target), None)
+    if service is not None and kind in ("rollback", "rollforward", "restart"):
+        declared = service.if_cancelled
+        return list({"rollback": declared.rollback, "rollforward": declared.roll_forward,
+                     "restart": declared.restart}[kind])
+    dependency = next((d for d in sc.system.dependencies if d.id == target), None)
+    if dependency is not None and kind == "restart":
+        return list(dependency.if_cancelled.restart)
+    return []
+
+
+def _halt(engine: Engine, item: Change) -> list[Mutation]:
+    """Mark a change in flight as stopped, free its executor, say what it leaves behind."""
     item.cancelled = True
     item.applied = engine.now
     if engine.tasks.get(item.by) and engine.tasks[item.by].title == item.title:
         engine.tasks.pop(item.by)
-    fix = next((f for f in engine.scenario.fixes if f"fix:{f.id}" == key), None)
-    partial = list(fix.if_cancelled) if fix is not None else []
+    return if_cancelled(engine, item)
+
+
+def stop(engine: Engine, key: str, asked_by: str = "ic") -> Change:
+    """Stop a change in flight: the executor stops; a partial change may leave the system
+    half-changed (the scenario's `if_cancelled`), and the channel says what is left."""
+    item = stoppable(engine)[key]
+    partial = _halt(engine, item)
     left = text("change_half_done") if partial else text("change_nothing_changed")
     engine.emit("change_cancelled", item.by, text(
         "change_stopped", by=engine.name(item.by), title=item.title, left=left),
@@ -250,16 +275,20 @@ def _land_change(engine: Engine, change: Change, action_id: str, args: dict[str,
 
 
 def _interrupt_rollouts(engine: Engine, restart: Change, target: str) -> None:
-    """Restarting a service mid-rollout kills the rollout: people undo each other's work."""
+    """Restarting a service mid-rollout kills the rollout: people undo each other's work.
+    The rollout is stopped part-way, so it leaves what the scenario says a half-done one
+    leaves (`if_cancelled.rollback`), if anything."""
     for other in engine.in_flight():
         if other.key == f"rollback:{target}":
-            other.cancelled = True
-            other.applied = engine.now
-            if engine.tasks.get(other.by) and engine.tasks[other.by].title == other.title:
-                engine.tasks.pop(other.by)
-            engine.emit("change_cancelled", other.by, text(
-                "rollout_interrupted", by=engine.name(other.by), title=other.title,
-                who=engine.name(restart.by)), change=other.key, cancelled_by=restart.key)
+            partial = _halt(engine, other)
+            said = text("rollout_interrupted", by=engine.name(other.by), title=other.title,
+                        who=engine.name(restart.by))
+            engine.emit("change_cancelled", other.by,
+                        f"{said} {text('rollout_half_done')}" if partial else said,
+                        change=other.key, cancelled_by=restart.key,
+                **({"partial": True} if partial else {}))
+            if partial:
+                engine.mutate(partial, other.by)
 
 
 def npc_change(engine: Engine, npc: NpcAction) -> None:

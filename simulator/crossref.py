@@ -25,7 +25,7 @@ from simulator.conditions import (
 from simulator.derive import order, references
 from simulator.engine import ENGINE_FACTS
 from simulator.errors import Problem
-from simulator.scenario import ConfigValue, Scenario
+from simulator.scenario import ConfigValue, Mutation, Scenario
 from simulator.yamlsafe import Loc, Located, load_yaml, read_text
 
 
@@ -39,6 +39,18 @@ def criterion_ids() -> frozenset[str]:
 
     data = load_yaml(read_text(builtin_path()), str(builtin_path())).data
     return frozenset(str(c["id"]) for c in data["criteria"])
+
+
+def half_done(sc: Scenario) -> list[Mutation]:
+    """Every mutation a change stopped part-way can leave behind (fixes, services and
+    dependencies): the facts and versions it sets exist for the conditions to read."""
+    out = [m for f in sc.fixes for m in f.if_cancelled]
+    for svc in sc.system.services:
+        out += [*svc.if_cancelled.rollback, *svc.if_cancelled.roll_forward,
+                *svc.if_cancelled.restart]
+    for dep in sc.system.dependencies:
+        out += dep.if_cancelled.restart
+    return out
 
 
 def _hint(name: str, known: list[str] | set[str]) -> str:
@@ -59,7 +71,8 @@ class _Checker:
         self.versions = {s.id: {s.version, *([s.previous_version] if s.previous_version else []),
                                 *([s.fixed_version] if s.fixed_version else [])}
                          for s in sys.services}
-        for does in [*(f.does for f in sc.fixes), *(i.does for i in sc.injects)]:
+        for does in [*(f.does for f in sc.fixes), *(i.does for i in sc.injects),
+                     half_done(sc)]:
             for m in does:
                 if m.service and m.version:
                     self.versions.setdefault(m.service, set()).add(m.version)
@@ -80,6 +93,7 @@ class _Checker:
             self.facts |= {m.set_fact for m in fix.does if m.set_fact}
         for inj in sc.injects:
             self.facts |= {m.set_fact for m in inj.does if m.set_fact}
+        self.facts |= {m.set_fact for m in half_done(sc) if m.set_fact}
 
     def unique_ids(self, loc: Loc, ids: list[str]) -> None:
         for j, (name, count) in enumerate(Counter(ids).items()):
@@ -190,6 +204,17 @@ class _Checker:
                 self.add(("system", "services", i, "fixed_version"),
                          f"the fixed version is the running version {svc.version}",
                          "name the new version that carries the fix")
+            self.half_done(("system", "services", i), {
+                "rollback": (svc.if_cancelled.rollback, svc.previous_version is not None,
+                             "there is no rollback without a 'previous_version'"),
+                "roll_forward": (svc.if_cancelled.roll_forward, svc.fixed_version is not None,
+                                 "there is no roll forward without a 'fixed_version'"),
+                "restart": (svc.if_cancelled.restart, svc.restartable,
+                            "the service is not restartable")})
+        for i, dep in enumerate(sc.system.dependencies):
+            self.half_done(("system", "dependencies", i), {
+                "restart": (dep.if_cancelled.restart, dep.restartable,
+                            "the dependency is not restartable")})
         for i, flag in enumerate(sc.system.feature_flags):
             self.condition(("system", "feature_flags", i, "available_when"), flag.available_when)
             self.slower(("system", "feature_flags", i, "minutes_when"), flag.minutes_when)
@@ -268,6 +293,16 @@ class _Checker:
         if flag in self.flags and segment not in self.flags[flag]:
             self.add((*loc, "segment"), f"flag '{flag}' has no segment '{segment}'",
                      _hint(segment, self.flags[flag]))
+
+    def half_done(self, loc: Loc, kinds: dict[str, tuple[list[Any], bool, str]]) -> None:
+        """A service's or dependency's `if_cancelled`: each entry is a change it can make
+        (no rollback without a previous version...), and each mutation is complete."""
+        for kind, (mutations, possible, why) in kinds.items():
+            if mutations and not possible:
+                self.add((*loc, "if_cancelled", kind), f"'if_cancelled.{kind}' is declared "
+                         f"but {why}", f"remove if_cancelled.{kind}")
+            for j, mut in enumerate(mutations):
+                self.mutation((*loc, "if_cancelled", kind, j), mut)
 
     def mutation(self, loc: Loc, mut: Any) -> None:
         """One entry of a `does:` list: every id it names exists, and it is complete."""

@@ -76,6 +76,42 @@ class ConfigValue(Model):
     description: str = ""
 
 
+class Mutation(Model):
+    """One state change a fix or an inject applies (one key set)."""
+
+    service: str | None = None
+    version: str | None = None
+    config: str | None = None
+    value: Value | str | None = None
+    flag: str | None = None
+    state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] | None = None
+    segment: str = "all"
+    set_fact: str | None = None
+    clear_fact: str | None = None
+
+
+class ServiceIfCancelled(Model):
+    """What a change to a service leaves behind when it is stopped part-way (cancel_change,
+    or a restart that kills a rollout). Nothing is the default: a stopped change never
+    landed. Declare what a real half-done run would leave, as state the faults can read:
+    a version string for the mixed fleet, a fact, a config value."""
+
+    rollback: list[Mutation] = Field(
+        default=[], description="a rollback stopped midway (some instances already on the "
+        "previous version)")
+    roll_forward: list[Mutation] = Field(
+        default=[], description="a roll forward stopped midway")
+    restart: list[Mutation] = Field(
+        default=[], description="a restart stopped midway (some instances already restarted)")
+
+
+class DependencyIfCancelled(Model):
+    """What a restart of a dependency leaves behind when it is stopped part-way."""
+
+    restart: list[Mutation] = Field(
+        default=[], description="a restart stopped midway (some nodes already restarted)")
+
+
 class Service(Model):
     """A deployable service; `previous_version` makes it possible to roll it back."""
 
@@ -96,6 +132,9 @@ class Service(Model):
     fixed_version_when: Condition | None = Field(
         None, description="the fixed version is offered only once this holds (it is written "
         "and reviewed)")
+    if_cancelled: ServiceIfCancelled = Field(
+        default=ServiceIfCancelled(), description="what a rollback, roll forward or restart "
+        "of this service leaves behind when it is stopped midway (default: nothing)")
 
 
 class Dependency(Model):
@@ -109,6 +148,9 @@ class Dependency(Model):
     restart_minutes: float = Field(2, gt=0, le=MAX_MINUTES)
     restart_resets_config: bool = Field(
         False, description="a restart drops runtime config changes back to these values")
+    if_cancelled: DependencyIfCancelled = Field(
+        default=DependencyIfCancelled(), description="what a restart of it leaves behind when it "
+        "is stopped midway (default: nothing)")
 
 
 class FeatureFlag(Model):
@@ -296,20 +338,6 @@ class Investigation(Model):
     available_when: Condition | None = None
     quick_look: QuickLook | None = Field(
         None, description="a one-minute look the IC can take instead (the 'quick check')")
-
-
-class Mutation(Model):
-    """One state change a fix or an inject applies (one key set)."""
-
-    service: str | None = None
-    version: str | None = None
-    config: str | None = None
-    value: Value | str | None = None
-    flag: str | None = None
-    state: Annotated[Literal["on", "off"], BeforeValidator(on_off)] | None = None
-    segment: str = "all"
-    set_fact: str | None = None
-    clear_fact: str | None = None
 
 
 class Fix(Model):
