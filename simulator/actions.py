@@ -526,7 +526,8 @@ def _finish_investigation(engine: Engine, inv_id: str, who: str, minutes: float,
     yield engine.env.timeout(minutes * SECONDS)
     engine.running_investigations.discard(inv_id)
     engine.done_investigations.add(inv_id)
-    engine.tasks.pop(who, None)
+    if engine.tasks.get(who) is not None and engine.tasks[who].title == inv.title:
+        engine.tasks.pop(who)  # not a change they started meanwhile: that keeps them busy
     lost = inv_id in engine.lost_investigations or (
         inv.lost_when is not None and _holds(engine, inv.lost_when))
     learned = [] if lost else list(inv.learns)

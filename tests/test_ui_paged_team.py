@@ -75,3 +75,18 @@ def test_the_prompts_show_the_paged_owner_on_the_team_line(tmp_path: Path) -> No
     joining = [i for i, r in enumerate(teams) if re.search(r"Sofia joining in \d min", r)]
     joined = [i for i, r in enumerate(teams) if re.search(r"Sofia free|free: .*Sofia", r)]
     assert joining and joined and max(joining) < min(joined), "\n".join(teams)
+
+
+def test_a_responder_who_starts_a_change_during_a_check_stays_busy() -> None:
+    """Ravi is on the deploy history when he starts restarting catalog-api on his own; the
+    check ends first, but he is still busy with the restart (the team line, and the
+    engine's availability, said 'free' before)."""
+    drill = drill_until("bad-deploy", [Action("acknowledge"), Action("delegate", {
+        "responder": "ravi", "investigation": "deploy-history"})], 3.8, seed=3)
+    done = [e for e in drill.journal.records if e.get("kind") == "investigation_done"]
+    assert done and done[-1]["actor"] == "ravi"
+    [restart] = [c for c in drill.engine.in_flight() if c.by == "ravi"]
+    assert drill.engine.busy("ravi")
+    assert f"Ravi restart catalog-api →{drill.engine.clock(drill.engine.tasks['ravi'].until)}" \
+        in team_row(drill, 30)
+    assert restart.title == "restart catalog-api"
