@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from simulator.scenario import Scenario
 from simulator.ui.terminal import title
+
+if TYPE_CHECKING:
+    from simulator.scenario import Scenario
 
 
 def reflow(text: str) -> str:

@@ -24,7 +24,6 @@ from typing import Any
 from simulator.errors import InputError, OutputError, Problem
 from simulator.files import create_journal, create_unique, keep_copy, open_locked, write_all
 from simulator.inputfile import open_regular
-from simulator.records import check_record
 from simulator.textsafe import HINT as CONTROL_HINT
 from simulator.textsafe import controls_in, describe
 
@@ -79,6 +78,12 @@ class JournalWriter:
         if self._fd is not None:
             fd, self._fd = self._fd, None
             os.close(fd)
+
+    def discard(self) -> None:
+        """Remove the journal if nothing was written to it (the drill never started)."""
+        if self._fd is not None and not self.records and self.path is not None:
+            self.path.unlink(missing_ok=True)
+        self.close()
 
 
 class LockedJournal:
@@ -237,6 +242,8 @@ def _escape_column(line: str, char: str) -> int:
 
 def read_journal(path: Path) -> Journal:
     """Read a journal (streamed once); a torn last line (a crash mid-write) is tolerated."""
+    from simulator.records import check_record  # pydantic: not before a drill's prompt
+
     name = str(path)
     records: list[dict[str, Any]] = []
     lines: list[int] = []

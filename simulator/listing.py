@@ -8,7 +8,8 @@ Each row carries the CRC-32 of its scenario file (a change detector, not a secur
 the index and the scenarios ship together as package data, and zlib costs nothing to import
 where hashlib loads OpenSSL); when a file's checksum, or the set of files, differs from the
 index (a scenario edited without regenerating it), listing falls back to loading the
-scenarios, so it is never wrong, only slower.
+scenarios, so it is never wrong, only slower. `tabletop run ID` uses a row the same way for
+its first screen (``indexed``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 ORDER = {"beginner": 0, "intermediate": 1, "advanced": 2}
+#: index fields `list --json` leaves out: the checksum, and what `run` shows first
+PRIVATE = ("crc32", "first_screen")
 
 
 def builtin_dir() -> Path:
@@ -39,13 +42,15 @@ def _digest(path: Path) -> str:
 def build() -> list[dict[str, Any]]:
     """The catalogue from the scenarios themselves (loaded and validated), easiest first."""
     from simulator.loader import load_scenario
+    from simulator.ui.briefscreen import first_screen
 
     rows = []
     for path in sorted(builtin_dir().glob("*.yaml")):
         s, _ = load_scenario(path.stem)
         rows.append({"id": s.id, "title": s.title, "difficulty": s.difficulty,
                      "minutes": s.expected_minutes, "summary": s.summary.strip(),
-                     "order": s.order, "source": s.source, "crc32": _digest(path)})
+                     "order": s.order, "source": s.source, "crc32": _digest(path),
+                     "first_screen": first_screen(s)})
     return sorted(rows, key=_path_key)
 
 
@@ -83,7 +88,28 @@ def catalogue() -> list[dict[str, Any]]:
         fresh = False
     if not fresh:
         rows = build()
-    return [{k: v for k, v in r.items() if k != "crc32"} for r in rows]
+    return [{k: v for k, v in r.items() if k not in PRIVATE} for r in rows]
+
+
+def indexed(name: str) -> dict[str, Any] | None:
+    """The index row of the built-in scenario ``name`` (an id, as `tabletop run` takes it)
+    when its file still has the checksum the index was generated from; else None.
+
+    `tabletop run ID` shows the row's first screen while the scenario itself loads and is
+    validated in the background: the row was generated from that validated file, so the
+    screen is what the loaded scenario would show.
+    """
+    if "/" in name or name.endswith((".yaml", ".yml")):
+        return None
+    path = builtin_dir() / f"{name}.yaml"
+    try:
+        rows = json.loads(index_path().read_text(encoding="utf-8"))
+        row = next(r for r in rows if r["id"] == name)
+        if path.is_file() and _digest(path) == row["crc32"] and row.get("first_screen"):
+            return dict(row)
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        pass
+    return None
 
 
 def write_index() -> Path:

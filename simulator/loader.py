@@ -6,12 +6,12 @@ import hashlib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from simulator.crossref import cross_check
 from simulator.errors import InputError, Problem
-from simulator.scenario import SCHEMA_VERSION, Scenario
-from simulator.validation import validate_model
-from simulator.yamlsafe import load_yaml, read_text
+
+if TYPE_CHECKING:
+    from simulator.scenario import Scenario
 
 
 def builtin_dir() -> Path:
@@ -36,7 +36,16 @@ def resolve(name: str) -> Path:
 
 
 def parse_scenario(text: str, label: str) -> Scenario:
-    """Validate scenario text; raise InputError listing every problem at once."""
+    """Validate scenario text; raise InputError listing every problem at once.
+
+    The models and checks are imported here, not with the module: finding a scenario
+    (``resolve``) is part of starting a drill, before its first prompt, and must stay light.
+    """
+    from simulator.crossref import cross_check
+    from simulator.scenario import SCHEMA_VERSION, Scenario
+    from simulator.validation import validate_model
+    from simulator.yamlsafe import load_yaml
+
     located = load_yaml(text, label)
     data = located.data
     if not isinstance(data, dict):
@@ -63,6 +72,8 @@ def load_scenario(name: str) -> tuple[Scenario, dict[str, str]]:
     The reference carries the scenario's full text, so a journal stays scorable, resumable
     and branchable after the scenario file is edited or the tool is upgraded.
     """
+    from simulator.yamlsafe import read_text
+
     path = resolve(name)
     text = read_text(path, str(path))
     scenario = parse_scenario(text, str(path))
@@ -77,6 +88,7 @@ def load_scenario(name: str) -> tuple[Scenario, dict[str, str]]:
 def lint_scenario(name: str) -> list[Problem]:
     """Warnings for a valid scenario (`tabletop validate` prints them; --strict fails)."""
     from simulator.lint import lint
+    from simulator.yamlsafe import load_yaml, read_text
 
     path = resolve(name)
     text = read_text(path, str(path))
@@ -94,6 +106,8 @@ def _parse_recorded(text: str, label: str) -> Scenario:
 def scenario_for_journal(ref: dict[str, str]) -> Scenario:
     """The exact scenario a journal was played with: its embedded text, or the file if that
     still has the same content (journals written before the text was embedded)."""
+    from simulator.yamlsafe import read_text
+
     label = f"{ref.get('path', ref.get('id', 'scenario'))} (as recorded in the journal)"
     embedded = ref.get("source")
     if isinstance(embedded, str):

@@ -8,7 +8,6 @@ by its ``interrupted`` and ``resumed`` entries.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from contextlib import suppress
@@ -24,11 +23,6 @@ from simulator.journal import Journal, JournalWriter, LockedJournal, read_journa
 from simulator.scenario import Decision, Scenario
 from simulator.team import Team, team_from_header
 from simulator.verify import compare, simulation_records
-
-
-def new_seed() -> int:
-    """A fresh seed for an unseeded run; it is recorded in the journal, so replays match."""
-    return int.from_bytes(os.urandom(4), "big") % 1_000_000
 
 
 def run_drill(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,

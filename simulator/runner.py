@@ -9,6 +9,7 @@ JOURNAL` continues it).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -16,15 +17,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulator.drill import Decider, Outcome
 from simulator.errors import DrillInterrupted, ExitCode, InputError
 from simulator.files import check_output, refuse_inputs, write_atomic
-from simulator.incidents import describe
-from simulator.scenario import Scenario
-from simulator.team import Team
 
 if TYPE_CHECKING:
+    from simulator.drill import Decider, Outcome
     from simulator.journal import JournalWriter
+    from simulator.scenario import Scenario
+    from simulator.team import Team
+
+
+def new_seed() -> int:
+    """A fresh seed for an unseeded run; it is recorded in the journal, so replays match."""
+    return int.from_bytes(os.urandom(4), "big") % 1_000_000
 
 
 def default_journal(scenario_id: str, seed: int) -> Path:
@@ -95,6 +100,8 @@ def pick_decider(scenario: Scenario, args: argparse.Namespace) -> Decider:
 
 
 def print_outcome(outcome: Outcome, journal: Path, scenario: Scenario) -> None:
+    from simulator.incidents import describe
+
     d = outcome.data
 
     def at(seconds: int | None) -> str:
@@ -114,13 +121,18 @@ def print_outcome(outcome: Outcome, journal: Path, scenario: Scenario) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from simulator.decisions import ScriptedDecider, export_decisions
-    from simulator.loader import load_scenario
-    from simulator.play import new_seed, run_drill
     from simulator.team import parse_team
 
     team = parse_team(args.team) if isinstance(getattr(args, "team", None), str) else None
-    scenario, ref = load_scenario(args.scenario)
+    interactive = not (args.bot or args.decisions)
+    early = briefing_first(args) if interactive else None
+    if early is None:
+        from simulator.loader import load_scenario
+
+        scenario, ref = load_scenario(args.scenario)
+        scenario_id = scenario.id
+    else:
+        scenario_id = early.row["id"]
     if team is None:
         team = ask_team(args)
     if args.export_decisions:  # a bad path fails now, not after the drill was played
@@ -129,12 +141,29 @@ def run_command(args: argparse.Namespace) -> int:
             ("journal", args.journal)], "--export-decisions")
         check_output(args.export_decisions, "--export-decisions")
     seed = args.seed if args.seed is not None else new_seed()
-    decider = pick_decider(scenario, args)
+    if early is None:
+        decider = pick_decider(scenario, args)
+        writer = open_journal(args, scenario_id, seed)
+    else:
+        need_terminal()
+        writer = open_journal(args, scenario_id, seed)
+        scenario, ref = early.brief(writer)
+        from simulator.ui.prompts import PromptDecider
+
+        decider = PromptDecider(scenario, briefed=True, **ui_options(args))
+    return play_run(args, scenario, ref, decider, seed, writer, interactive, team)
+
+
+def play_run(args: argparse.Namespace, scenario: Scenario, ref: dict[str, str],
+             decider: Decider, seed: int, writer: JournalWriter, interactive: bool,
+             team: Team | None) -> int:
+    """The drill of `tabletop run`, its exported decisions and its report."""
+    from simulator.decisions import ScriptedDecider, export_decisions
+    from simulator.play import run_drill
+
     if isinstance(decider, ScriptedDecider):
         decider.check_team(team)
-    interactive = not (args.bot or args.decisions)
     options = {"bot": args.bot} if args.bot else ui_options(args) if interactive else {}
-    writer = open_journal(args, scenario.id, seed)
     journal = writer.path
     assert journal is not None
     with paused_message(journal, args):
@@ -163,6 +192,65 @@ def ask_team(args: argparse.Namespace) -> Team | None:
     from simulator.ui.roster import ask_roster, ask_team_or_solo
 
     return ask_roster() if asked else ask_team_or_solo()
+
+
+def briefing_first(args: argparse.Namespace) -> EarlyBriefing | None:
+    """For an interactive, unfacilitated drill of a built-in scenario whose index row
+    matches its file: show the briefing from the index while the scenario loads."""
+    if getattr(args, "facilitated", False) or not has_terminal():
+        return None
+    from simulator.listing import indexed
+
+    row = indexed(args.scenario)
+    return None if row is None else EarlyBriefing(row, args)
+
+
+class EarlyBriefing:
+    """The briefing drawn from the scenario's index row, before the scenario is loaded.
+
+    Loading (the models built, the file validated and cross-checked, the engine imported)
+    starts in a thread once the prompt is on screen and is joined after the key: the
+    trainee reads while it runs. Loading is never skipped: a scenario that fails it stops
+    here with the same located errors, and its empty journal is removed.
+    """
+
+    def __init__(self, row: dict[str, Any], args: argparse.Namespace) -> None:
+        import threading
+
+        self.row, self.args = row, args
+        self.loaded: tuple[Scenario, dict[str, str]] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, name="tabletop-load", daemon=True)
+
+    def _load(self) -> None:
+        try:
+            from simulator.loader import load_scenario
+
+            self.loaded = load_scenario(self.args.scenario)
+            import simulator.play
+            import simulator.ui.prompts  # noqa: F401  (the drill's modules, while reading)
+        except BaseException as exc:  # raised in the main thread by brief()
+            self.error = exc
+
+    def brief(self, writer: JournalWriter) -> tuple[Scenario, dict[str, str]]:
+        from simulator.signals import stopping_on_signals
+        from simulator.ui import briefscreen
+        from simulator.ui.terminal import console
+
+        try:
+            with stopping_on_signals():
+                briefscreen.show(console(), self.row["first_screen"], self.args.coach,
+                                 float(self.args.pressure), self.thread.start)
+            if self.thread.ident is None:  # the prompt was never drawn
+                self._load()
+            self.thread.join()
+            if self.error is not None:
+                raise self.error
+        except BaseException:
+            writer.discard()  # nothing was played: no journal to resume
+            raise
+        assert self.loaded is not None
+        return self.loaded
 
 
 def run_facilitated(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: int,

@@ -19,17 +19,15 @@ from typing import Any
 import questionary
 from questionary import Choice
 from rich.console import Console
-from rich.panel import Panel
 from rich.text import Text
 
 from simulator.actions import Action, Option, check
-from simulator.briefing import reflow
 from simulator.drill import DrillAbandoned, Situation
 from simulator.errors import DrillInterrupted
 from simulator.scenario import Scenario
 from simulator.signals import at_prompt
 from simulator.texts import catalogue
-from simulator.ui import forms, terminal
+from simulator.ui import briefscreen, forms, terminal
 from simulator.ui.coach import Coach, Tip
 from simulator.ui.keys import with_keys
 from simulator.ui.menus import GROUP_ROWS, MENU_ROWS, SCROLLBAR, cap_height
@@ -95,7 +93,7 @@ class PromptDecider:
 
     def __init__(self, scenario: Scenario, coach: str = "full", pressure: float = 0.0,
                  console: Console | None = None,
-                 clock_: Callable[[], float] = time.monotonic) -> None:
+                 clock_: Callable[[], float] = time.monotonic, briefed: bool = False) -> None:
         self.scenario = scenario
         self.coach = Coach(coach)
         self.pressure = float(pressure)
@@ -103,7 +101,7 @@ class PromptDecider:
         self.clock = clock_
         self.seen = 0  # channel entries already shown in a previous view
         self.early: list[Tip] = []  # warnings confirmed before the current action's form
-        self.briefed = False
+        self.briefed = briefed  # the runner showed the briefing before the drill loaded
         self.cursor: str | None = None  # the top menu's entry to start on (after '← back')
         self.reopen: tuple[str, str] | None = None  # (group, action) after a form's back
 
@@ -175,25 +173,8 @@ class PromptDecider:
     # --- screens -------------------------------------------------------------------------
     def brief(self) -> None:
         """The scenario's briefing, short enough for one 80x24 screen."""
-        sc = self.scenario
-        text = Text()
-        text.append(reflow(sc.briefing) + "\n\n")
-        text.append("Your team\n", style="bold")
-        for person in sc.roster.responders:
-            text.append(f"  {person.name}: {person.role}\n")
-        if sc.roster.comms_lead:
-            lead = sc.roster.comms_lead
-            text.append(f"  {lead.name}: {lead.role} (can run communications)\n")
-        for stake in sc.roster.stakeholders:
-            text.append(f"  {stake.name}: {stake.role}, wants updates\n")
-        text.append(f"\nCoaching: {self.coach.mode}. Simulated time passes only when you act"
-                    + (f"; each second you think costs {self.pressure:g} simulated seconds."
-                       if self.pressure else ".") + " Ctrl-C pauses.", style="dim")
-        self.console.print(Panel(text, title=terminal.title(sc.title), expand=False))
-        with at_prompt():
-            terminal.ask(questionary.press_any_key_to_continue(
-                "Press any key to take the call…"))
-        self.console.clear()  # play starts on a clean screen: the briefing stays in scrollback
+        briefscreen.show(self.console, briefscreen.first_screen(self.scenario),
+                         self.coach.mode, self.pressure)
 
     def show(self, situation: Situation, tips: list[Tip]) -> None:
         engine = situation.engine
