@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from timing import alternate, summary, timed
 
 from scoring import score_journal
 from scoring.report_html import render_html
@@ -27,33 +27,14 @@ from simulator.yamlsafe import PureTabletopLoader, TabletopLoader, load_yaml
 
 
 def measure(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
-    fn()  # warm caches and imports outside the timed runs
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
-            "max_ms": max(times) * 1000, "runs": repeat}
+    return summary(alternate([timed(fn)], repeat)[0])
 
 
 def measure_pair(a: Callable[[], Any], b: Callable[[], Any], repeat: int
                  ) -> tuple[dict[str, float], dict[str, float]]:
     """Time two variants alternately, so both see the same machine conditions."""
-    a()
-    b()
-    ta, tb = [], []
-    for _ in range(repeat):
-        for fn, out in ((a, ta), (b, tb)):
-            start = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - start)
-
-    def stats(times: list[float]) -> dict[str, float]:
-        return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
-                "max_ms": max(times) * 1000, "runs": repeat}
-
-    return stats(ta), stats(tb)
+    ta, tb = alternate([timed(a), timed(b)], repeat)
+    return summary(ta), summary(tb)
 
 
 def scenario_cases(sid: str, repeat: int) -> list[dict[str, Any]]:

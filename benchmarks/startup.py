@@ -2,7 +2,7 @@
 
 Each case is a fresh process (`python -m simulator ...`) timed against a reference process
 that only imports modules, the two run alternately so both see the same machine, and the
-ratio of their medians is reported:
+ratio of their medians is reported with the range of the pairs' own ratios (the spread):
 
 - `tabletop --help` and `tabletop list` against `import rich.console` (goal: <= 1.5x);
 - time to the first prompt of an interactive drill (the briefing's "Press any key",
@@ -24,9 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from timing import alternate, summary, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPENDENCIES = "import simpy, yaml, rich.console, questionary, pydantic, jinja2, platformdirs"
@@ -50,10 +51,8 @@ def _env() -> dict[str, str]:
 
 def timed_run(*args: str) -> float:
     """Seconds for one process to run to its end, output discarded."""
-    start = time.perf_counter()
-    subprocess.run([sys.executable, *args], stdout=subprocess.DEVNULL, env=_env(), check=True,
-                   cwd=ROOT)
-    return time.perf_counter() - start
+    return timed(lambda: subprocess.run([sys.executable, *args], stdout=subprocess.DEVNULL,
+                                        env=_env(), check=True, cwd=ROOT))()
 
 
 def first_prompt(scenario: str = "bad-deploy", marker: bytes = b"Press any key") -> float:
@@ -88,23 +87,16 @@ def first_prompt(scenario: str = "bad-deploy", marker: bytes = b"Press any key")
     return elapsed
 
 
-def paired(a: Callable[[], float], b: Callable[[], float], repeat: int
-           ) -> tuple[list[float], list[float]]:
-    """Time two variants alternately (after one warm-up each)."""
-    a()
-    b()
-    ta, tb = [], []
-    for _ in range(repeat):
-        ta.append(a())
-        tb.append(b())
-    return ta, tb
-
-
 def row(case: str, reference: str, ours: list[float], ref: list[float]) -> dict[str, Any]:
+    """Medians and their ratio; the spread is the range of the pairs' own ratios (each
+    run over the reference run next to it)."""
     ratio = statistics.median(ours) / statistics.median(ref)
+    pairs = [a / b for a, b in zip(ours, ref, strict=True)]
     return {"case": case, "reference": reference, "median_ms": statistics.median(ours) * 1000,
             "reference_ms": statistics.median(ref) * 1000, "ratio": ratio,
-            "goal": GOALS[case], "ok": ratio <= GOALS[case], "runs": len(ours)}
+            "pair_ratio_min": min(pairs), "pair_ratio_max": max(pairs),
+            "goal": GOALS[case], "ok": ratio <= GOALS[case], "runs": len(ours),
+            "ours": summary(ours), "reference_runs": summary(ref)}
 
 
 def cases(repeat: int) -> list[dict[str, Any]]:
@@ -113,9 +105,9 @@ def cases(repeat: int) -> list[dict[str, Any]]:
     rows = []
     for case, args in (("--help", ("-m", "simulator", "--help")),
                        ("list", ("-m", "simulator", "list"))):
-        ours, ref = paired(lambda a=args: timed_run(*a), rich_only, repeat)  # type: ignore[misc]
+        ours, ref = alternate([lambda a=args: timed_run(*a), rich_only], repeat)  # type: ignore[misc]
         rows.append(row(case, "import rich.console", ours, ref))
-    ours, ref = paired(first_prompt, deps, repeat)
+    ours, ref = alternate([first_prompt, deps], repeat)
     rows.append(row("first prompt", "import the dependencies", ours, ref))
     return rows
 
@@ -129,10 +121,12 @@ def main() -> int:
     if args.json:
         json.dump(rows, sys.stdout, indent=2)
         return 0
-    print(f"{'case':<14} {'median ms':>10} {'reference':<26} {'ms':>8} {'ratio':>7} {'goal':>6}")
+    print(f"{'case':<14} {'median ms':>10} {'reference':<24} {'ms':>7} {'ratio':>7} "
+          f"{'pairs':>11} {'goal':>6}")
     for r in rows:
-        print(f"{r['case']:<14} {r['median_ms']:>10.1f} {r['reference']:<26} "
-              f"{r['reference_ms']:>8.1f} {r['ratio']:>6.2f}x {r['goal']:>5.1f}x"
+        print(f"{r['case']:<14} {r['median_ms']:>10.1f} {r['reference']:<24} "
+              f"{r['reference_ms']:>7.1f} {r['ratio']:>6.2f}x "
+              f"{r['pair_ratio_min']:>5.2f}-{r['pair_ratio_max']:<5.2f} {r['goal']:>5.1f}x"
               f"{'' if r['ok'] else '  (over)'}")
     return 0
 
