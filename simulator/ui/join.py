@@ -84,7 +84,8 @@ def interactive(client: Any, journal: str, who: str, role: str) -> int:
 
     from simulator.play import replay_to_end
     from simulator.ui import forms
-    from simulator.ui.view import render
+    from simulator.ui.menus import MENU_ROWS, cap_height
+    from simulator.ui.view import Budget, render
 
     console = terminal.console()
     titles = {a: str(m.get("title", a)) for a, m in catalogue().items()}
@@ -96,12 +97,17 @@ def interactive(client: Any, journal: str, who: str, role: str) -> int:
             console.print(Text("The drill has ended."))
             return ExitCode.OK
         drill = replay_to_end(Path(journal))
-        console.print(render(drill.engine))
+        # the view, a line saying who you are and the menu fill the screen: the view is
+        # sized like the IC's, and the menu (an ops player has fifteen entries) scrolls
+        width, height = console.size
+        console.print(render(drill.engine, Budget(width, max(8, height - MENU_ROWS - 1))))
         console.print(Text(f"You are {who} ({role}).", style="bold"))
-        pick = terminal.ask(questionary.select("Your move:", [
-            Choice("Refresh", "__refresh__"),
-            *(Choice(titles[a], a) for a in mine),
-            Choice("Leave (the drill goes on)", "__leave__")]))
+        moves = [Choice("Refresh", "__refresh__"), *(Choice(titles[a], a) for a in mine),
+                 Choice("Leave (the drill goes on)", "__leave__")]
+        rows = MENU_ROWS - 1
+        pick = terminal.ask(cap_height(questionary.select(
+            "Your move:", moves, instruction=f"(↑↓ enter; {len(moves)} entries, scrolls)"
+            if len(moves) > rows else "(↑↓ enter)"), len(moves), rows))
         if pick == "__leave__":
             return ExitCode.OK
         if pick == "__refresh__":

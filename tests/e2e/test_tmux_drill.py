@@ -332,3 +332,37 @@ def test_a_cancelled_change_and_a_reply_to_one_stakeholder(term: Terminal, tmp_p
     assert "change_cancelled" in kinds and "evidence_lost" not in kinds
     assert [r["action"] for r in records if r["type"] == "decision"] == [
         "wait", "cancel_change", "reply"]
+
+
+def test_a_joined_players_long_menu_scrolls_under_the_view_at_80x24(tmp_path: Path) -> None:
+    """`tabletop join --as ops` in an 80x24 terminal: fifteen moves scroll in seven rows
+    under a view sized to the screen, so the header and the question stay on it."""
+    drill = Terminal(f"tabletop-test-{uuid.uuid4().hex[:8]}")
+    player = Terminal(f"tabletop-test-{uuid.uuid4().hex[:8]}")
+    try:
+        drill.start(tabletop("run", "bad-deploy", "--facilitated", "--team", "ic=ana,ops=chen",
+                             "--bot", "expert", "--pace", "3", "--seed", "7", "--no-history",
+                             "--quiet", "--journal", str(tmp_path / "run.jsonl")), tmp_path)
+        found = re.search(r"facilitated session: (\S+)", drill.expect("facilitated session:"))
+        assert found is not None
+        player.start(tabletop("join", found.group(1), "--as", "ops"), tmp_path)
+        for pointed in ("Refresh", "Leave (the drill goes on)"):
+            deadline = time.monotonic() + 20
+            while True:
+                rows = player.screen().rstrip("\n").split("\n")
+                if any(r.startswith(" » " + pointed) for r in rows) or (
+                        time.monotonic() > deadline):
+                    break
+                time.sleep(0.1)
+            shown = "\n".join(rows)
+            assert any(r.startswith(" » " + pointed) for r in rows), shown
+            assert len(rows) <= 24 and rows[0].startswith("Product pages crawl"), shown
+            assert "T+" in rows[0] and "You are chen (ops)." in shown
+            assert "? Your move: (↑↓ enter; 15 entries, scrolls)" in shown
+            if pointed == "Refresh":
+                player.keys(*["Down"] * 14)       # to the last entry
+        player.keys("Enter")
+        player.expect("EXIT=0")
+    finally:
+        player.stop()
+        drill.stop()
