@@ -11,7 +11,8 @@ from helpers import tabletop
 from simulator.loader import builtin_ids, load_scenario
 
 #: built-ins written from a public postmortem (the seed scenarios came from articles)
-FROM_POSTMORTEMS = ("waf-global-push", "auth-cert-expiry", "migration-lock", "retry-storm")
+FROM_POSTMORTEMS = ("waf-global-push", "auth-cert-expiry", "migration-lock", "poison-message",
+                    "retry-storm")
 
 
 def test_list_follows_the_learning_path() -> None:
