@@ -23,7 +23,7 @@ from rich.text import Text
 
 from simulator.errors import ExitCode, InputError
 from simulator.session import Client, find_session
-from simulator.ui import terminal
+from simulator.ui import live, terminal
 
 RATING_STYLE = {"P": "green", "S": "yellow", "M": "dark_orange", "U": "red"}
 
@@ -165,29 +165,47 @@ def render_status(status: dict[str, Any], rated: list[tuple[str, str, str]]) -> 
 
 
 def interactive(client: Client, info: dict[str, Any], by: str) -> int:
-    """The menu loop: refresh, act, observe; ends when the drill does."""
+    """The menu loop: refresh, act, observe; ends when the drill does. The screen follows
+    the drill: it is drawn again whenever the status changes (simulator/ui/live.py)."""
+    import questionary
     from questionary import Choice
 
     from simulator.ui import forms
 
     console = terminal.console()
+    drawn: dict[str, Any] | None = None
+    pointed: Any = None
     while True:
         try:
             status = client.request({"op": "status"}).get("status", {})
         except InputError:
             console.print(Text("The drill has ended."))
             return hot_wash(str(info.get("journal", "")), by)
-        console.print(render_status(status, ratings(status)))
-        pick = terminal.ask(__import__("questionary").select("Facilitator:", [
-            Choice("Refresh", "refresh"),
-            Choice("Play a facilitator inject", "inject"),
-            Choice("Send a message from someone", "message"),
-            Choice("Give a hint", "hint"),
-            Choice("Resume the clock" if status.get("paused") else "Pause the clock",
-                   "resume" if status.get("paused") else "pause"),
-            Choice("Record an observation", "observe"),
-            Choice("End the drill", "end"),
-            Choice("Leave the console (the drill goes on)", "quit")]))
+        if status != drawn:  # the drill moved on: paint the screen anew, in one write
+            live.redraw(render_status(status, ratings(status)))
+            drawn = status
+
+        def changed(shown: dict[str, Any] = status) -> bool:
+            return client.request({"op": "status"}).get("status", {}) != shown
+
+        menu = [Choice("Refresh", "refresh"),
+                Choice("Play a facilitator inject", "inject"),
+                Choice("Send a message from someone", "message"),
+                Choice("Give a hint", "hint"),
+                Choice("Resume the clock" if status.get("paused") else "Pause the clock",
+                       "resume" if status.get("paused") else "pause"),
+                Choice("Record an observation", "observe"),
+                Choice("End the drill", "end"),
+                Choice("Leave the console (the drill goes on)", "quit")]
+        try:
+            start = live.start_at(pointed, [c.value for c in menu])
+            pick = live.ask_live(questionary.select(clock(status) + "  Facilitator:", menu,
+                                                    default=start), changed)
+        except live.Stale as stale:
+            pointed = stale.pointed
+            continue
+        pointed = None
+        drawn = None  # what is typed below the menu goes with the next screen
         act: dict[str, Any] | None = {"act": pick, "by": by}
         if pick == "refresh":
             continue
@@ -213,9 +231,17 @@ def interactive(client: Client, info: dict[str, Any], by: str) -> int:
         reply = client.request({"op": "act", "act": act})
         if not reply.get("ok"):
             console.print(Text(f"refused: {reply.get('error')}", style="red"))
+            time.sleep(1.5)  # long enough to read before the screen is drawn again
         elif act["act"] == "end":
             console.print(Text("Ending the drill…"))
             wait_for_end(client)
+
+
+def clock(status: dict[str, Any]) -> str:
+    """The drill's clock, by the menu: the status panel may be taller than the screen."""
+    t = int(status.get("t", 0))
+    return (f"T+{t // 60}:{t % 60:02d} · {status.get('decisions', 0)} decisions"
+            + (" · PAUSED" if status.get("paused") else ""))
 
 
 def wait_for_end(client: Client, timeout: float = 60.0) -> None:

@@ -77,37 +77,55 @@ def send(client: Any, who: str, action: str, args: dict[str, Any]) -> int:
 
 
 def interactive(client: Any, journal: str, who: str, role: str) -> int:
+    """The player's menu, drawn again whenever the drill moves on (simulator/ui/live.py)."""
     from pathlib import Path
 
     import questionary
     from questionary import Choice
+    from rich.console import Group
 
     from simulator.play import replay_to_end
-    from simulator.ui import forms
+    from simulator.ui import forms, live
     from simulator.ui.menus import MENU_ROWS, cap_height
     from simulator.ui.view import Budget, render
 
     console = terminal.console()
     titles = {a: str(m.get("title", a)) for a, m in catalogue().items()}
     mine = role_actions(role)
+    drawn: dict[str, Any] | None = None
+    pointed: Any = None
     while True:
         try:
-            client.request({"op": "status"})
+            status = client.request({"op": "status"}).get("status", {})
         except InputError:
             console.print(Text("The drill has ended."))
             return ExitCode.OK
-        drill = replay_to_end(Path(journal))
-        # the view, a line saying who you are and the menu fill the screen: the view is
-        # sized like the IC's, and the menu (an ops player has fifteen entries) scrolls
-        width, height = console.size
-        console.print(render(drill.engine, Budget(width, max(8, height - MENU_ROWS - 1))))
-        console.print(Text(f"You are {who} ({role}).", style="bold"))
+        if status != drawn:
+            drill = replay_to_end(Path(journal))
+            # the view, a line saying who you are and the menu fill the screen: the view is
+            # sized like the IC's, and the menu (an ops player has fifteen entries) scrolls
+            width, height = console.size
+            view = render(drill.engine, Budget(width, max(8, height - MENU_ROWS - 1)))
+            live.redraw(Group(view, Text(f"You are {who} ({role}).", style="bold")))
+            drawn = status
+
+        def changed(shown: dict[str, Any] = status) -> bool:
+            return client.request({"op": "status"}).get("status", {}) != shown
+
         moves = [Choice("Refresh", "__refresh__"), *(Choice(titles[a], a) for a in mine),
                  Choice("Leave (the drill goes on)", "__leave__")]
         rows = MENU_ROWS - 1
-        pick = terminal.ask(cap_height(questionary.select(
-            "Your move:", moves, instruction=f"(↑↓ enter; {len(moves)} entries, scrolls)"
-            if len(moves) > rows else "(↑↓ enter)"), len(moves), rows))
+        start = live.start_at(pointed, [c.value for c in moves])
+        try:
+            pick = live.ask_live(cap_height(questionary.select(
+                "Your move:", moves, default=start,
+                instruction=f"(↑↓ enter; {len(moves)} entries, scrolls)"
+                if len(moves) > rows else "(↑↓ enter)"), len(moves), rows), changed)
+        except live.Stale as stale:
+            pointed = stale.pointed
+            continue
+        pointed = None
+        drawn = None  # the form below the menu goes with the next screen
         if pick == "__leave__":
             return ExitCode.OK
         if pick == "__refresh__":
@@ -119,3 +137,4 @@ def interactive(client: Any, journal: str, who: str, role: str) -> int:
         reply = client.request({"op": "decide", "who": who, "action": pick, "args": args})
         console.print(Text("sent" if reply.get("ok") else f"refused: {reply.get('error')}",
                            style="green" if reply.get("ok") else "red"))
+        time.sleep(1.0)  # long enough to read before the screen is drawn again

@@ -30,23 +30,36 @@ class Panes:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def start(self, trainee: str, facilitator: str, cwd: Path) -> None:
-        env = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": str(cwd),
-               **{k: os.environ[k] for k in ("PYTHONPATH", "TABLETOP_DATA_DIR")
-                  if k in os.environ}}
+    def start(self, trainee: str, facilitator: str | None, cwd: Path) -> None:
+        self.cwd = cwd
+        self.env = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": str(cwd),
+                    **{k: os.environ[k] for k in ("PYTHONPATH", "TABLETOP_DATA_DIR")
+                       if k in os.environ}}
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "50",
+                        self.shell(trainee)], check=True, env=self.env)
+        if facilitator is not None:
+            self.split(facilitator)
 
+    def shell(self, command: str) -> str:
         # the variables go in the command: a tmux server already running (another test's)
         # would not pass this client's environment on to the panes
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
+        return (f"export {exports}; cd {shlex.quote(str(self.cwd))} && {command}; "
+                "echo EXIT=$?; sleep 60")
 
-        def shell(command: str) -> str:
-            return (f"export {exports}; cd {shlex.quote(str(cwd))} && {command}; "
-                    "echo EXIT=$?; sleep 60")
+    def split(self, command: str, vertical: bool = False, pane: int = 0) -> None:
+        """A new pane beside ``pane`` (below it with ``vertical``) running ``command``."""
+        subprocess.run(["tmux", "split-window", "-v" if vertical else "-h", "-t",
+                        f"{self.name}:0.{pane}", self.shell(command)], check=True,
+                       env=self.env)
 
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "50",
-                        shell(trainee)], check=True, env=env)
-        subprocess.run(["tmux", "split-window", "-h", "-t", f"{self.name}:0",
-                        shell(facilitator)], check=True, env=env)
+    def pid(self, pane: int) -> int:
+        """The process the pane's shell runs (its only child)."""
+        shell = subprocess.run(["tmux", "display", "-p", "-t", f"{self.name}:0.{pane}",
+                                "#{pane_pid}"], capture_output=True, text=True,
+                               check=True).stdout.strip()
+        children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+        return int(children[0])
 
     def screen(self, pane: int) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", f"{self.name}:0.{pane}"],
@@ -160,3 +173,75 @@ def test_facilitator_injects_on_the_fly_and_leads_the_hot_wash(panes: Panes,
     assert "We froze changes before anyone restarted Redis" in report.read_text(
         encoding="utf-8")
     assert list(sessions_dir().glob("*")) == []
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def header(screen: str) -> str | None:
+    """The clock by the console's menu ("T+3:20 · 12 decisions  Facilitator:"); None while
+    the screen is being drawn."""
+    return next((line.split("Facilitator:")[0] for line in screen.splitlines()
+                 if "Facilitator:" in line), None)
+
+
+def test_the_console_follows_the_drill_and_a_player_joins_by_menu(panes: Panes,
+                                                                  tmp_path: Path) -> None:
+    """A bot drill with a team: the console redraws itself as the drill moves (no key
+    pressed), costs next to no CPU while the clock is paused; ben joins as comms and posts
+    an update through his own menu, into the one journal."""
+    journal = tmp_path / "team.jsonl"
+    panes.start(tabletop("run", "redis-saturation", "--seed", "7", "--bot", "expert",
+                         "--pace", "1.5", "--team", "ic=ana,comms=ben,ops=chen", "--quiet",
+                         "--no-history", "--facilitated", "--journal", str(journal)),
+                None, tmp_path)
+    shown = panes.expect(0, "facilitated session:")
+    session_id = next(line.split(": ", 1)[1].strip() for line in shown.splitlines()
+                      if line.startswith("facilitated session:"))
+    panes.split(tabletop("facilitate", session_id, "--by", "fay"))
+    panes.split(tabletop("join", session_id, "--as", "comms"), vertical=True, pane=1)
+    first = header(panes.expect(1, "Facilitator:"))
+    deadline = time.monotonic() + 20
+    while header(panes.screen(1)) in (first, None):  # no key pressed: it moves by itself
+        assert time.monotonic() < deadline, f"the console stayed at {first!r}"
+        time.sleep(0.2)
+    console = panes.pid(1)
+    before = cpu_seconds(console)
+    time.sleep(3)
+    following = cpu_seconds(console) - before
+    paused = subprocess.run([sys.executable, "-m", "simulator", "facilitate", session_id,
+                             "--pause"], capture_output=True, text=True, timeout=30)
+    assert paused.returncode == 0, paused.stderr
+    panes.expect(1, "PAUSED")
+    time.sleep(1.5)
+    before = cpu_seconds(console)
+    time.sleep(3)
+    idle = cpu_seconds(console) - before
+    print(f"console CPU: {following:.2f} s in 3 s following, {idle:.2f} s in 3 s paused")
+    assert following < 1.5 and idle < 0.3  # redraws on change only, no busy wait
+
+    # ben's own terminal: the comms actions, a form, sent into the drill
+    shown = panes.expect(2, "You are ben (comms).")
+    assert "Post a status update" in shown or "Your move:" in shown
+    panes.expect(2, "Your move:")
+    panes.keys(2, "Down", "Enter")                # the first comms action: post_update
+    panes.expect(2, "Who is this update for?")
+    panes.keys(2, "Enter")                        # all (the default)
+    panes.expect(2, "User impact")
+    panes.type(2, "One checkout in twelve fails since 14:03")
+    panes.expect(2, "What the team is doing now")
+    panes.type(2, "Raising the Redis connection limit")
+    panes.expect(2, "Next update in how many minutes?")
+    panes.keys(2, "Enter")
+    panes.expect(2, "sent")
+    assert subprocess.run([sys.executable, "-m", "simulator", "facilitate", session_id,
+                           "--resume"], capture_output=True, timeout=30).returncode == 0
+    panes.expect(0, "EXIT=0", timeout=120)
+    panes.expect(2, "The drill has ended.", timeout=30)
+    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    [update] = [r for r in records if r["type"] == "decision" and r["action"] == "post_update"
+                and r["args"].get("impact") == "One checkout in twelve fails since 14:03"]
+    assert update["who"] == "ben" and update["args"]["audience"] == "all"
