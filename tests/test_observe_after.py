@@ -93,3 +93,26 @@ def test_an_append_waits_for_the_journal_lock(ended: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - start >= 1.0
     assert json.loads(ended.read_text(encoding="utf-8").splitlines()[-1])["rating"] == "M"
+
+
+def test_a_hot_wash_is_refused_while_another_writer_keeps_the_lock(
+        ended: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tabletop hotwash` takes the lock drills and resumes take: a writer that keeps it
+    past the wait gets exit 2 with the reason, and the journal is left as it was."""
+    import simulator.appendix
+    from simulator.cli import main
+
+    monkeypatch.setattr(simulator.appendix, "LOCK_WAIT", 0.3)
+    before = ended.read_bytes()
+    fd = os.open(ended, os.O_RDWR)  # another process's open file: flock sees two owners
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        code = main(["hotwash", str(ended), "--answer", "we waited too long"])
+    finally:
+        os.close(fd)
+    assert code == 2
+    assert "another tabletop process" in capsys.readouterr().err
+    assert ended.read_bytes() == before
+    assert main(["hotwash", str(ended), "--answer", "we waited too long"]) == 0
+    assert json.loads(ended.read_text(encoding="utf-8").splitlines()[-1])["type"] == "hotwash"
