@@ -12,7 +12,10 @@ a new database at once do not both migrate it. The first migration also imports 
 that the earlier JSON-lines index of runs (runs-index.jsonl) and the runs folder knew.
 
 The journals stay the source of truth: a run is keyed by the SHA-256 of its journal, so
-recording the same journal twice (a re-score, an import) adds nothing.
+recording the same journal twice (a re-score, an import) adds nothing. Only verified runs
+enter: a journal is re-simulated (simulator.verify) before its scorecard is recorded, and
+``record`` refuses a scorecard that was not, so an edited journal never reaches the shared
+record (a paused run is verified as the start of its run).
 """
 
 from __future__ import annotations
@@ -138,6 +141,9 @@ class History:
         is recorded with the status "paused", and the record of the same journal made when
         it pauses again or finishes replaces it, so a run is one row whatever its pauses.
         """
+        if getattr(card, "verified", None) is None:
+            raise InputError(f"{journal}: only a verified run is recorded in the history "
+                             "(its journal re-simulated first: see verified_card)")
         digest = hashlib.sha256(journal.read_bytes()).hexdigest()
         if conn is None:
             with self.begin() as own:
@@ -294,9 +300,21 @@ MIGRATIONS: list[Callable[[History, Any, list[str]], None]] = [
     _v1_tables, _v2_indexes, _v3_journal_index]
 
 
-def _import_index(db: History, conn: Any) -> list[str]:
-    """Grade and record every finished journal the earlier index of runs pointed to."""
+def verified_card(journal: Any) -> Any:
+    """The scorecard of a journal already read, once the simulation reproduced it (an
+    edited or forged journal raises InputError, located, and is not graded)."""
     from scoring import grade
+    from simulator.verify import verify
+
+    checked = verify(journal)
+    card = grade(journal, checked.scenario, compare=False)
+    card.verified = checked.compared
+    return card
+
+
+def _import_index(db: History, conn: Any) -> list[str]:
+    """Verify, grade and record every finished journal the earlier index of runs pointed
+    to."""
     from simulator.errors import TabletopError
     from simulator.journal import read_journal
     from simulator.runindex import known_journals
@@ -308,10 +326,10 @@ def _import_index(db: History, conn: Any) -> list[str]:
             journal = read_journal(path)
             if journal.end is None:
                 continue  # unfinished: recorded when it is resumed to its end
-            if db.record(path, grade(journal, compare=False), conn):
+            if db.record(path, verified_card(journal), conn):
                 done.append(str(path))
         except (TabletopError, OSError):
-            continue  # a journal that cannot be read or graded stays out, as before
+            continue  # a journal that cannot be read, verified or graded stays out
     return done
 
 
@@ -349,6 +367,9 @@ def record_finished(journal: Path, card: Any, db: str | None = None,
         return
     try:
         history.record(journal, card, paused=paused)
+    except InputError as exc:
+        print(f"tabletop: warning: this run is not recorded in the history ({exc})",
+              file=sys.stderr)
     except (SQLAlchemyError, OSError) as exc:
         print(f"tabletop: warning: could not record this run in the history database "
               f"{describe_url(history.url)} ({_first_line(exc)})", file=sys.stderr)

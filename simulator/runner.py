@@ -307,13 +307,12 @@ def record_history(journal: Path, card: Any, args: argparse.Namespace | None,
     with its outcome, a paused one as "paused" (its final record replaces that one)."""
     if getattr(args, "no_history", False):
         return
-    from simulator.historydb import record_finished
+    from simulator.historydb import record_finished, verified_card
 
     if card is None:
-        from scoring import grade
         from simulator.journal import read_journal
 
-        card = grade(read_journal(journal), compare=False)
+        card = verified_card(read_journal(journal))
     record_finished(journal, card, getattr(args, "db", None), paused=paused)
 
 
@@ -321,14 +320,14 @@ def record_paused(journal: Path, args: argparse.Namespace | None) -> None:
     """A paused run is in the history too; nothing here may hide the pause itself."""
     if args is None or getattr(args, "no_history", False):
         return
-    from scoring import grade
     from simulator.errors import TabletopError
+    from simulator.historydb import verified_card
     from simulator.journal import read_journal
 
     try:
         record = read_journal(journal)
         if record.end is None:  # an ended run was recorded as finished already
-            record_history(journal, grade(record, compare=False), args, paused=True)
+            record_history(journal, verified_card(record), args, paused=True)
     except (TabletopError, OSError) as exc:
         print(f"tabletop: warning: could not record the paused run in the history ({exc})",
               file=sys.stderr)

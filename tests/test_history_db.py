@@ -121,15 +121,14 @@ def test_progress_text_csv_and_html(db: str, tmp_path: Path) -> None:
 
 def test_the_same_journal_is_recorded_once_and_no_history_records_nothing(
         db: str, tmp_path: Path) -> None:
-    from scoring import grade
-    from simulator.historydb import open_history
+    from simulator.historydb import open_history, verified_card
     from simulator.journal import read_journal
 
     journal = _run(tmp_path, "once", db)
     _run(tmp_path, "skipped", db, "--no-history")
     history = open_history(db)
     try:
-        assert not history.record(journal, grade(read_journal(journal), compare=False))
+        assert not history.record(journal, verified_card(read_journal(journal)))
     finally:
         history.close()
     assert [Path(r["journal"]).name for r in _rows(db)] == ["once.jsonl"]
@@ -139,8 +138,7 @@ def test_a_paused_run_is_one_row_replaced_by_its_final_record(db: str, tmp_path:
                                                                ) -> None:
     """Paused twice, then finished: one row all along, "paused" until the end replaces it
     (with its people and criteria); another journal's row is left alone."""
-    from scoring import grade
-    from simulator.historydb import open_history
+    from simulator.historydb import open_history, verified_card
     from simulator.journal import read_journal
 
     whole = _run(tmp_path, "whole", db, "--team", TEAM, "--no-history")
@@ -151,13 +149,13 @@ def test_a_paused_run_is_one_row_replaced_by_its_final_record(db: str, tmp_path:
     try:
         for cut in (len(lines) // 3, len(lines) // 2):  # two pauses, later and later
             journal.write_text("".join(lines[:cut]), encoding="utf-8")
-            assert history.record(journal, grade(read_journal(journal), compare=False),
+            assert history.record(journal, verified_card(read_journal(journal)),
                                   paused=True)
             rows = history.runs()
             assert [r["status"] for r in rows] == ["resolved", "paused"]
             assert len(history.runs(person="ana")) == 2
         journal.write_text("".join(lines), encoding="utf-8")
-        assert history.record(journal, grade(read_journal(journal), compare=False))
+        assert history.record(journal, verified_card(read_journal(journal)))
         rows = history.runs()
         ana = history.runs(person="ana")
     finally:
@@ -189,12 +187,11 @@ def test_migrations_run_once_and_a_newer_schema_is_refused(db: str) -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from scoring import grade
-from simulator.historydb import open_history
+from simulator.historydb import open_history, verified_card
 from simulator.journal import read_journal
 
 db, source, out, tag = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
-card = grade(read_journal(source), compare=False)
+card = verified_card(read_journal(source))
 history = open_history(db)  # both processes open a new database: the migrations race too
 for i in range(12):
     copy = out / f"{tag}-{i}.jsonl"
@@ -225,21 +222,48 @@ def test_two_processes_write_at_once(db: str, tmp_path: Path) -> None:
 
 
 def test_the_old_index_of_runs_is_imported_on_first_use(tmp_path: Path) -> None:
-    kept, lost, unfinished = (tmp_path / n for n in ("kept.jsonl", "lost.jsonl",
-                                                     "unfinished.jsonl"))
-    for path in (kept, lost):
+    kept, lost, unfinished, edited = (tmp_path / n for n in (
+        "kept.jsonl", "lost.jsonl", "unfinished.jsonl", "edited.jsonl"))
+    for path in (kept, lost, edited):
         assert tabletop("run", "bad-deploy", "--bot", "expert", "--seed", "1", "--journal",
                         str(path), "--quiet", "--no-history").returncode == 0
     unfinished.write_text(kept.read_text(encoding="utf-8").split('{"type":"end"')[0],
                           encoding="utf-8")
     lost.unlink()
+    forged = edited.read_text(encoding="utf-8").replace('"status":"resolved"',
+                                                        '"status":"failed"')
+    assert forged != edited.read_text(encoding="utf-8")
+    edited.write_text(forged, encoding="utf-8")  # reads fine, does not re-simulate
     index = Path(os.environ["TABLETOP_DATA_DIR"]) / "runs-index.jsonl"
-    lines = [json.dumps({"journal": str(p)}) for p in (kept, lost, unfinished)]
+    lines = [json.dumps({"journal": str(p)}) for p in (kept, lost, unfinished, edited)]
     index.write_text("\n".join([*lines, "not json", '{"journal": 3}',
                                 '{"journal": "half-writ']), encoding="utf-8")
     rows = json.loads(tabletop("history", "--json").stdout)  # the default database
     assert [Path(r["journal"]).name for r in rows] == ["kept.jsonl"]
     assert (Path(os.environ["TABLETOP_DATA_DIR"]) / "history.sqlite3").is_file()
+
+
+def test_only_a_verified_run_enters_the_database(db: str, tmp_path: Path) -> None:
+    """A scorecard graded without re-simulating its journal is refused; an edited
+    journal is refused by the verification, with the line that differs."""
+    from scoring import grade
+    from simulator.errors import InputError
+    from simulator.historydb import open_history, verified_card
+    from simulator.journal import read_journal
+
+    journal = _run(tmp_path, "run", db, "--no-history")
+    history = open_history(db)
+    try:
+        with pytest.raises(InputError, match="only a verified run"):
+            history.record(journal, grade(read_journal(journal), compare=False))
+        text = journal.read_text(encoding="utf-8")
+        journal.write_text(text.replace('"status":"resolved"', '"status":"failed"'),
+                           encoding="utf-8")
+        with pytest.raises(InputError, match=r"run\.jsonl:\d+"):
+            verified_card(read_journal(journal))
+        assert history.runs() == []
+    finally:
+        history.close()
 
 
 def test_no_runs_yet_is_a_clear_message() -> None:
