@@ -87,7 +87,7 @@ def test_runs_anywhere_are_recorded_with_team_people_and_criteria(db: str, tmp_p
     assert [Path(r["journal"]).name for r in rows] == [
         "hero.jsonl", "expert.jsonl", "solo.jsonl", "hero.branch2-expert.jsonl"]
     assert rows[0]["score"] < rows[1]["score"] == 100
-    assert len(rows[0]["criteria"]) == 21
+    assert len(rows[0]["criteria"]) == 22  # command.handover (N/A without a handover) too
     ben = _rows(db, "--person", "ben")
     assert [r["role"] for r in ben] == ["comms", "comms", "comms"]  # the branch keeps the team
     assert set(ben[0]["criteria"]) == {"comms.first-update", "comms.cadence",
