@@ -6,7 +6,10 @@ ratio of their medians is reported with the range of the pairs' own ratios (the 
 
 - `tabletop --help` and `tabletop list` against `import rich.console` (goal: <= 1.5x);
 - time to the first prompt of an interactive drill (the briefing's "Press any key",
-  read from a pseudo-terminal) against importing every declared dependency (goal: <= 1.3x).
+  read from a pseudo-terminal) against importing every declared dependency (goal: <= 1.3x);
+- for information (no goal), the first menu ("What do you do?") after a key pressed as
+  soon as the briefing shows: the scenario loads while the briefing is read, and this
+  row shows what that loading still costs someone who does not read it.
 
     python benchmarks/startup.py            # the table
     python benchmarks/startup.py --json
@@ -31,7 +34,8 @@ from timing import alternate, summary, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPENDENCIES = "import simpy, yaml, rich.console, questionary, pydantic, jinja2, platformdirs"
-GOALS = {"--help": 1.5, "list": 1.5, "first prompt": 1.3}
+GOALS: dict[str, float | None] = {"--help": 1.5, "list": 1.5, "first prompt": 1.3,
+                                  "first menu": None}
 
 
 PYCACHE = tempfile.mkdtemp(prefix="tabletop-bench-pycache-")
@@ -55,8 +59,12 @@ def timed_run(*args: str) -> float:
                                         env=_env(), check=True, cwd=ROOT))()
 
 
-def first_prompt(scenario: str = "bad-deploy", marker: bytes = b"Press any key") -> float:
-    """Seconds from spawning an interactive drill until its first prompt is on screen."""
+def first_prompt(scenario: str = "bad-deploy", marker: bytes = b"Press any key",
+                 then: bytes = b"") -> float:
+    """Seconds from spawning an interactive drill until its first prompt is on screen;
+    with ``then``, until that text is on screen after a key pressed at the first prompt
+    (the first menu: what the loading behind the briefing still costs a trainee who
+    presses a key at once)."""
     import pty
 
     master, slave = pty.openpty()
@@ -68,9 +76,12 @@ def first_prompt(scenario: str = "bad-deploy", marker: bytes = b"Press any key")
             stdin=slave, stdout=slave, stderr=slave, env={**_env(), "TERM": "xterm"},
             cwd=ROOT, start_new_session=True)
         os.close(slave)
-        seen = b""
+        seen, typed = b"", b""
         try:
-            while marker not in seen:
+            while marker not in seen or (then and then not in seen):
+                if then and marker in seen and b"\r" not in typed:
+                    os.write(master, b"\r")
+                    typed += b"\r"
                 ready, _, _ = select.select([master], [], [], 30)
                 if not ready:
                     raise RuntimeError(f"no prompt after 30 s; the screen was {seen[-400:]!r}")
@@ -95,7 +106,8 @@ def row(case: str, reference: str, ours: list[float], ref: list[float]) -> dict[
     return {"case": case, "reference": reference, "median_ms": statistics.median(ours) * 1000,
             "reference_ms": statistics.median(ref) * 1000, "ratio": ratio,
             "pair_ratio_min": min(pairs), "pair_ratio_max": max(pairs),
-            "goal": GOALS[case], "ok": ratio <= GOALS[case], "runs": len(ours),
+            "goal": GOALS[case], "ok": GOALS[case] is None or ratio <= GOALS[case],
+            "runs": len(ours),
             "ours": summary(ours), "reference_runs": summary(ref)}
 
 
@@ -109,6 +121,8 @@ def cases(repeat: int) -> list[dict[str, Any]]:
         rows.append(row(case, "import rich.console", ours, ref))
     ours, ref = alternate([first_prompt, deps], repeat)
     rows.append(row("first prompt", "import the dependencies", ours, ref))
+    ours, ref = alternate([lambda: first_prompt(then=b"What do you do?"), deps], repeat)
+    rows.append(row("first menu", "import the dependencies", ours, ref))
     return rows
 
 
@@ -126,8 +140,9 @@ def main() -> int:
     for r in rows:
         print(f"{r['case']:<14} {r['median_ms']:>10.1f} {r['reference']:<24} "
               f"{r['reference_ms']:>7.1f} {r['ratio']:>6.2f}x "
-              f"{r['pair_ratio_min']:>5.2f}-{r['pair_ratio_max']:<5.2f} {r['goal']:>5.1f}x"
-              f"{'' if r['ok'] else '  (over)'}")
+              f"{r['pair_ratio_min']:>5.2f}-{r['pair_ratio_max']:<5.2f} "
+              + (f"{r['goal']:>5.1f}x" if r["goal"] else f"{'-':>6}")
+              + ("" if r["ok"] else "  (over)"))
     return 0
 
 
