@@ -147,7 +147,7 @@ def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | N
                      judged_score=capped(total(results), cap), stopped_at=run.end_t
                      if run.truncated else None, observations=observations(journal, results),
                      hotwash=hot_wash(journal),
-                     participants=participants(journal, results, rubric),
+                     participants=participants(journal, results, rubric, run),
                      cap=None if cap is None else {"at": cap[0], "by": cap[1],
                                                    "uncapped": total(results, run.truncated)})
 

@@ -65,7 +65,8 @@ def render_scorecard(card: Scorecard, plan_items: int = 5) -> RenderableType:
 
 def team_table(card: Scorecard) -> Table:
     """The team as a whole and each person on the criteria of their role."""
-    table = Table(title=f"Team {card.score}/100; each person on the criteria of their role",
+    table = Table(title=f"Team {card.score}/100; each person on the criteria of their role "
+                  "(† judged on their own changes)",
                   show_edge=False, pad_edge=False, expand=False, title_justify="left")
     for col in ("Person", "Role", "Score", "Criteria of the role", "Decided"):
         table.add_column(col, justify="right" if col == "Score" else "left")
@@ -73,7 +74,7 @@ def team_table(card: Scorecard) -> Table:
         ratings = Text()
         for c in p["criteria"]:
             ratings.append(c["rating"], style=STYLE[c["rating"]])
-            ratings.append(f" {c['id']}  ")
+            ratings.append(f" {c['id']}{'†' if c.get('own') else ''}  ")
         table.add_row(p["name"], p["role"], "-" if p["score"] is None else f"{p['score']}/100",
                       ratings, p["decided"])
     return table

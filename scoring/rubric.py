@@ -65,6 +65,9 @@ class Criterion(Model):
     occasional: bool = Field(
         False, description="judged only when its moment happens (a handover): its weight "
         "comes on top and counts only in the runs it applies to, never as unearned")
+    personal: bool = Field(
+        False, description="team drills: judged for each person on their own decisions (the "
+        "changes they ordered), not on the run as a whole, when it is one of their role's")
     advice: str = Field(description="what to do differently; {placeholders} from the check")
     keep: str = Field(description="what to keep doing when the criterion is performed")
 
@@ -99,6 +102,7 @@ class CriterionChange(Model):
     weight: float | None = Field(None, ge=0, le=100)
     enabled: bool | None = None
     occasional: bool | None = None
+    personal: bool | None = None
     critical: dict[CapRating, Cap] | None = None
     thresholds: dict[str, Value] | None = None
     advice: str | None = None

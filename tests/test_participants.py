@@ -103,3 +103,69 @@ def test_rubric_roles_are_checked_with_their_location(tmp_path: Path) -> None:
                     encoding="utf-8")
     rubric = load_rubric(path)
     assert rubric.roles["comms"] == ["comms.cadence"] and "ic" in rubric.roles
+
+
+TWO_OPS = """\
+- {action: declare, severity: P2}
+- {action: freeze_changes}
+- {action: post_update, audience: all, impact: "about 8% of checkouts fail",
+   doing: "two responders on it", next_update_minutes: 10}
+- {action: delegate, responder: bob, investigation: redis-health}
+- {action: wait, minutes: 3}
+- {action: restart, target: payment-service, by: dave, who: dee}
+- {action: declare_resolved, message: "Fixed."}
+- {action: wait, minutes: 3}
+- {action: set_config, key: redis.maxclients, value: 200, by: priya, who: chen,
+   announcement: "Priya raises redis maxclients to 200; watch the error rate"}
+- {action: wait, minutes: 3}
+- {action: note, text: "redis maxclients set to 200: checkout errors are falling", who: chen}
+- {action: finish}
+"""
+
+
+def test_two_people_in_one_role_are_graded_on_their_own_changes(tmp_path: Path) -> None:
+    """chen announces an informed config change, dee restarts blind and wipes the logs: the
+    change criteria marked personal tell them apart, the rest they share; the IC alone
+    carries the critical cap of a criterion of the IC's role."""
+    plan = tmp_path / "two-ops.yaml"
+    plan.write_text(TWO_OPS, encoding="utf-8")
+    journal = tmp_path / "two-ops.jsonl"
+    done = tabletop("run", "redis-saturation", "--seed", "7", "--decisions", str(plan),
+                    "--team", TEAM, "--journal", str(journal), "--quiet", "--no-history")
+    assert done.returncode in (0, 1), done.stderr
+    card = _json(journal)
+    people = {p["name"]: p for p in card["participants"]}
+    chen = {c["id"]: c for c in people["chen"]["criteria"]}
+    dee = {c["id"]: c for c in people["dee"]["criteria"]}
+    personal = [c.id for c in load_rubric().criteria if c.personal]
+    assert sorted(personal) == ["change.announced", "change.evidence-preserved",
+                                "change.one-at-a-time"]
+    assert all(chen[cid].get("own") and dee[cid].get("own") for cid in personal)
+    assert chen["change.announced"]["rating"] == "P"  # announced, result logged
+    assert dee["change.announced"]["rating"] in ("M", "U")  # never announced
+    assert chen["change.evidence-preserved"]["rating"] == "P"
+    assert dee["change.evidence-preserved"]["rating"] == "U"
+    assert "evidence destroyed" in dee["change.evidence-preserved"]["reason"]
+    shared = [cid for cid in chen if cid not in personal]
+    assert shared and all(chen[cid]["rating"] == dee[cid]["rating"] for cid in shared)
+    assert people["chen"]["score"] > people["dee"]["score"]
+    team = {c["id"]: c["rating"] for c in card["criteria"]}
+    assert team["change.evidence-preserved"] == "U"  # the team as a whole: dee's restart
+    # the false all-clear caps the IC (resolve.verified is the IC's), nobody else
+    assert "resolve.verified rated U" in card["critical_cap"]["by"]
+    assert people["ana"]["cap"]["by"] == "resolve.verified rated U"
+    assert people["ana"]["score"] == 40 < people["ana"]["cap"]["uncapped"]
+    assert people["ben"]["score"] > 40
+    assert all("cap" not in people[n] for n in ("ben", "chen", "dee"))
+    md = tabletop("score", str(journal), "--format", "md").stdout
+    row = next(line for line in md.splitlines() if line.startswith("| dee |"))
+    assert "U `change.evidence-preserved`†" in row
+    assert "judged on each person's own decisions" in md
+
+
+def test_someone_who_ordered_no_change_is_not_rated_on_the_personal_criteria(hero: Path
+                                                                             ) -> None:
+    dee = next(p for p in _json(hero)["participants"] if p["name"] == "dee")
+    personal = [c for c in dee["criteria"] if c.get("own")]
+    assert personal and all(c["rating"] == "N/A" and c["max_points"] == 0 for c in personal)
+    assert all(c["reason"] == "dee ordered no change" for c in personal)
