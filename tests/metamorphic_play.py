@@ -33,6 +33,7 @@ class TolerantDecider:
     def __init__(self, steps: list[Step]) -> None:
         self.steps = sorted(steps, key=lambda s: float(s.get("at_minutes", 0)))
         self.index = 0
+        self.retried = -1
         self.skipped: list[Step] = []
 
     def decide(self, situation: Situation) -> Action:
@@ -41,11 +42,17 @@ class TolerantDecider:
             at = float(step.get("at_minutes", 0))
             if not situation.closing and at - situation.minutes >= 0.05:
                 return Action("wait", {"minutes": round(min(30.0, at - situation.minutes), 3)})
-            self.index += 1
             args = {k: v for k, v in step.items() if k not in ("action", "at_minutes")}
             action = normalize(Action(step["action"], args))
             if check(situation.engine, action, situation.closing) is None:
+                self.index += 1
                 return action
+            if self.retried != self.index and not situation.closing:
+                # A bot that woke on news acted in the instant a finding arrived; replayed
+                # from its minute, the finding may land just after: look again a tick later.
+                self.retried = self.index
+                return Action("wait", {"minutes": 0.05})
+            self.index += 1
             self.skipped.append(step)
         if situation.closing:
             return Action("finish")

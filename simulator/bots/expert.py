@@ -7,12 +7,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from simulator.actions import CHANGE_ACTIONS, Action
+from simulator.bots import direct
 from simulator.bots.base import UPDATE_EVERY, Bot, change_key, decision_args
 from simulator.changes import describe, informed
 from simulator.drill import Situation
 from simulator.engine import SETTLE_MINUTES, Engine
 from simulator.numbers import metric_value
 from simulator.world import SECONDS
+
+#: the orientation questions (BLAST, docs/process.md#orient) a change should not outrun
+ORIENT = frozenset({"blast_radius", "location", "anchor_time", "system_change"})
 
 
 class ExpertBot(Bot):
@@ -26,32 +30,37 @@ class ExpertBot(Bot):
     def do(self, engine: Engine, action: Action) -> None:
         self.queue.append(action)
 
-    def decide(self, situation: Situation) -> Action:
-        """Keep the update cadence, and answer a stakeholder's question, whatever is planned."""
-        engine = situation.engine
-        last = engine.world.last_update_at
-        if not situation.closing and last is not None and (
-                engine.now - last >= (UPDATE_EVERY - 2.5) * SECONDS
-                or self.unanswered(engine, last)):
-            return self.update(engine, "all")
-        return super().decide(situation)
+    def __init__(self) -> None:
+        super().__init__()
+        self.ordered: set[str] = set()  # the change keys this IC ordered
 
-    @staticmethod
-    def unanswered(engine: Engine, last_update: float) -> bool:
-        """A stakeholder asked (or a comms inject arrived) after the last update."""
-        for record in reversed(engine.channel):
-            if record["t"] <= last_update:
-                return False
-            data = record.get("data") or {}
-            if record["kind"] in ("stakeholder_ping", "missed_update") or (
-                    record["kind"] == "inject"
-                    and str(data.get("objective", "")).startswith("comms.")):
-                return True
-        return False
+    def decide(self, situation: Situation) -> Action:
+        """Whatever is planned: stop a change a responder started on their own, keep the
+        update cadence, and answer a stakeholder's question (directly when they can be
+        replied to, else with an update)."""
+        engine = situation.engine
+        if situation.closing:
+            return super().decide(situation)
+        loose = direct.runaway(engine, self.ordered)
+        if loose is not None:
+            return Action("tell", {"person": loose.by, "says": "stop",
+                                   "about": f"no {loose.title} without my word"})
+        last = engine.world.last_update_at
+        if last is not None and engine.now - last >= (UPDATE_EVERY - 2.5) * SECONDS:
+            return self.update(engine, "all")
+        if last is not None and direct.open_questions(engine, last):
+            person = direct.reply_due(engine, last)
+            if person is None:
+                return self.update(engine, "all")
+            return Action("reply", {"to": person, "text": direct.reply_text(engine)})
+        action = super().decide(situation)
+        if action.id in CHANGE_ACTIONS:
+            self.ordered.add(change_key(action.id, action.args))
+        return action
 
     def update(self, engine: Engine, audience: str) -> Action:
         recovering = engine.recovered_at is not None
-        changes = [c.title for c in engine.changes]
+        changes = [c.title for c in engine.changes if not c.cancelled]  # a stopped one did nothing
         doing = (f"applied: {', '.join(changes)}; watching the metrics" if changes
                  else "investigating with two responders; a mitigation is being prepared")
         return Action("post_update", {
@@ -80,14 +89,22 @@ class ExpertBot(Bot):
         for action_id, args in self.repairs(engine):
             yield from self.change(engine, action_id, args, need_evidence=False)
         for decision in sc.debrief.ideal_path:
+            self.queue.extend(direct.pages_due(engine))
             args = decision_args(decision)
             if decision.action in CHANGE_ACTIONS:
                 yield from self.change(engine, decision.action, args)
                 continue
             if decision.action == "delegate":
-                while self.idle_responder(engine) is None:
-                    self.do(engine, Action("wait", {"minutes": 1}))
+                look = None
+                while self.idle_responder(engine) is None and look is None:
+                    look = direct.glance(engine, args["investigation"])
+                    if look is None:
+                        self.do(engine, Action("wait", {"minutes": 1}))
+                        yield
+                if look is not None:  # nobody free: the IC glances at it
+                    self.do(engine, look)
                     yield
+                    continue
                 args["responder"] = self.idle_responder(engine, args.get("responder"))
             self.do(engine, Action(decision.action, args))
             yield
@@ -101,7 +118,7 @@ class ExpertBot(Bot):
         self.do(engine, Action("declare_resolved", {
             "message": f"{sc.title}: service restored and verified.",
             "root_cause": sc.debrief.root_cause,
-            "fix": ", ".join(c.title for c in engine.changes) or "none",
+            "fix": ", ".join(c.title for c in engine.changes if not c.cancelled) or "none",
             "customer_impact": f"about {round(engine.failed_total):,} {sc.impact.unit}",
             "follow_up": "postmortem tomorrow 10:00; action items listed there"}))
         yield
@@ -115,6 +132,11 @@ class ExpertBot(Bot):
         running = describe(engine, action_id, args)[2]
         while self.until_settled(engine, running) > 0:  # each effect read on its own
             self.do(engine, Action("wait", {"minutes": self.until_settled(engine, running)}))
+            yield
+        waited = 0
+        while self.idle_responder(engine) is None and waited < 5:  # hands stay off
+            self.do(engine, Action("wait", {"minutes": 1}))
+            waited += 1
             yield
         args["by"] = self.idle_responder(engine, args.get("by")) or "ic"
         title = describe(engine, action_id, args)[1]
@@ -154,12 +176,27 @@ class ExpertBot(Bot):
         return out
 
     def before_change(self, engine: Engine, key: str, value: Any = None) -> Iterator[None]:
-        """Wait for the evidence that justifies the change, and for other changes to settle."""
+        """Wait for the evidence that justifies the change, for the orientation checks still
+        running (a quick answer may justify a change before the picture is complete), and
+        for other changes to settle."""
         waited = 0
-        while waited < 15 and (not informed(engine, key, value) or engine.in_flight()):
-            self.do(engine, Action("wait", {"minutes": 1}))
-            waited += 1
+        while waited < 15 and (not informed(engine, key, value) or engine.in_flight()
+                               or self.orienting(engine)):
+            asks = direct.worth_asking(engine)  # time that would be spent waiting anyway:
+            if asks:                            # "Dave, what changed in v2.4.1?"
+                self.queue.extend(asks)
+            else:  # back as soon as a finding or a landing comes in
+                self.do(engine, Action("wait", {"minutes": 1, "until_news": True}))
+                waited += 1
             yield
+
+    @staticmethod
+    def orienting(engine: Engine) -> bool:
+        """A check is still running that answers a BLAST question nothing has answered yet."""
+        invs = engine.scenario.investigations
+        answered = {c for i in invs if i.id in engine.done_investigations for c in i.covers}
+        pending = {c for i in invs if i.id in engine.running_investigations for c in i.covers}
+        return bool((pending & ORIENT) - answered)
 
     def after_change(self, engine: Engine) -> Iterator[None]:
         while engine.in_flight():

@@ -10,7 +10,9 @@ from simulator.bots.base import Bot, change_key, decision_args, postmortem, unow
 from simulator.bots.expert import ExpertBot
 from simulator.drill import Situation
 from simulator.engine import Engine
+from simulator.paging import pageable
 from simulator.scenario import Decision
+from simulator.talk import askers
 
 
 class HeroBot(Bot):
@@ -128,8 +130,9 @@ def _await_recovery(bot: ExpertBot, engine: Engine) -> Iterator[None]:
 class PanicBot(ExpertBot):
     """Several changes at once, none announced: every idea fired in one volley.
 
-    Declares and sends one hurried update, skips orienting, then has every responder (and
-    itself) change something at the same moment; if that does not work, another volley.
+    Declares and sends one hurried update, pages every team on call whether or not they
+    are needed ("all hands"), skips orienting, then has every responder (and itself) change
+    something at the same moment; if that does not work, another volley.
     """
 
     name = "panic"
@@ -151,6 +154,8 @@ class PanicBot(ExpertBot):
         self.queue.append(Action("post_update", {"audience": "all",
                                                  "message": "Everything is on fire, "
                                                             "we are trying things."}))
+        for person in pageable(engine):  # everyone, needed or not: each page costs time
+            self.queue.append(Action("page", {"person": person, "reason": "all hands"}))
         yield
         yield from self.volley(engine, _changes_of([*sc.debrief.hunch_path,
                                                     *sc.debrief.ideal_path]))
@@ -236,7 +241,8 @@ class PrematureBot(ExpertBot):
     """Acts on the first hunch and declares resolved on the first dip, unverified.
 
     Communicates well and changes one thing at a time, but takes the first idea (the
-    scenario's hunch path), and calls the incident over as soon as the key metric drops.
+    scenario's hunch path), and calls the incident over as soon as the key metric drops,
+    telling each stakeholder who asked that it is fixed before anything was verified.
     """
 
     name = "premature"
@@ -264,6 +270,9 @@ class PrematureBot(ExpertBot):
                 yield
         moves = _changes_of([*sc.debrief.hunch_path, *sc.debrief.ideal_path])
         yield from self.try_until_dip(engine, moves)
+        for person in askers(engine):  # the first good minute, announced as the end
+            self.queue.append(Action("reply", {"to": person, "text": "It's fixed, all good "
+                                               "now. Nothing more to worry about."}))
         self.queue.append(Action("declare_resolved", {
             "message": "Errors are down, we are good.",
             "fix": ", ".join(c.title for c in engine.changes)}))
