@@ -126,3 +126,49 @@ def test_premature_tells_the_askers_it_is_fixed_before_anything_was_verified() -
     recovered = [e["t"] for e in journal.events("recovered")]
     assert all(r["t"] <= resolved["t"] for r in replies)
     assert not recovered or min(recovered) > replies[0]["t"]
+
+
+def _variant(tmp_path: Path, name: str, ideal_path: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """bad-deploy with another ideal path, played by the expert through the CLI."""
+    data = yaml.safe_load((builtin_dir() / "bad-deploy.yaml").read_text(encoding="utf-8"))
+    data["debrief"]["ideal_path"] = ideal_path
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    journal = tmp_path / f"{name}.jsonl"
+    done = _cli("run", str(path), "--bot", "expert", "--seed", "1", "--journal", str(journal),
+                "--quiet", "--no-history")
+    assert done.returncode in (0, 1), done.stderr
+    return [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+
+
+def test_expert_rolls_forward_only_when_the_ideal_path_says_so(tmp_path: Path) -> None:
+    """bad-deploy offers v7.3.1 once the timeout setting is found; the built-in ideal path
+    rolls back, and so does the expert. An ideal path that rolls forward is followed."""
+    assert not [d for d in _decisions("bad-deploy", "expert") if d["action"] == "roll_forward"]
+    records = _variant(tmp_path, "forward", [
+        {"action": "delegate", "responder": "mei", "investigation": "latency-dashboard"},
+        {"action": "delegate", "responder": "kofi", "investigation": "deploy-history"},
+        {"action": "delegate", "responder": "ravi", "investigation": "app-logs"},
+        {"action": "roll_forward", "service": "catalog-api"}])
+    forward = [r for r in records if r.get("type") == "decision"
+               and r["action"] == "roll_forward"]
+    assert len(forward) == 1 and forward[0]["args"]["by"] != "ic"
+    found = next(r["t"] for r in records if r.get("kind") == "investigation_done"
+                 and r["data"]["investigation"] == "app-logs")
+    assert found <= forward[0]["t"]
+
+
+def test_expert_glances_itself_when_nobody_is_free_for_a_check(tmp_path: Path) -> None:
+    """Three responders busy with three checks; the fourth check (the deploy history) has a
+    quick look that tells all it would: the IC looks for a minute instead of waiting."""
+    records = _variant(tmp_path, "glance", [
+        {"action": "delegate", "responder": "mei", "investigation": "app-logs"},
+        {"action": "delegate", "responder": "kofi", "investigation": "db-metrics"},
+        {"action": "delegate", "responder": "ravi", "investigation": "rollback-check"},
+        {"action": "delegate", "responder": "mei", "investigation": "deploy-history"},
+        {"action": "rollback", "service": "catalog-api"}])
+    decisions = [r for r in records if r.get("type") == "decision"]
+    looks = [d for d in decisions if d["action"] == "quick_check"]
+    assert [d["args"]["investigation"] for d in looks] == ["deploy-history"]
+    assert not [d for d in decisions if d["action"] == "delegate"
+                and d["args"]["investigation"] == "deploy-history"]
