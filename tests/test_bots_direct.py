@@ -172,3 +172,13 @@ def test_expert_glances_itself_when_nobody_is_free_for_a_check(tmp_path: Path) -
     assert [d["args"]["investigation"] for d in looks] == ["deploy-history"]
     assert not [d for d in decisions if d["action"] == "delegate"
                 and d["args"]["investigation"] == "deploy-history"]
+
+
+def test_the_hero_asks_nobody_and_the_silent_ic_answers_nobody() -> None:
+    """The silent hero asks, answers and pages nobody; the silent IC works through its
+    responders (a quick question to one of them included) but answers no stakeholder."""
+    for scenario in ("bad-deploy", "redis-saturation"):
+        hero = {d["action"] for d in _decisions(scenario, "hero")}
+        assert not hero & {"ask", "reply", "page", "tell"}, (scenario, hero)
+        silent = {d["action"] for d in _decisions(scenario, "silent")}
+        assert not silent & {"reply", "page"}, (scenario, silent)
