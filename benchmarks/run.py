@@ -19,11 +19,11 @@ from timing import alternate, summary, timed
 
 from scoring import score_journal
 from scoring.report_html import render_html
-from simulator.bots import BOTS, make_bot
-from simulator.journal import JournalWriter
-from simulator.loader import builtin_dir, builtin_ids, load_scenario, parse_scenario
-from simulator.play import run_drill
-from simulator.yamlsafe import PureTabletopLoader, TabletopLoader, load_yaml
+from simulator.format.loader import builtin_dir, builtin_ids, load_scenario, parse_scenario
+from simulator.format.yamlsafe import PureTabletopLoader, TabletopLoader, load_yaml
+from simulator.players.bots import BOTS, make_bot
+from simulator.players.play import run_drill
+from simulator.runs.journal import JournalWriter
 
 
 def measure(fn: Callable[[], Any], repeat: int) -> dict[str, float]:

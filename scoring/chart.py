@@ -12,7 +12,7 @@ import math
 from html import escape
 from typing import Any
 
-from simulator.numbers import number, with_unit
+from simulator.engine.numbers import number, with_unit
 
 WIDTH, HEIGHT = 960, 340
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 20, 70

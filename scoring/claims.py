@@ -17,7 +17,7 @@ import yaml
 
 from scoring.phrases import Phrases, at, phrases, preceded_by, words
 from scoring.run import Record, Run, clock
-from simulator.numbers import metric_value
+from simulator.engine.numbers import metric_value
 
 NEGATION_REACH = 3
 IMPACT_WORDS = 4  # an impact statement this long is taken as saying who is hurt

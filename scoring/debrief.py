@@ -19,7 +19,7 @@ from scoring.report_json import render_json
 from scoring.report_md import render_markdown
 from scoring.report_text import render_scorecard, render_text
 from scoring.scorecard import Scorecard
-from simulator.files import check_output, refuse_inputs, write_atomic
+from simulator.runs.files import check_output, refuse_inputs, write_atomic
 
 RENDERERS: dict[str, tuple[str, Callable[[Scorecard], str]]] = {
     "text": (FORMATS["text"], render_text),

@@ -13,7 +13,7 @@ from typing import Any
 
 from scoring.ratings import LEVELS
 from scoring.scorecard import CriterionResult
-from simulator.journal import Journal
+from simulator.runs.journal import Journal
 
 
 def observations(journal: Journal, criteria: list[CriterionResult]) -> list[dict[str, Any]]:

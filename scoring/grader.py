@@ -16,10 +16,10 @@ from scoring.placeholders import fill
 from scoring.rubric import Criterion, Rubric, load_rubric
 from scoring.run import Evidence, Run
 from scoring.scorecard import CriterionResult, Scorecard
-from simulator.journal import Journal, read_journal
-from simulator.loader import scenario_for_journal
-from simulator.scenario import Scenario
-from simulator.variants import vary
+from simulator.format.loader import scenario_for_journal
+from simulator.format.scenario import Scenario
+from simulator.format.variants import vary
+from simulator.runs.journal import Journal, read_journal
 
 QUIET_KINDS = {"wait", "drill_start"}
 
@@ -157,11 +157,11 @@ def score_journal(path: Path, rubric_path: Path | None = None, compare: bool = T
     """Read a journal (and optionally a facilitator's rubric, and a postmortem written
     after the drill), verify it, and grade it.
 
-    The journal is re-simulated first (simulator.verify): one that the simulation does not
+    The journal is re-simulated first (simulator.players.verify): one that the simulation does not
     reproduce (an edited decision, outcome or message) is refused with a located error.
     The later postmortem is added after that check: it is not part of the simulation.
     """
-    from simulator.verify import verify
+    from simulator.players.verify import verify
 
     rubric = load_rubric(rubric_path) if rubric_path else None
     journal = read_journal(path)

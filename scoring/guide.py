@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from scoring.rubric import Rubric
-from simulator.facilitation import trigger_text, words
-from simulator.scenario import Scenario
+from simulator.engine.facilitation import trigger_text, words
+from simulator.format.scenario import Scenario
 
 RATINGS = ("P", "S", "M", "U")
 

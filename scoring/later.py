@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from simulator.actions import check_postmortem
+from simulator.actions.catalogue import check_postmortem
 from simulator.errors import InputError
-from simulator.journal import Journal
-from simulator.yamlsafe import load_yaml, read_text
+from simulator.format.yamlsafe import load_yaml, read_text
+from simulator.runs.journal import Journal
 
 
 def load_postmortem(path: Path) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from scoring.checks_change import mitigation_keys, peak_in_flight
 from scoring.checks_comms import silences
 from scoring.run import Run, clock
-from simulator.incidents import describe as describe_incidents
+from simulator.engine.incidents import describe as describe_incidents
 
 
 def _t(record: dict[str, Any] | None) -> int | None:

@@ -24,8 +24,8 @@ from typing import Any
 from scoring.rubric import Rubric
 from scoring.run import Run
 from scoring.scorecard import CriterionResult
-from simulator.journal import Journal
-from simulator.team import team_from_header
+from simulator.engine.team import team_from_header
+from simulator.runs.journal import Journal
 
 #: the events a change produces (started, landed or stopped, and the evidence it wiped)
 CHANGE_KINDS = ("change_started", "change_applied", "change_cancelled", "evidence_lost",

@@ -13,7 +13,7 @@ from typing import Any
 from scoring.blame import Detector
 from scoring.ratings import Finding, by_share, not_applicable
 from scoring.run import Record, Run
-from simulator.scenario import Scenario
+from simulator.format.scenario import Scenario
 
 SECTIONS = ("summary", "timeline", "root_cause", "contributing_factors", "went_well",
             "went_poorly", "action_items", "lessons")

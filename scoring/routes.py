@@ -25,11 +25,11 @@ from typing import Any
 
 from scoring.run import Record, Run
 from scoring.yardstick import yardstick
-from simulator.actions import CHANGE_ACTIONS
-from simulator.bots import change_key
-from simulator.conditions import holds
-from simulator.scenario import Decision
-from simulator.world import World
+from simulator.actions.catalogue import CHANGE_ACTIONS
+from simulator.engine.world import World
+from simulator.format.conditions import holds
+from simulator.format.scenario import Decision
+from simulator.players.bots import change_key
 
 RELIEF = 0.25  # share of the key metric's harm a listed alternative must remove
 RECENT_RELEASE_MINUTES = 60
@@ -135,7 +135,7 @@ def _harm(run: Run, world: World) -> float:
 
 
 def _apply(run: Run, world: World, action: str, args: dict[str, Any]) -> None:
-    """The change's end state, as the engine lands it (simulator/changes.py)."""
+    """The change's end state, as the engine lands it (simulator/engine/changes.py)."""
     sc = run.scenario
     if action == "rollback":
         svc = next(s for s in sc.system.services if s.id == args.get("service"))

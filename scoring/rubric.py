@@ -18,10 +18,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring import placeholders
-from simulator.bounds import Value
 from simulator.errors import InputError, Problem
-from simulator.validation import validate_model
-from simulator.yamlsafe import Located, load_yaml, read_text
+from simulator.format.bounds import Value
+from simulator.format.validation import validate_model
+from simulator.format.yamlsafe import Located, load_yaml, read_text
 
 SCHEMA_VERSION = 1
 Rating = Literal["P", "S", "M", "U", "N/A"]
@@ -246,7 +246,7 @@ def cross_check(rubric: Rubric, located: Located) -> list[Problem]:
 
 def _check_roles(rubric: Rubric, located: Located, ids: set[str]) -> list[Problem]:
     """Each role is one the catalogue knows; each criterion it lists exists."""
-    from simulator.team import roles
+    from simulator.engine.team import roles
 
     known = roles()
     problems: list[Problem] = []

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from simulator.journal import Journal
-from simulator.scenario import Scenario
+from simulator.format.scenario import Scenario
+from simulator.runs.journal import Journal
 
 Record = dict[str, Any]
 QUOTE_LIMIT = 220

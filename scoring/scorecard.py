@@ -107,7 +107,7 @@ class Scorecard:
                     "reached and say nothing about this run.")
         return "Every criterion that applied was performed without challenges."
 
-    #: records the re-simulation reproduced (simulator.verify); None: graded from memory,
+    #: records the re-simulation reproduced (simulator.players.verify); None: graded from memory,
     #: not from a journal file, so nothing was verified
     verified: int | None = None
 

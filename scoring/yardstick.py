@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring.run import Run
-from simulator.conditions import AllOf, AnyOf, KnownFinding
-from simulator.journal import Journal
+from simulator.format.conditions import AllOf, AnyOf, KnownFinding
+from simulator.runs.journal import Journal
 
 ORIENTING = frozenset({"system_change", "anchor_time"})
 _JOURNALS: dict[tuple[str, int], Journal] = {}
@@ -34,8 +34,8 @@ def journal_key(run: Run) -> tuple[str, int]:
 
 def expert_journal(run: Run) -> Journal:
     """The expert bot's journal on this run's scenario and seed (in memory, cached)."""
-    from simulator.bots import ExpertBot
-    from simulator.drill import Drill
+    from simulator.engine.drill import Drill
+    from simulator.players.bots import ExpertBot
 
     key = journal_key(run)
     if key not in _JOURNALS:

@@ -17,10 +17,10 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "load_scenario", "run_drill"]
 
 if TYPE_CHECKING:
-    from simulator.loader import load_scenario
-    from simulator.play import run_drill
+    from simulator.format.loader import load_scenario
+    from simulator.players.play import run_drill
 
-_LAZY = {"load_scenario": "simulator.loader", "run_drill": "simulator.play"}
+_LAZY = {"load_scenario": "simulator.format.loader", "run_drill": "simulator.players.play"}
 
 
 def __getattr__(name: str) -> Any:

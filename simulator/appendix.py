@@ -7,7 +7,7 @@ end record, under the journal's lock (a second evaluator appending at the same m
 waits its turn instead of interleaving bytes), and only to a journal that has ended (a
 running drill's observations go through the facilitator's console, which journals them at
 a decision point). Nothing earlier is rewritten, so the journal still verifies: the
-re-simulation ignores observations and hot-wash answers (simulator/verify.py), and replay
+re-simulation ignores observations and hot-wash answers (simulator/players/verify.py), and replay
 never plays what came after the end (facilitation.recorded_acts).
 """
 
@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from simulator.engine.facilitation import MAX_TEXT, RATINGS, check_by
 from simulator.errors import InputError
-from simulator.facilitation import MAX_TEXT, RATINGS, check_by
-from simulator.files import lock, write_all
-from simulator.journal import Journal, dumps, read_journal
-from simulator.textsafe import strip_controls
+from simulator.format.textsafe import strip_controls
+from simulator.runs.files import lock, write_all
+from simulator.runs.journal import Journal, dumps, read_journal
 
 #: how long an append waits for another process that holds the journal's lock
 LOCK_WAIT = 10.0
@@ -35,7 +35,7 @@ def observation(journal: Journal, criterion: str, rating: str, note: str, by: st
     It is dated at the end of the drill and marked ``after`` so that the reports say it
     was recorded afterwards.
     """
-    from simulator.crossref import criterion_ids
+    from simulator.format.crossref import criterion_ids
 
     end = journal.end
     if end is None:

@@ -94,7 +94,7 @@ def _args_brief(s: argparse.ArgumentParser) -> None:
 
 
 def _args_run(s: argparse.ArgumentParser) -> None:
-    from simulator.bots import BOT_NAMES as BOTS
+    from simulator.players.bots import BOT_NAMES as BOTS
 
     s.add_argument("scenario", help="a built-in id or a path to a YAML file")
     s.add_argument("--seed", type=int, help="random seed (recorded in the journal)")
@@ -186,7 +186,7 @@ def _args_resume(s: argparse.ArgumentParser) -> None:
 
 
 def _args_branch(s: argparse.ArgumentParser) -> None:
-    from simulator.bots import BOT_NAMES as BOTS
+    from simulator.players.bots import BOT_NAMES as BOTS
 
     s.add_argument("journal", type=Path, help="the journal to branch from")
     s.add_argument("--at", type=int, required=True, metavar="N",
@@ -293,13 +293,13 @@ def _pressure(text: str) -> float:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from simulator.listing import catalogue
+    from simulator.commands.listing import catalogue
 
     rows = catalogue()  # the learning path: `order` first, then easiest and shortest
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    from simulator.listing import source_name
+    from simulator.commands.listing import source_name
     from simulator.ui.plaintable import print_table
 
     # The "from" column names who published the postmortem (`show --msel` cites it in full);
@@ -313,8 +313,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from simulator.briefing import render_briefing
-    from simulator.loader import load_scenario
+    from simulator.commands.briefing import render_briefing
+    from simulator.format.loader import load_scenario
     from simulator.ui.terminal import console
 
     scenario, _ = load_scenario(args.scenario)
@@ -325,7 +325,7 @@ def _show(args: argparse.Namespace) -> int:
 def _brief(args: argparse.Namespace) -> int:
     from scoring import load_rubric
     from scoring.guide import render_guide
-    from simulator.loader import load_scenario
+    from simulator.format.loader import load_scenario
 
     scenario, _ = load_scenario(args.scenario)
     text = render_guide(scenario, load_rubric(args.rubric), args.format)
@@ -338,7 +338,7 @@ def _brief(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from simulator.loader import lint_scenario, load_scenario
+    from simulator.format.loader import lint_scenario, load_scenario
 
     failed = 0
     for name in args.files:
@@ -365,22 +365,22 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _branch(args: argparse.Namespace) -> int:
-    from simulator.branching import branch_command
+    from simulator.commands.branching import branch_command
 
     return branch_command(args)
 
 
 def _history(args: argparse.Namespace) -> int:
-    from simulator.history import history_command
+    from simulator.commands.history import history_command
 
     return history_command(args)
 
 
 def _prove(args: argparse.Namespace) -> int:
-    from simulator.bots import BOTS
-    from simulator.loader import load_scenario
-    from simulator.proving import prove
-    from simulator.proving_report import print_proof, progress_bar
+    from simulator.commands.proving import prove
+    from simulator.commands.proving_report import print_proof, progress_bar
+    from simulator.format.loader import load_scenario
+    from simulator.players.bots import BOTS
 
     if not 1 <= args.seeds <= 200:
         raise InputError("--seeds must be from 1 to 200")
@@ -414,11 +414,11 @@ _RUBRIC: dict[str, Any] = {}
 
 
 def _new(args: argparse.Namespace) -> int:
-    from simulator.authoring import new_scenario
+    from simulator.commands.authoring import new_scenario
 
     if args.timeline is not None:
-        from simulator.loader import lint_scenario
-        from simulator.timeline import scenario_from_timeline
+        from simulator.commands.timeline import scenario_from_timeline
+        from simulator.format.loader import lint_scenario
 
         path, data = scenario_from_timeline(args.id, args.timeline, args.output)
         todos = [w for w in lint_scenario(str(path)) if "TODO" in w.message]
@@ -435,7 +435,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from simulator.scenario import schema_text
+    from simulator.format.scenario import schema_text
 
     if args.output:
         args.output.write_text(schema_text(), encoding="utf-8")
@@ -445,7 +445,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from simulator.runner import run_command
+    from simulator.commands.runner import run_command
 
     return run_command(args)
 
@@ -475,7 +475,7 @@ def _observe(args: argparse.Namespace) -> int:
 
 
 def _resume(args: argparse.Namespace) -> int:
-    from simulator.runner import resume_command
+    from simulator.commands.runner import resume_command
 
     return resume_command(args)
 

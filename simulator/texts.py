@@ -8,11 +8,18 @@ from typing import Any
 
 import yaml
 
+#: the top package, so the data files are found wherever the package is installed
+_TOP = __name__.split(".")[0]
+
+
+def _shipped(package: str, name: str) -> str:
+    """The text of a YAML file shipped inside the package (or one of its layer packages)."""
+    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
 
 @cache
 def _texts() -> dict[str, str]:
-    raw = resources.files("simulator").joinpath("texts.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
+    data = yaml.safe_load(_shipped(_TOP, "texts.yaml"))
     assert isinstance(data, dict)
     return {str(k): str(v) for k, v in data.items()}
 
@@ -24,7 +31,6 @@ def text(key: str, **values: Any) -> str:
 @cache
 def catalogue() -> dict[str, dict[str, Any]]:
     """The IC action catalogue: id -> group, title, help, seconds."""
-    raw = resources.files("simulator").joinpath("catalogue.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
+    data = yaml.safe_load(_shipped(f"{_TOP}.actions", "catalogue.yaml"))
     assert isinstance(data, dict)
     return data

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.loader import builtin_ids, load_scenario
-from simulator.scenario import Scenario
+from simulator.format.loader import builtin_ids, load_scenario
+from simulator.format.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_IDS = builtin_ids()

@@ -12,9 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simulator.bots import make_bot
-from simulator.loader import builtin_ids, load_scenario
-from simulator.play import run_drill
+from simulator.format.loader import builtin_ids, load_scenario
+from simulator.players.bots import make_bot
+from simulator.players.play import run_drill
 
 HERE = Path(__file__).resolve().parent / "golden"
 BOTS = ("expert", "hero")
@@ -43,7 +43,7 @@ def main() -> int:
             journal, report = golden_paths(scenario_id, bot)
             report.write_text(render(scenario_id, bot, journal), encoding="utf-8")
             print(f"wrote {journal.name} and {report.name}")
-    from simulator.listing import write_index  # `tabletop list` reads it: keep it in step
+    from simulator.commands.listing import write_index  # `tabletop list` reads it: keep it in step
 
     print(f"wrote {write_index()}")
     return 0

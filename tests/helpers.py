@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from simulator.actions import Action
-from simulator.drill import Drill, Situation
-from simulator.loader import load_scenario
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Drill, Situation
+from simulator.format.loader import load_scenario
 
 
 class ListDecider:

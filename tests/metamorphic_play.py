@@ -15,12 +15,12 @@ from typing import Any
 
 import yaml
 
-from simulator.actions import Action, check, normalize
-from simulator.bots import make_bot
-from simulator.drill import Drill, Situation
-from simulator.journal import Journal
-from simulator.loader import load_scenario
-from simulator.scenario import Scenario
+from simulator.actions.catalogue import Action, check, normalize
+from simulator.engine.drill import Drill, Situation
+from simulator.format.loader import load_scenario
+from simulator.format.scenario import Scenario
+from simulator.players.bots import make_bot
+from simulator.runs.journal import Journal
 
 Step = dict[str, Any]  # {"action": ..., "at_minutes": ..., **args}
 

@@ -6,10 +6,10 @@ from functools import cache
 
 from scoring.grader import grade
 from scoring.scorecard import Scorecard
-from simulator.bots import make_bot
-from simulator.drill import Drill
-from simulator.journal import Journal
-from simulator.loader import load_scenario
+from simulator.engine.drill import Drill
+from simulator.format.loader import load_scenario
+from simulator.players.bots import make_bot
+from simulator.runs.journal import Journal
 
 SEEDS = (1, 2, 3)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from scoring.blame import Detector
-from simulator.loader import load_scenario
+from simulator.format.loader import load_scenario
 
 DATA = Path(__file__).resolve().parent / "data" / "blame_sentences.yaml"
 

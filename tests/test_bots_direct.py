@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from scoring_helpers import played, ratings, scored
 
-from simulator.loader import builtin_dir
+from simulator.format.loader import builtin_dir
 
 
 def _decisions(scenario: str, bot: str, seed: int = 1) -> list[dict[str, Any]]:

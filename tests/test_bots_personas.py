@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from scoring_helpers import played
 
-from simulator.bots import BOTS, make_bot
-from simulator.loader import builtin_ids
+from simulator.format.loader import builtin_ids
+from simulator.players.bots import BOTS, make_bot
 
 SCENARIOS = builtin_ids()
 

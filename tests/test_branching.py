@@ -7,10 +7,10 @@ from pathlib import Path
 
 from helpers import tabletop
 
-from simulator.bots import make_bot
-from simulator.branching import branch
-from simulator.loader import load_scenario
-from simulator.play import run_drill
+from simulator.commands.branching import branch
+from simulator.format.loader import load_scenario
+from simulator.players.bots import make_bot
+from simulator.players.play import run_drill
 
 
 def records(path: Path) -> list[dict[str, object]]:

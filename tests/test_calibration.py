@@ -28,7 +28,7 @@ def _params() -> list[object]:
 
 def test_the_corpus_is_big_and_varied() -> None:
     """At least 18 scripts, every built-in scenario, good and bad play on each."""
-    from simulator.loader import builtin_ids
+    from simulator.format.loader import builtin_ids
 
     assert len(CORPUS) >= 18
     for scenario in builtin_ids():

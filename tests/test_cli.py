@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import tabletop
 
-from simulator.listing import source_name
-from simulator.loader import builtin_dir, builtin_ids
+from simulator.commands.listing import source_name
+from simulator.format.loader import builtin_dir, builtin_ids
 
 
 def test_version_and_help() -> None:

@@ -7,8 +7,8 @@ from helpers import drill_until, events
 
 from scoring.checks_change import evidence_preserved
 from scoring.run import Run
-from simulator.actions import Action, check
-from simulator.journal import Journal
+from simulator.actions.catalogue import Action, check
+from simulator.runs.journal import Journal
 
 
 def run_of(drill) -> Run:  # type: ignore[no-untyped-def]
@@ -240,15 +240,15 @@ def test_paging_the_owner_brings_a_responder_after_the_delay() -> None:
 def test_an_on_call_id_must_not_clash_with_the_team() -> None:
     import yaml
 
-    from simulator.crossref import cross_check
-    from simulator.loader import load_scenario
-    from simulator.yamlsafe import load_yaml
+    from simulator.format.crossref import cross_check
+    from simulator.format.loader import load_scenario
+    from simulator.format.yamlsafe import load_yaml
 
     scenario, _ = load_scenario("bad-deploy")
     data = scenario.model_dump(mode="json", exclude_none=True)
     data["roster"]["on_call"][0]["id"] = "ravi"
     text_ = yaml.safe_dump(data, sort_keys=False)
-    from simulator.scenario import Scenario
+    from simulator.format.scenario import Scenario
 
     problems = cross_check(Scenario.model_validate(data), load_yaml(text_, "s.yaml"))
     assert any("already on the team" in p.message for p in problems)

@@ -9,9 +9,9 @@ from pathlib import Path
 from helpers import tabletop
 from rich.console import Console
 
-from simulator.drill import Outcome
-from simulator.journal import read_journal
-from simulator.loader import load_scenario
+from simulator.engine.drill import Outcome
+from simulator.format.loader import load_scenario
+from simulator.runs.journal import read_journal
 from simulator.ui.debrief import render_reveal
 
 ROLLBACK = """

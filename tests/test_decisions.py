@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import tabletop
 
-from simulator.loader import builtin_ids
+from simulator.format.loader import builtin_ids
 
 
 def body(path: Path) -> list[str]:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.bots import make_bot
-from simulator.loader import builtin_ids, load_scenario
-from simulator.play import run_drill
+from simulator.format.loader import builtin_ids, load_scenario
+from simulator.players.bots import make_bot
+from simulator.players.play import run_drill
 
 
 def play(scenario_id: str, bot: str, seed: int, path: Path | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpers import drill_until, events
 
-from simulator.actions import Action
+from simulator.actions.catalogue import Action
 
 
 def error_rate_at(drill, minute: int) -> float:  # type: ignore[no-untyped-def]
@@ -147,7 +147,7 @@ def test_flag_workaround_hides_wrong_data_but_not_for_free() -> None:
 
 def test_actions_follow_the_system() -> None:
     """Failover exists only with two regions; rollback only with a previous version."""
-    from simulator.actions import options
+    from simulator.actions.catalogue import options
 
     bad = drill_until("bad-deploy", [], 0)
     redis = drill_until("redis-saturation", [], 0)
@@ -171,7 +171,7 @@ def test_time_box_brings_a_check_in() -> None:
 
 def test_fixes_stay_hidden_until_someone_could_think_of_them() -> None:
     """The root-cause fix is not on the menu at T+0: offering it would give the answer away."""
-    from simulator.actions import choices
+    from simulator.actions.catalogue import choices
 
     start = drill_until("failed-batch-job", [], 0)
     assert choices(start.engine, "apply_fix")["fix"] == []
@@ -187,7 +187,7 @@ def test_fixes_stay_hidden_until_someone_could_think_of_them() -> None:
 
 def test_no_op_decisions_are_refused_with_a_reason() -> None:
     """Declaring the same severity twice or re-setting a value already set changes nothing."""
-    from simulator.actions import check
+    from simulator.actions.catalogue import check
 
     drill = drill_until("redis-saturation", [
         Action("declare", {"severity": "P2"}),
@@ -231,7 +231,7 @@ def test_wait_until_news_stops_when_an_update_is_due() -> None:
 
 def test_failover_moves_traffic_without_inventing_a_config_key() -> None:
     """After a failover the active region changes; no 'region.active' knob appears."""
-    from simulator.actions import choices
+    from simulator.actions.catalogue import choices
 
     drill = drill_until("bad-deploy", [
         Action("freeze_changes"),

@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-from simulator.decisions import ScriptedDecider
-from simulator.drill import Drill
-from simulator.facilitation import ReplayActs, recorded_acts
-from simulator.journal import dumps, read_journal
-from simulator.loader import load_scenario, scenario_for_journal
-from simulator.play import ChainDecider
-from simulator.scenario import Decision
-from simulator.session import Client, Session, sessions_dir
-from simulator.team import team_from_header
+from simulator.engine.drill import Drill
+from simulator.engine.facilitation import ReplayActs, recorded_acts
+from simulator.engine.team import team_from_header
+from simulator.format.loader import load_scenario, scenario_for_journal
+from simulator.format.scenario import Decision
+from simulator.players.decisions import ScriptedDecider
+from simulator.players.play import ChainDecider
+from simulator.players.session import Client, Session, sessions_dir
+from simulator.runs.journal import dumps, read_journal
 from tests.helpers import tabletop
 
 pytestmark = pytest.mark.timeout(120)
@@ -275,7 +275,7 @@ def test_join_needs_a_team(tmp_path: Path) -> None:
 
 
 def test_a_joined_terminal_rebuilds_the_live_state_from_the_journal(tmp_path: Path) -> None:
-    from simulator.play import replay_to_end
+    from simulator.players.play import replay_to_end
 
     journal = tmp_path / "whole.jsonl"
     assert tabletop("run", "redis-saturation", "--bot", "expert", "--seed", "7", "--journal",

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from simulator import listing
 from simulator.cli import HELP
+from simulator.commands import listing
 from simulator.ui.plaintable import render, wrap
 
 HEAVY = ("pydantic", "simpy", "yaml", "jinja2", "questionary", "prompt_toolkit", "rich",
-         "simulator.scenario", "simulator.engine", "scoring.grader")
+         "simulator.format.scenario", "simulator.engine", "scoring.grader")
 
 
 def imported(*args: str) -> set[str]:
@@ -42,10 +42,10 @@ def test_help_and_list_import_nothing_heavy(args: tuple[str, ...]) -> None:
 
 def test_the_catalogue_index_matches_the_scenarios() -> None:
     """scenarios/index.json is generated (by `python tests/golden_runs.py`, or alone by
-    `python -m simulator.listing`); a stale one is still right, only slower."""
+    `python -m simulator.commands.listing`); a stale one is still right, only slower."""
     stored = json.loads(listing.index_path().read_text(encoding="utf-8"))
     assert stored == listing.build(), ("scenarios/index.json is stale: run "
-                                       "python -m simulator.listing")
+                                       "python -m simulator.commands.listing")
 
 
 def test_an_edited_scenario_is_listed_from_the_file_not_the_stale_index(
@@ -58,9 +58,9 @@ def test_an_edited_scenario_is_listed_from_the_file_not_the_stale_index(
         "title: Product pages crawl after the catalog release",
         "title: Edited after the index was written", 1), encoding="utf-8")
     monkeypatch.setattr(listing, "builtin_dir", lambda: tmp_path)
-    import simulator.loader
+    import simulator.format.loader
 
-    monkeypatch.setattr(simulator.loader, "builtin_dir", lambda: tmp_path)
+    monkeypatch.setattr(simulator.format.loader, "builtin_dir", lambda: tmp_path)
     titles = {row["id"]: row["title"] for row in listing.catalogue()}
     assert titles["bad-deploy"] == "Edited after the index was written"
 

@@ -21,16 +21,17 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from simulator import listing, loader
+from simulator.commands import listing
+from simulator.commands.runner import EarlyBriefing
 from simulator.errors import InputError
-from simulator.journal import JournalWriter
-from simulator.loader import builtin_ids, load_scenario
-from simulator.runner import EarlyBriefing
+from simulator.format import loader
+from simulator.format.loader import builtin_ids, load_scenario
+from simulator.runs.journal import JournalWriter
 from simulator.ui.briefscreen import first_screen
 
 pytestmark = pytest.mark.timeout(120)
-HEAVY = ("pydantic", "simpy", "yaml", "jinja2", "simulator.scenario", "simulator.engine",
-         "simulator.drill")
+HEAVY = ("pydantic", "simpy", "yaml", "jinja2", "simulator.format.scenario", "simulator.engine",
+         "simulator.engine.drill")
 
 #: run the CLI, and at its first prompt write the loaded modules to $OUT and stop
 AT_FIRST_PROMPT = """

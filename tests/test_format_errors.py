@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from simulator.actions import _extra_args, choices
+from simulator.actions.catalogue import _extra_args, choices
 from simulator.errors import InputError
-from simulator.loader import builtin_ids, parse_scenario
-from simulator.scenario import schema_text
+from simulator.format.loader import builtin_ids, parse_scenario
+from simulator.format.scenario import schema_text
+from simulator.format.vocabulary import VOCABULARY
 from simulator.texts import catalogue
-from simulator.vocabulary import VOCABULARY
 from tests.format_scenario import with_
 from tests.helpers import drill_until, tabletop
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from helpers import events, tabletop
 
-from simulator.actions import Action
-from simulator.drill import Drill
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Drill
 from simulator.errors import InputError
-from simulator.loader import parse_scenario
+from simulator.format.loader import parse_scenario
 from tests.format_scenario import with_, write
 
 ROLLBACK = ("      rollback_minutes: 3\n",

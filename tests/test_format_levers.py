@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.actions import Action, choices
+from simulator.actions.catalogue import Action, choices
 from simulator.errors import InputError
-from simulator.loader import parse_scenario
+from simulator.format.loader import parse_scenario
 from tests.format_scenario import MINI, with_, write
 from tests.helpers import drill_until, events
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.loader import builtin_ids, lint_scenario
+from simulator.format.loader import builtin_ids, lint_scenario
 from tests.format_scenario import with_, write
 from tests.helpers import tabletop
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.actions import Action
+from simulator.actions.catalogue import Action
 from simulator.errors import InputError
-from simulator.loader import parse_scenario
+from simulator.format.loader import parse_scenario
 from tests.format_scenario import with_, write
 from tests.helpers import drill_until, events, tabletop
 

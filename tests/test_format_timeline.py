@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from simulator.commands.timeline import parse_timeline
 from simulator.errors import InputError
-from simulator.loader import load_scenario
-from simulator.timeline import parse_timeline
+from simulator.format.loader import load_scenario
 from tests.helpers import tabletop
 
 LOG = """\

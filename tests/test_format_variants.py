@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from simulator.errors import InputError
-from simulator.loader import load_scenario, parse_scenario
-from simulator.variants import vary
+from simulator.format.loader import load_scenario, parse_scenario
+from simulator.format.variants import vary
 from tests.format_scenario import with_, write
 from tests.helpers import drill_until, tabletop
 

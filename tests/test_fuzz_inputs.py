@@ -12,9 +12,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.decisions import parse_decisions
 from simulator.errors import InputError
-from simulator.loader import builtin_dir, builtin_ids, parse_scenario
+from simulator.format.loader import builtin_dir, builtin_ids, parse_scenario
+from simulator.players.decisions import parse_decisions
 
 TEXTS = {i: (builtin_dir() / f"{i}.yaml").read_text(encoding="utf-8") for i in builtin_ids()}
 LOCATED = re.compile(r"^s\.yaml:\d+:\d+: ")
@@ -83,9 +83,9 @@ JUNK_ARGS = st.one_of(st.none(), st.booleans(), st.integers(-3, 500), st.floats(
 def test_any_decision_is_played_or_refused_never_crashes(data: st.DataObject,
                                                           scenario_id: str, seed: int) -> None:
     """Random decisions (valid choices mixed with junk) never break the engine."""
-    from simulator.actions import Action, choices
-    from simulator.drill import DecisionRejected, Drill
-    from simulator.loader import load_scenario
+    from simulator.actions.catalogue import Action, choices
+    from simulator.engine.drill import DecisionRejected, Drill
+    from simulator.format.loader import load_scenario
     from simulator.texts import catalogue
 
     scenario, ref = load_scenario(scenario_id)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from golden_runs import BOTS, golden_paths, render
 
-from simulator.loader import builtin_ids
+from simulator.format.loader import builtin_ids
 
 HINT = "behaviour changed: if intended, run `python tests/golden_runs.py` and review the diff"
 

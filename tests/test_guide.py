@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.loader import builtin_ids, load_scenario
+from simulator.format.loader import builtin_ids, load_scenario
 from tests.helpers import tabletop
 
 BUILTIN = Path(__file__).resolve().parent.parent / "scenarios"

@@ -121,8 +121,8 @@ def test_progress_text_csv_and_html(db: str, tmp_path: Path) -> None:
 
 def test_the_same_journal_is_recorded_once_and_no_history_records_nothing(
         db: str, tmp_path: Path) -> None:
-    from simulator.historydb import open_history, verified_card
-    from simulator.journal import read_journal
+    from simulator.commands.historydb import open_history, verified_card
+    from simulator.runs.journal import read_journal
 
     journal = _run(tmp_path, "once", db)
     _run(tmp_path, "skipped", db, "--no-history")
@@ -138,8 +138,8 @@ def test_a_paused_run_is_one_row_replaced_by_its_final_record(db: str, tmp_path:
                                                                ) -> None:
     """Paused twice, then finished: one row all along, "paused" until the end replaces it
     (with its people and criteria); another journal's row is left alone."""
-    from simulator.historydb import open_history, verified_card
-    from simulator.journal import read_journal
+    from simulator.commands.historydb import open_history, verified_card
+    from simulator.runs.journal import read_journal
 
     whole = _run(tmp_path, "whole", db, "--team", TEAM, "--no-history")
     other = _run(tmp_path, "other", db, "--team", TEAM, seed=2)
@@ -169,7 +169,7 @@ def test_a_paused_run_is_one_row_replaced_by_its_final_record(db: str, tmp_path:
 def test_migrations_run_once_and_a_newer_schema_is_refused(db: str) -> None:
     from sqlalchemy import text
 
-    from simulator.historydb import MIGRATIONS, open_history
+    from simulator.commands.historydb import MIGRATIONS, open_history
 
     first = open_history(db)
     first.close()
@@ -187,8 +187,8 @@ def test_migrations_run_once_and_a_newer_schema_is_refused(db: str) -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from simulator.historydb import open_history, verified_card
-from simulator.journal import read_journal
+from simulator.commands.historydb import open_history, verified_card
+from simulator.runs.journal import read_journal
 
 db, source, out, tag = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 card = verified_card(read_journal(source))
@@ -248,8 +248,8 @@ def test_only_a_verified_run_enters_the_database(db: str, tmp_path: Path) -> Non
     journal is refused by the verification, with the line that differs."""
     from scoring import grade
     from simulator.errors import InputError
-    from simulator.historydb import open_history, verified_card
-    from simulator.journal import read_journal
+    from simulator.commands.historydb import open_history, verified_card
+    from simulator.runs.journal import read_journal
 
     journal = _run(tmp_path, "run", db, "--no-history")
     history = open_history(db)

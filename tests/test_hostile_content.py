@@ -15,9 +15,9 @@ from ui_keys import START, abandon, play_keys
 from scoring.chart import render_svg
 from scoring.placeholders import fill, malformed
 from simulator.errors import InputError
-from simulator.loader import load_scenario
+from simulator.format.loader import load_scenario
+from simulator.format.yamlsafe import load_yaml
 from simulator.ui import terminal
-from simulator.yamlsafe import load_yaml
 
 HOSTILE = Path(__file__).parent / "hostile"
 MARKUP = HOSTILE / "scenario-markup.yaml"
@@ -119,7 +119,7 @@ def unbounded_numbers(schema: object, where: tuple[object, ...] = ()) -> list[tu
 def test_every_number_of_a_scenario_and_a_rubric_has_a_range() -> None:
     """A field added without bounds fails here (documented in docs/scenario-format.md)."""
     from scoring.rubric import Rubric, RubricChanges
-    from simulator.scenario import Scenario
+    from simulator.format.scenario import Scenario
 
     for model in (Scenario, Rubric, RubricChanges):
         assert unbounded_numbers(model.model_json_schema()) == [], model.__name__
@@ -134,12 +134,13 @@ def test_every_model_of_a_file_format_refuses_nan_and_infinity() -> None:
     from pydantic import BaseModel
 
     import scoring.rubric
-    import simulator.conditions
-    import simulator.derive
-    import simulator.scenario
+    import simulator.format.conditions
+    import simulator.format.derive
+    import simulator.format.scenario
 
     lax = []
-    for module in (simulator.scenario, simulator.conditions, simulator.derive, scoring.rubric):
+    for module in (simulator.format.scenario, simulator.format.conditions,
+                   simulator.format.derive, scoring.rubric):
         for _, cls in inspect.getmembers(module, inspect.isclass):
             nested = [c for _, c in inspect.getmembers(cls, inspect.isclass)]
             for model in (cls, *nested):

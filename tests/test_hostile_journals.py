@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import tabletop
 
-from simulator.journal import dumps
+from simulator.runs.journal import dumps
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("bad-deploy.hero*.jsonl"))[0]
 

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from scoring.placeholders import fill, malformed, names
 from scoring.rubric import parse_rubric
-from simulator.bots import make_bot
-from simulator.bounds import MAX_MINUTES, MAX_VALUE
-from simulator.drill import Drill
+from simulator.engine.drill import Drill
 from simulator.errors import InputError
-from simulator.loader import builtin_dir, parse_scenario
-from simulator.textsafe import CONTROL
-from simulator.yamlsafe import load_yaml
+from simulator.format.bounds import MAX_MINUTES, MAX_VALUE
+from simulator.format.loader import builtin_dir, parse_scenario
+from simulator.format.textsafe import CONTROL
+from simulator.format.yamlsafe import load_yaml
+from simulator.players.bots import make_bot
 
 LOCATED = re.compile(r"^s\.yaml:\d+:\d+: ")
 BASE_TEXT = (builtin_dir() / "bad-deploy.yaml").read_text(encoding="utf-8")

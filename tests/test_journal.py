@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import tabletop
 
-from simulator.loader import builtin_dir
+from simulator.format.loader import builtin_dir
 
 
 def test_a_journal_outlives_edits_to_its_scenario(tmp_path: Path) -> None:
@@ -45,9 +45,9 @@ def test_the_reader_streams_lines_with_bounded_memory(
     refused at its line number while the reader holds at most about one line's limit."""
     import tracemalloc
 
-    from simulator import journal as journal_module
+    from simulator.runs import journal as journal_module
     from simulator.errors import InputError
-    from simulator.journal import read_journal
+    from simulator.runs.journal import read_journal
 
     played = tmp_path / "played.jsonl"
     assert tabletop("run", "bad-deploy", "--bot", "expert", "--seed", "1", "--journal",

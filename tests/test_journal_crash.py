@@ -24,14 +24,14 @@ from ui_keys import pause, play_keys, resume_keys
 from ui_scripts import redis_good_opening, redis_good_rest
 
 from scoring.grader import score_journal
-from simulator.actions import Action
-from simulator.bots import make_bot
-from simulator.drill import Situation
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Situation
 from simulator.errors import DrillInterrupted, InputError, OutputError
-from simulator.journal import read_journal
-from simulator.loader import load_scenario
-from simulator.play import resume_drill, run_drill
-from simulator.scenario import Scenario
+from simulator.format.loader import load_scenario
+from simulator.format.scenario import Scenario
+from simulator.players.bots import make_bot
+from simulator.players.play import resume_drill, run_drill
+from simulator.runs.journal import read_journal
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -138,7 +138,7 @@ def test_a_full_disk_mid_run_is_exit_2_and_the_journal_resumes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """ENOSPC after N bytes: a partial write, then the error; the run resumes from there."""
     whole = expert_run(tmp_path / "whole.jsonl")
-    import simulator.files
+    import simulator.runs.files
 
     real_write = os.write
     for limit in (len(whole) // 2, len(whole) - 300, whole.index(b"\n") + 10):
@@ -153,11 +153,11 @@ def test_a_full_disk_mid_run_is_exit_2_and_the_journal_resumes(
             budget["left"] -= n
             return n
 
-        monkeypatch.setattr(simulator.files.os, "write", full_disk)
+        monkeypatch.setattr(simulator.runs.files.os, "write", full_disk)
         scenario, ref = load_scenario("redis-saturation")
         with pytest.raises(OutputError, match="No space left on device"):
             run_drill(scenario, ref, make_bot("expert"), 4, path, {"bot": "expert"})
-        monkeypatch.setattr(simulator.files.os, "write", real_write)
+        monkeypatch.setattr(simulator.runs.files.os, "write", real_write)
         assert path.read_bytes() == whole[:limit]
         resume_and_check(whole, whole[:limit], path)
 

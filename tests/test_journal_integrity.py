@@ -1,7 +1,7 @@
 """A journal is evidence: edited ones are refused at their first wrong line, never scored.
 
-`score`, `branch` and `history` re-simulate the journal (simulator.verify); every record
-is validated against the journal models (simulator.records) when read. Whatever is done to
+`score`, `branch` and `history` re-simulate the journal (simulator.players.verify); every record
+is validated against the journal models (simulator.runs.records) when read. Whatever is done to
 a journal, the answer is one of two documented ones: refused with exit 2 and
 ``path:LINE:COL: ...``, or accepted because the simulation reproduces it.
 """
@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from helpers import tabletop
 
-from simulator.bots import make_bot
-from simulator.loader import load_scenario
-from simulator.play import run_drill
+from simulator.format.loader import load_scenario
+from simulator.players.bots import make_bot
+from simulator.players.play import run_drill
 
 pytestmark = pytest.mark.timeout(120)
 

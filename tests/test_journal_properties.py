@@ -18,12 +18,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.bots import make_bot
 from simulator.errors import InputError
-from simulator.journal import read_journal
-from simulator.loader import load_scenario
-from simulator.play import run_drill
-from simulator.verify import verify
+from simulator.format.loader import load_scenario
+from simulator.players.bots import make_bot
+from simulator.players.play import run_drill
+from simulator.players.verify import verify
+from simulator.runs.journal import read_journal
 
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import tabletop
 
-from simulator.loader import builtin_ids, load_scenario
+from simulator.format.loader import builtin_ids, load_scenario
 
 #: built-ins written from a public postmortem (the seed scenarios came from articles)
 FROM_POSTMORTEMS = ("waf-global-push", "auth-cert-expiry", "migration-lock", "poison-message",
@@ -39,7 +39,7 @@ def test_a_library_scenario_names_its_source(scenario_id: str) -> None:
 
 def test_the_source_is_refused_when_it_is_not_text(tmp_path: Path) -> None:
     """`source` is part of the format: a mapping there is a located error, not a crash."""
-    from simulator.loader import builtin_dir
+    from simulator.format.loader import builtin_dir
 
     text = (builtin_dir() / "auth-cert-expiry.yaml").read_text(encoding="utf-8")
     start = text.index("source: >")

@@ -39,10 +39,10 @@ from metamorphic_play import (
     script_steps,
 )
 
-from simulator.bots import make_bot
-from simulator.drill import Drill
-from simulator.journal import Journal
-from simulator.loader import builtin_dir, builtin_ids, parse_scenario
+from simulator.engine.drill import Drill
+from simulator.format.loader import builtin_dir, builtin_ids, parse_scenario
+from simulator.players.bots import make_bot
+from simulator.runs.journal import Journal
 
 SCENARIOS = builtin_ids()
 SEEDS = st.integers(min_value=1, max_value=40)

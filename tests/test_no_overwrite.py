@@ -16,9 +16,9 @@ import pytest
 from helpers import tabletop
 
 from simulator.errors import InputError, OutputError
-from simulator.files import write_atomic
-from simulator.journal import JournalWriter, LockedJournal
-from simulator.loader import builtin_dir
+from simulator.format.loader import builtin_dir
+from simulator.runs.files import write_atomic
+from simulator.runs.journal import JournalWriter, LockedJournal
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from helpers import tabletop
 
-from simulator.journal import read_journal
-from simulator.verify import verify
+from simulator.players.verify import verify
+from simulator.runs.journal import read_journal
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -100,10 +100,10 @@ def test_a_hot_wash_is_refused_while_another_writer_keeps_the_lock(
 ) -> None:
     """`tabletop hotwash` takes the lock drills and resumes take: a writer that keeps it
     past the wait gets exit 2 with the reason, and the journal is left as it was."""
-    import simulator.appendix
+    import simulator.engine.appendix
     from simulator.cli import main
 
-    monkeypatch.setattr(simulator.appendix, "LOCK_WAIT", 0.3)
+    monkeypatch.setattr(simulator.engine.appendix, "LOCK_WAIT", 0.3)
     before = ended.read_bytes()
     fd = os.open(ended, os.O_RDWR)  # another process's open file: flock sees two owners
     try:

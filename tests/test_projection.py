@@ -7,11 +7,11 @@ import copy
 
 import pytest
 
-from simulator.bots import BOT_NAMES, make_bot
-from simulator.drill import Drill
-from simulator.loader import builtin_ids, load_scenario
-from simulator.projection import project_failures
-from simulator.world import SECONDS, World
+from simulator.engine.drill import Drill
+from simulator.engine.projection import project_failures
+from simulator.engine.world import SECONDS, World
+from simulator.format.loader import builtin_ids, load_scenario
+from simulator.players.bots import BOT_NAMES, make_bot
 
 
 def stepped(world: World, limit_minutes: int, now: float, total: float) -> float:

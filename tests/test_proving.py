@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import tabletop
 
-from simulator.loader import builtin_dir, builtin_ids, load_scenario, parse_scenario
-from simulator.proving import prove
+from simulator.commands.proving import prove
+from simulator.format.loader import builtin_dir, builtin_ids, load_scenario, parse_scenario
 
 
 @pytest.mark.parametrize("scenario_id", builtin_ids())
@@ -187,7 +187,7 @@ def test_prove_reports_the_variants_its_seeds_played_and_the_choices_none_did(
         tmp_path: Path) -> None:
     """Per choice point, the seeds that played each choice (text and --json, every run's
     picks too); a declared choice no seed picked is a coverage gap."""
-    from simulator.variants import vary
+    from simulator.format.variants import vary
     from tests.format_scenario import with_, write
 
     path = write(tmp_path, with_(("debrief:\n", """\

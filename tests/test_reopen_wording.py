@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.actions import Action
+from simulator.actions.catalogue import Action
 from tests.format_scenario import with_, write
 from tests.helpers import drill_until, events
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from simulator.errors import InputError
-from simulator.loader import builtin_dir, builtin_ids, load_scenario, parse_scenario
+from simulator.format.loader import builtin_dir, builtin_ids, load_scenario, parse_scenario
 
 REDIS = (builtin_dir() / "redis-saturation.yaml").read_text(encoding="utf-8")
 LOCATED = re.compile(r"^s\.yaml:\d+:\d+: ")

@@ -18,12 +18,12 @@ from typing import Any
 
 from scoring import grade
 from scoring.scorecard import Scorecard
-from simulator.actions import Action
-from simulator.decisions import ScriptedDecider
-from simulator.drill import Drill, Situation
-from simulator.journal import Journal
-from simulator.loader import load_scenario
-from simulator.scenario import Decision
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Drill, Situation
+from simulator.format.loader import load_scenario
+from simulator.format.scenario import Decision
+from simulator.players.decisions import ScriptedDecider
+from simulator.runs.journal import Journal
 
 
 class _Script(ScriptedDecider):

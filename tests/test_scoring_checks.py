@@ -11,8 +11,8 @@ from scoring.grader import grade
 from scoring.postmortem import blame_sentences
 from scoring.ratings import by_limits, by_share, deadline
 from scoring.run import Run, clock
-from simulator.journal import Journal
-from simulator.loader import builtin_ids, load_scenario
+from simulator.format.loader import builtin_ids, load_scenario
+from simulator.runs.journal import Journal
 
 
 def truncated(scenario_id: str, bot: str, minutes: float, seed: int = 1) -> Journal:

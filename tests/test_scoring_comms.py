@@ -11,9 +11,9 @@ from helpers import drill_until
 from scoring_helpers import played
 
 from scoring.grader import grade
-from simulator.actions import Action
-from simulator.journal import Journal
-from simulator.loader import load_scenario
+from simulator.actions.catalogue import Action
+from simulator.format.loader import load_scenario
+from simulator.runs.journal import Journal
 
 
 def with_events(scenario_id: str, extra: list[dict[str, Any]], bot: str = "expert",

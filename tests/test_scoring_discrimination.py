@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scoring_helpers import SEEDS, ratings, scored
 
-from simulator.loader import builtin_ids
+from simulator.format.loader import builtin_ids
 
 CASES = [(s, seed) for s in builtin_ids() for seed in SEEDS]
 BAD = ("hero", "silent", "panic", "slow", "premature")
@@ -76,7 +76,7 @@ def test_scores_are_deterministic(scenario: str, seed: int) -> None:
     from scoring_helpers import played
 
     from scoring.grader import grade
-    from simulator.loader import load_scenario
+    from simulator.format.loader import load_scenario
 
     sc, _ = load_scenario(scenario)
     journal = played(scenario, "panic", seed)

@@ -6,7 +6,7 @@ import pytest
 from scoring_helpers import scored
 
 from scoring.outcome import harm_row, rows
-from simulator.loader import builtin_ids
+from simulator.format.loader import builtin_ids
 
 
 @pytest.mark.parametrize("scenario", builtin_ids())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from helpers import ListDecider
 
 from scoring import grade
-from simulator.actions import Action
-from simulator.drill import Drill
-from simulator.journal import Journal
-from simulator.loader import load_scenario
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Drill
+from simulator.format.loader import load_scenario
+from simulator.runs.journal import Journal
 
 
 def stabilise_rating(actions: list[Action]) -> str:

@@ -20,7 +20,7 @@ from scoring.report_md import render_markdown
 from scoring.report_text import render_text
 from scoring.run import Run
 from scoring.scorecard import Scorecard
-from simulator.loader import load_scenario
+from simulator.format.loader import load_scenario
 
 
 def card_for(bot: str, scenario: str = "redis-saturation", seed: int = 1) -> Scorecard:

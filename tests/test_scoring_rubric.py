@@ -12,7 +12,7 @@ from scoring.checks import CHECKS
 from scoring.grader import grade
 from scoring.rubric import load_rubric
 from simulator.errors import InputError
-from simulator.loader import load_scenario
+from simulator.format.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ def test_every_check_is_used_by_the_builtin_rubric() -> None:
 
 def test_scenario_inject_objectives_name_real_criteria() -> None:
     """An inject's objective in a rubric area (comms., change., ...) is a real criterion id."""
-    from simulator.loader import builtin_ids
+    from simulator.format.loader import builtin_ids
 
     ids = {c.id for c in load_rubric().criteria}
     areas = {i.split(".")[0] for i in ids}

@@ -9,10 +9,10 @@ from helpers import tabletop
 
 from scoring.grader import grade
 from scoring.report_md import render_markdown
-from simulator.actions import Action
-from simulator.drill import Drill, DrillAbandoned, Situation
-from simulator.journal import Journal
-from simulator.loader import load_scenario
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Drill, DrillAbandoned, Situation
+from simulator.format.loader import load_scenario
+from simulator.runs.journal import Journal
 
 GOOD_START = """
 - action: acknowledge

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.bots import make_bot
-from simulator.causes import mentions, touched
-from simulator.conditions import AllOf, ConfigCompare, FactSet, FlagState, NotCond
-from simulator.drill import Drill
-from simulator.loader import load_scenario
-from simulator.scenario import Mutation
+from simulator.engine.causes import mentions, touched
+from simulator.engine.drill import Drill
+from simulator.format.conditions import AllOf, ConfigCompare, FactSet, FlagState, NotCond
+from simulator.format.loader import load_scenario
+from simulator.format.scenario import Mutation
+from simulator.players.bots import make_bot
 
 
 def second_incidents(scenario_id: str, bot: str, seed: int = 1) -> list[dict[str, object]]:

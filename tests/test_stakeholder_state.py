@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.bots import BOTS, make_bot
-from simulator.drill import Drill
-from simulator.loader import builtin_ids, load_scenario
+from simulator.engine.drill import Drill
+from simulator.format.loader import builtin_ids, load_scenario
+from simulator.players.bots import BOTS, make_bot
 
 
 def pings(scenario_id: str, bot: str, seed: int, who: str

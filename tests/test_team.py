@@ -12,11 +12,11 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from ui_keys import CTRL_C, DOWN, ENTER, START, decider, pick, resume_keys, screen, top
 
+from simulator.engine.team import parse_team
 from simulator.errors import DrillInterrupted, InputError
-from simulator.journal import read_journal
-from simulator.loader import load_scenario
-from simulator.play import run_drill
-from simulator.team import parse_team
+from simulator.format.loader import load_scenario
+from simulator.players.play import run_drill
+from simulator.runs.journal import read_journal
 
 TEAM = "ic=ana,comms=ben,ops=chen,ops=dee"
 
@@ -152,4 +152,4 @@ def test_every_catalogue_action_names_its_owning_role() -> None:
 
     missing = [a for a, meta in catalogue().items() if meta.get("role") not in
                ("ic", "comms", "ops")]
-    assert not missing, f"add role: ic|comms|ops to {missing} in simulator/catalogue.yaml"
+    assert not missing, f"add role: ic|comms|ops to {missing} in simulator/actions/catalogue.yaml"

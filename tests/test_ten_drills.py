@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from scoring.rubric import load_rubric
-from simulator.progress import BARS
+from simulator.commands.progress import BARS
 
 pytestmark = pytest.mark.timeout(600)
 

@@ -9,10 +9,10 @@ import pytest
 from conftest import SCENARIO_IDS
 from helpers import drill_until
 
-from simulator.actions import Action
-from simulator.bots import make_bot
-from simulator.drill import Drill
-from simulator.loader import load_scenario
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Drill
+from simulator.format.loader import load_scenario
+from simulator.players.bots import make_bot
 from simulator.ui.coach import Coach, Tip
 
 UPDATE = Action("post_update", {"audience": "all", "impact": "checkout errors",

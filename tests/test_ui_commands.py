@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ui_keys import ENTER, START, abandon, pick, play_keys, text, top, wait
 
-from simulator.journal import read_journal
+from simulator.runs.journal import read_journal
 
 pytestmark = pytest.mark.timeout(60)
 

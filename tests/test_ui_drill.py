@@ -21,7 +21,7 @@ from ui_keys import (
 )
 from ui_scripts import bad_deploy_good, failed_batch_job_good, redis_good_opening, redis_good_rest
 
-from simulator.journal import read_journal
+from simulator.runs.journal import read_journal
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -11,8 +11,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from ui_keys import CLEAR, ENTER, UP, pick, text
 
-from simulator.actions import Action, check
-from simulator.drill import Drill
+from simulator.actions.catalogue import Action, check
+from simulator.engine.drill import Drill
 from simulator.ui import forms
 
 pytestmark = pytest.mark.timeout(30)

@@ -26,9 +26,9 @@ from ui_keys import (
     top,
 )
 
-from simulator.actions import Option
-from simulator.journal import read_journal
-from simulator.loader import load_scenario
+from simulator.actions.catalogue import Option
+from simulator.format.loader import load_scenario
+from simulator.runs.journal import read_journal
 from simulator.ui import forms, prompts
 from simulator.ui.prompts import PromptDecider
 

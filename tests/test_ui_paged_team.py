@@ -13,8 +13,8 @@ from rich.console import Console
 from test_ui_screen import HEIGHT, channel_rows, draw
 from ui_keys import START, abandon, pick, play_keys, text, top, wait
 
-from simulator.actions import Action
-from simulator.drill import Drill
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Drill
 from simulator.ui.view import MIN_CHANNEL
 
 pytestmark = pytest.mark.timeout(60)

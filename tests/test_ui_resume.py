@@ -10,7 +10,7 @@ from ui_keys import CTRL_C, START, abandon, pause, pick, play_keys, resume_keys,
 from ui_scripts import redis_good_opening, redis_good_rest, redis_good_steps
 
 from simulator.errors import DrillInterrupted, InputError
-from simulator.journal import read_journal
+from simulator.runs.journal import read_journal
 
 pytestmark = pytest.mark.timeout(90)
 PAUSE_KINDS = ("interrupted", "resumed")

@@ -8,8 +8,8 @@ import pytest
 from helpers import drill_until
 from rich.console import Console
 
-from simulator.actions import Action
-from simulator.drill import Drill
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Drill
 from simulator.ui.prompts import MENU_ROWS
 from simulator.ui.view import Budget, clock, hidden_news, render, sparkline
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.actions import Action
+from simulator.actions.catalogue import Action
 from tests.helpers import drill_until, events
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from simulator.errors import InputError
-from simulator.yamlsafe import MAX_BYTES, load_yaml, read_text
+from simulator.format.yamlsafe import MAX_BYTES, load_yaml, read_text
 
 
 def problems(text: str) -> list[str]:

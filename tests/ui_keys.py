@@ -18,10 +18,10 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 from rich.console import Console
 
-from simulator.drill import Outcome
-from simulator.loader import load_scenario
-from simulator.play import resume_drill, run_drill
-from simulator.scenario import Scenario
+from simulator.engine.drill import Outcome
+from simulator.format.loader import load_scenario
+from simulator.format.scenario import Scenario
+from simulator.players.play import resume_drill, run_drill
 from simulator.ui.prompts import PromptDecider
 
 DOWN, UP, ENTER, CTRL_C, CLEAR = "\x1b[B", "\x1b[A", "\r", "\x03", "\x15"

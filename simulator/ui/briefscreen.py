@@ -18,12 +18,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from simulator.briefing import reflow
-from simulator.signals import at_prompt
+from simulator.commands.briefing import reflow
+from simulator.runs.signals import at_prompt
 from simulator.ui import terminal
 
 if TYPE_CHECKING:
-    from simulator.scenario import Scenario
+    from simulator.format.scenario import Scenario
 
 PROMPT = "Press any key to take the call…"
 

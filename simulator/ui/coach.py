@@ -21,12 +21,12 @@ from typing import Any
 
 import yaml
 
-from simulator.actions import CHANGE_ACTIONS, Action
-from simulator.bots import change_key
-from simulator.changes import informed
-from simulator.drill import Situation
-from simulator.engine import Engine
-from simulator.world import SECONDS
+from simulator.actions.catalogue import CHANGE_ACTIONS, Action
+from simulator.engine.changes import informed
+from simulator.engine.core import Engine
+from simulator.engine.drill import Situation
+from simulator.engine.world import SECONDS
+from simulator.players.bots import change_key
 
 MODES = ("full", "light", "off")
 MAX_TIPS = 1  # one principle at a time: more is noise, and pushes the view off 80x24

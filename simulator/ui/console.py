@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from simulator.errors import ExitCode, InputError
-from simulator.session import Client, find_session
+from simulator.players.session import Client, find_session
 from simulator.ui import live, terminal
 
 RATING_STYLE = {"P": "green", "S": "yellow", "M": "dark_orange", "U": "red"}
@@ -259,7 +259,7 @@ def observation(by: str, criteria: list[str]) -> dict[str, Any] | None:
     from simulator.ui import forms
 
     if not criteria:
-        from simulator.crossref import criterion_ids
+        from simulator.format.crossref import criterion_ids
 
         criteria = sorted(criterion_ids())
     criterion = forms.pick("Criterion:", [(c, c) for c in criteria])
@@ -280,16 +280,16 @@ def hot_wash(journal: str, by: str, answers: list[str] | None = None) -> int:
     record: the drill is over, nothing is replayed from them) and the after-action reports
     beside the journal are written again with them. ``answers`` plays them from a script.
     """
-    from simulator.appendix import append_after_end
-    from simulator.journal import read_journal
-    from simulator.loader import scenario_for_journal
-    from simulator.textsafe import strip_controls
+    from simulator.engine.appendix import append_after_end
+    from simulator.runs.journal import read_journal
+    from simulator.format.loader import scenario_for_journal
+    from simulator.format.textsafe import strip_controls
     from simulator.ui import forms
 
     path = Path(journal)
     record = read_journal(path)
     if answers is None:
-        from simulator.runner import need_terminal
+        from simulator.commands.runner import need_terminal
 
         need_terminal()
     if record.end is None:
@@ -330,8 +330,8 @@ def hot_wash(journal: str, by: str, answers: list[str] | None = None) -> int:
 
 def later_observations(path: Path, by: str) -> int:
     """After the hot wash: evaluators record observations of the ended drill, one by one."""
-    from simulator.appendix import append_after_end
-    from simulator.appendix import observation as checked
+    from simulator.engine.appendix import append_after_end
+    from simulator.engine.appendix import observation as checked
     from simulator.ui import forms
 
     added = 0
@@ -352,10 +352,10 @@ def hotwash_command(args: argparse.Namespace) -> int:
 
 def observe_command(args: argparse.Namespace) -> int:
     """`tabletop observe JOURNAL CRITERION RATING NOTE`: an evaluator's rating of an ended
-    drill, appended to its journal (simulator/appendix.py); the reports beside it are
+    drill, appended to its journal (simulator/engine/appendix.py); the reports beside it are
     written again with it."""
     from scoring.debrief import write_reports
-    from simulator.appendix import append_after_end, observation
+    from simulator.engine.appendix import append_after_end, observation
 
     path: Path = args.journal
     [added] = append_after_end(path, lambda journal: [observation(

@@ -15,10 +15,10 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from simulator.drill import Outcome
-from simulator.incidents import describe
-from simulator.journal import Journal, read_journal
-from simulator.scenario import Scenario
+from simulator.engine.drill import Outcome
+from simulator.engine.incidents import describe
+from simulator.format.scenario import Scenario
+from simulator.runs.journal import Journal, read_journal
 from simulator.ui.terminal import title
 
 

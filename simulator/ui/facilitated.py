@@ -13,10 +13,10 @@ from typing import Any
 
 from rich.text import Text
 
-from simulator.actions import Action
-from simulator.drill import Situation
-from simulator.facilitation import ActsWaiting, snapshot
-from simulator.session import Session
+from simulator.actions.catalogue import Action
+from simulator.engine.drill import Situation
+from simulator.engine.facilitation import ActsWaiting, snapshot
+from simulator.players.session import Session
 from simulator.ui import terminal
 
 

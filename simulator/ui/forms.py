@@ -15,13 +15,13 @@ from typing import Any
 import questionary
 from questionary import Choice
 
-from simulator import asking, talk
-from simulator.actions import CHANGE_ACTIONS, SEVERITIES, choices, flag_segments
-from simulator.changes import describe, revertible, stoppable
-from simulator.engine import Engine
-from simulator.team import Team
+from simulator.actions import asking, talk
+from simulator.actions.catalogue import CHANGE_ACTIONS, SEVERITIES, choices, flag_segments
+from simulator.engine.changes import describe, revertible, stoppable
+from simulator.engine.core import Engine
+from simulator.engine.team import Team
+from simulator.format.textsafe import strip_controls
 from simulator.texts import text as content
-from simulator.textsafe import strip_controls
 from simulator.ui import terminal
 from simulator.ui.menus import PICK_ROWS, SCROLLBAR, cap_height
 
@@ -94,7 +94,7 @@ def yes_no(message: str, default: bool) -> bool:
 def ask_text(message: str, validate: Validator | None = None, default: str = "") -> str:
     """A line the trainee types. Pasted text may carry control characters (a copied
     terminal line keeps its colour codes); they are removed here, before anything is
-    journaled, so a journal never holds one (see simulator.textsafe)."""
+    journaled, so a journal never holds one (see simulator.format.textsafe)."""
     answer = terminal.ask(questionary.text(message, default=default, validate=validate))
     return strip_controls(str(answer)).strip()
 

@@ -84,7 +84,7 @@ def interactive(client: Any, journal: str, who: str, role: str) -> int:
     from questionary import Choice
     from rich.console import Group
 
-    from simulator.play import replay_to_end
+    from simulator.players.play import replay_to_end
     from simulator.ui import forms, live
     from simulator.ui.menus import MENU_ROWS, cap_height
     from simulator.ui.view import Budget, render

@@ -21,11 +21,11 @@ from questionary import Choice
 from rich.console import Console
 from rich.text import Text
 
-from simulator.actions import Action, Option, check
-from simulator.drill import DrillAbandoned, Situation
+from simulator.actions.catalogue import Action, Option, check
+from simulator.engine.drill import DrillAbandoned, Situation
 from simulator.errors import DrillInterrupted
-from simulator.scenario import Scenario
-from simulator.signals import at_prompt
+from simulator.format.scenario import Scenario
+from simulator.runs.signals import at_prompt
 from simulator.texts import catalogue
 from simulator.ui import briefscreen, forms, terminal
 from simulator.ui.coach import Coach, Tip

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from questionary import text as ask_line
 
-from simulator.team import COMMAND_ROLE, MAX_MEMBERS, NAME, Team, parse_team, roles
+from simulator.engine.team import COMMAND_ROLE, MAX_MEMBERS, NAME, Team, parse_team, roles
 from simulator.ui import forms, terminal
 
 

@@ -18,11 +18,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from simulator.engine import Change, Engine
-from simulator.numbers import metric_value, number
-from simulator.scenario import Metric
+from simulator.engine.core import Change, Engine
+from simulator.engine.numbers import metric_value, number
+from simulator.engine.world import SECONDS
+from simulator.format.scenario import Metric
 from simulator.ui import terminal
-from simulator.world import SECONDS
 
 SPARKS = "▁▂▃▄▅▆▇█"
 WIDE = 110  # from this width the channel moves to a second column

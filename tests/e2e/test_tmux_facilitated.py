@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.loader import load_scenario
+from simulator.format.loader import load_scenario
 
 pytestmark = [pytest.mark.timeout(150),
               pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
@@ -102,7 +102,7 @@ def tabletop(*args: str) -> str:
 
 def test_facilitator_injects_on_the_fly_and_leads_the_hot_wash(panes: Panes,
                                                                 tmp_path: Path) -> None:
-    from simulator.session import sessions_dir
+    from simulator.players.session import sessions_dir
 
     journal = tmp_path / "run.jsonl"
     # the console finds the session by the id the run announces; the trainee's pane

@@ -1,0 +1,1 @@
+"""The `tabletop` subcommands' implementations (cli.py only parses and dispatches)."""

@@ -1,0 +1,1 @@
+"""The scenario format: reading, validating and checking a scenario file."""
