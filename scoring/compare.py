@@ -8,11 +8,18 @@ cached.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from scoring.outcome import figures
 from scoring.run import Run, clock
 from scoring.yardstick import expert_journal, journal_key
+from simulator.format.scenario import Scenario
+from simulator.runs.journal import Journal
+
+#: grades a journal of a scenario with no comparison: (outcome figures, total score). The
+#: grader passes its own, so this module never imports the grader that imports it.
+Judge = Callable[[Journal, Scenario], tuple[dict[str, Any], int]]
 
 _CACHE: dict[tuple[str, int], tuple[dict[str, Any], int]] = {}
 LINES = (("mitigated", "service restored (metrics healthy from)"),
@@ -20,19 +27,16 @@ LINES = (("mitigated", "service restored (metrics healthy from)"),
          ("resolved", "declared resolved"))
 
 
-def expert_run(run: Run) -> tuple[dict[str, Any], int]:
+def expert_run(run: Run, judge: Judge) -> tuple[dict[str, Any], int]:
     """The expert's outcome figures and total score on this scenario and seed."""
-    from scoring.grader import grade
-
     key = journal_key(run)
     if key not in _CACHE:
-        card = grade(expert_journal(run), run.scenario, compare=False)
-        _CACHE[key] = (card.outcome, card.score)
+        _CACHE[key] = judge(expert_journal(run), run.scenario)
     return _CACHE[key]
 
 
-def compare_with_expert(run: Run) -> dict[str, Any]:
-    expert, score = expert_run(run)
+def compare_with_expert(run: Run, judge: Judge) -> dict[str, Any]:
+    expert, score = expert_run(run, judge)
     mine = figures(run)
     lines = []
     for key, what in LINES:

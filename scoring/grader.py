@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring.checks import CHECKS
+from scoring.compare import compare_with_expert
 from scoring.outcome import figures
 from scoring.placeholders import fill
 from scoring.rubric import Criterion, Rubric, load_rubric
@@ -123,6 +124,12 @@ def _decision_label(d: dict[str, Any]) -> str:
     return str(d.get("action")) + (f" {detail}" if detail else "")
 
 
+def judge_plainly(journal: Journal, scenario: Scenario) -> tuple[dict[str, Any], int]:
+    """Outcome figures and total score of a journal, without a comparison of its own."""
+    card = grade(journal, scenario, compare=False)
+    return card.outcome, card.score
+
+
 def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | None = None,
           compare: bool = True) -> Scorecard:
     scenario = scenario or scenario_for_journal(journal.header["scenario"])
@@ -132,9 +139,7 @@ def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | N
     results = [grade_criterion(run, c, rubric) for c in rubric.enabled()]
     comparison = None
     if compare:
-        from scoring.compare import compare_with_expert
-
-        comparison = compare_with_expert(run)
+        comparison = compare_with_expert(run, judge_plainly)
     header = journal.header
     player = str(header.get("options", {}).get("decider", "player"))
     from scoring.evaluation import hot_wash, observations

@@ -299,7 +299,7 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    from simulator.commands.listing import source_name
+    from simulator.ui.names import source_name
     from simulator.ui.plaintable import print_table
 
     # The "from" column names who published the postmortem (`show --msel` cites it in full);
@@ -313,8 +313,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from simulator.commands.briefing import render_briefing
     from simulator.format.loader import load_scenario
+    from simulator.ui.briefing import render_briefing
     from simulator.ui.terminal import console
 
     scenario, _ = load_scenario(args.scenario)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import tabletop
 
-from simulator.commands.listing import source_name
 from simulator.format.loader import builtin_dir, builtin_ids
+from simulator.ui.names import source_name
 
 
 def test_version_and_help() -> None:

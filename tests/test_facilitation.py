@@ -19,8 +19,7 @@ from simulator.engine.facilitation import ReplayActs, recorded_acts
 from simulator.engine.team import team_from_header
 from simulator.format.loader import load_scenario, scenario_for_journal
 from simulator.format.scenario import Decision
-from simulator.players.decisions import ScriptedDecider
-from simulator.players.play import ChainDecider
+from simulator.players.decisions import ChainDecider, ScriptedDecider
 from simulator.players.session import Client, Session, sessions_dir
 from simulator.runs.journal import dumps, read_journal
 from tests.helpers import tabletop

@@ -247,8 +247,8 @@ def test_only_a_verified_run_enters_the_database(db: str, tmp_path: Path) -> Non
     """A scorecard graded without re-simulating its journal is refused; an edited
     journal is refused by the verification, with the line that differs."""
     from scoring import grade
-    from simulator.errors import InputError
     from simulator.commands.historydb import open_history, verified_card
+    from simulator.errors import InputError
     from simulator.runs.journal import read_journal
 
     journal = _run(tmp_path, "run", db, "--no-history")

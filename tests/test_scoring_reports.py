@@ -13,7 +13,7 @@ import pytest
 from scoring_helpers import played
 
 from scoring.compare import compare_with_expert
-from scoring.grader import grade
+from scoring.grader import grade, judge_plainly
 from scoring.report_html import render_html
 from scoring.report_json import render_json
 from scoring.report_md import render_markdown
@@ -102,7 +102,8 @@ def test_text_report_lists_the_plan() -> None:
 def test_comparison_quotes_expert_and_run_times() -> None:
     """'service restored at T+x on the expert path; at T+y in this run'."""
     sc = load_scenario("redis-saturation")[0]
-    lines = compare_with_expert(Run(played("redis-saturation", "panic", 1), sc))["lines"]
+    lines = compare_with_expert(Run(played("redis-saturation", "panic", 1), sc),
+                                judge_plainly)["lines"]
     assert re.match(r"service restored .*: T\+\d+:\d\d on the expert path; T\+\d+:\d\d in "
                     r"this run", lines[0])
 

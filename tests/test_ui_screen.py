@@ -14,12 +14,12 @@ from helpers import drill_until
 from rich.console import Console
 
 from simulator.actions.catalogue import Action
-from simulator.commands.briefing import reflow
 from simulator.engine.drill import Drill
 from simulator.engine.numbers import metric_value, number, quantity
 from simulator.format.loader import builtin_ids, load_scenario
 from simulator.format.scenario import Metric
 from simulator.players.bots import make_bot
+from simulator.ui.briefing import reflow
 from simulator.ui.prompts import MENU_ROWS
 from simulator.ui.view import MIN_CHANNEL, Budget, metric_spark, render
 

@@ -15,7 +15,6 @@ its first screen (``indexed``).
 from __future__ import annotations
 
 import json
-import re
 import zlib
 from pathlib import Path
 from typing import Any
@@ -59,22 +58,6 @@ def _path_key(row: dict[str, Any]) -> tuple[int, int, int, str]:
     order = row.get("order")
     return (order if isinstance(order, int) else 1001, ORDER[row["difficulty"]],
             row["minutes"], row["id"])
-
-
-def source_name(source: str | None, width: int = 12) -> str:
-    """Who published the postmortem, in a few words: the source's opening words (before
-    the first comma, bracket, quote or colon), cut at a word boundary to ``width``.
-
-    `source:` is free prose that names the write-up first ("AWS, \"Summary of ...\""); a
-    table at 80 columns has room for the name only, and the full text is in `show --msel`.
-    """
-    if not source:
-        return ""
-    head = re.split(r"[,(\"':]", " ".join(source.split()), maxsplit=1)[0].strip()
-    if len(head) <= width:
-        return head
-    words = head[: width + 1].rsplit(" ", 1)[0]
-    return words if len(words) <= width and " " in head[: width + 1] else head[: width - 1] + "…"
 
 
 def catalogue() -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.errors import DrillInterrupted, ExitCode, InputError
 from simulator.runs.files import check_output, refuse_inputs, write_atomic
+from simulator.ui.tty import has_terminal, need_terminal
 
 if TYPE_CHECKING:
     from simulator.engine.drill import Decider, Outcome
@@ -60,19 +61,6 @@ def scenario_path(name: str) -> Path | None:
         return resolve(name)
     except InputError:
         return None
-
-
-def has_terminal() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()
-    except (ValueError, AttributeError):
-        return False
-
-
-def need_terminal() -> None:
-    if not has_terminal():
-        raise InputError("an interactive drill needs a terminal on stdin and stdout; "
-                         "to play without one use --decisions FILE or --bot expert")
 
 
 def interactive_decider(scenario: Scenario, args: argparse.Namespace) -> Decider:
@@ -320,8 +308,8 @@ def record_paused(journal: Path, args: argparse.Namespace | None) -> None:
     """A paused run is in the history too; nothing here may hide the pause itself."""
     if args is None or getattr(args, "no_history", False):
         return
-    from simulator.errors import TabletopError
     from simulator.commands.historydb import verified_card
+    from simulator.errors import TabletopError
     from simulator.runs.journal import read_journal
 
     try:

@@ -25,6 +25,7 @@ from simulator.actions.catalogue import (
     normalize,
     options,
 )
+from simulator.engine.changes import npc_change
 from simulator.engine.core import Engine
 from simulator.engine.facilitation import ActSource, ActsWaiting, apply_act
 from simulator.engine.numbers import metric_value
@@ -92,7 +93,7 @@ class Drill:
         self.scenario = scenario
         self.journal = (journal_path if isinstance(journal_path, JournalWriter)
                         else JournalWriter(journal_path))
-        self.engine = Engine(scenario, seed, self.journal)
+        self.engine = Engine(scenario, seed, self.journal, start_npc_change=npc_change)
         self.pending: simpy.Event | None = None
         self.phase = "live"  # live -> verifying -> closing -> ended
         self.decisions = 0

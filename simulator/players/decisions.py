@@ -8,13 +8,14 @@ reported at its line with the drill time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import yaml
 
 from simulator.actions.catalogue import Action
-from simulator.engine.drill import Situation
+from simulator.engine.drill import Decider, Situation
 from simulator.engine.team import Team, unknown_person
 from simulator.errors import InputError, Problem
 from simulator.format.scenario import Decision
@@ -80,6 +81,51 @@ class ScriptedDecider:
         self.index -= 1
         path, line, col = self.where()
         return InputError("", [Problem(path, line, col, f"decision {self.index + 1}: {message}")])
+
+
+@runtime_checkable
+class ReplayObserver(Protocol):
+    """A live decider that must see the replayed decisions to rebuild its own memory."""
+
+    def replayed(self, situation: Situation, action: Action) -> None: ...
+
+    def resumed(self, situation: Situation) -> None: ...
+
+
+class ChainDecider:
+    """Replays recorded decisions, then hands over to another decider (resume).
+
+    ``on_handover`` runs once, just before the first live decision: resume uses it to
+    verify the replay and switch the journal to the file.
+    """
+
+    def __init__(self, recorded: list[dict[str, Any]], then: Decider,
+                 observer: ReplayObserver | None = None,
+                 on_handover: Callable[[Situation], None] | None = None) -> None:
+        self.replay = ScriptedDecider([Decision(action=r["action"], who=r.get("who"),
+                                                **r.get("args", {})) for r in recorded])
+        self.thinks = [float(r.get("think", 0)) for r in recorded]
+        self.then = then
+        self.name = then.name
+        self.observer = observer
+        self.on_handover = on_handover
+        self.handed_over = False
+
+    def decide(self, situation: Situation) -> Action:
+        if self.replay.exhausted:
+            if not self.handed_over:
+                self.handed_over = True
+                if self.on_handover is not None:
+                    self.on_handover(situation)
+                if self.observer is not None:
+                    self.observer.resumed(situation)
+            return self.then.decide(situation)
+        think = self.thinks[self.replay.index]
+        action = self.replay.decide(situation)
+        action = Action(action.id, action.args, think, action.who)
+        if self.observer is not None:
+            self.observer.replayed(situation, action)
+        return action
 
 
 def parse_decisions(text: str, label: str) -> tuple[list[Decision], Located]:

@@ -12,14 +12,16 @@ import sys
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from simulator.actions.catalogue import Action
 from simulator.engine.drill import Decider, DecisionRejected, Drill, Outcome, Situation
 from simulator.engine.facilitation import ReplayActs, recorded_acts
 from simulator.engine.team import Team, team_from_header
 from simulator.errors import InputError
-from simulator.format.scenario import Decision, Scenario
+from simulator.format.scenario import Scenario
+from simulator.players.decisions import ChainDecider as ChainDecider
+from simulator.players.decisions import ReplayObserver as ReplayObserver
 from simulator.players.decisions import ScriptedDecider
 from simulator.players.verify import compare, simulation_records
 from simulator.runs.journal import Journal, JournalWriter, LockedJournal, read_journal
@@ -46,51 +48,6 @@ def run_drill(scenario: Scenario, ref: dict[str, str], decider: Decider, seed: i
         if isinstance(decider, ScriptedDecider):
             raise decider.reject(str(exc)) from None
         raise
-
-
-@runtime_checkable
-class ReplayObserver(Protocol):
-    """A live decider that must see the replayed decisions to rebuild its own memory."""
-
-    def replayed(self, situation: Situation, action: Action) -> None: ...
-
-    def resumed(self, situation: Situation) -> None: ...
-
-
-class ChainDecider:
-    """Replays recorded decisions, then hands over to another decider (resume).
-
-    ``on_handover`` runs once, just before the first live decision: resume uses it to
-    verify the replay and switch the journal to the file.
-    """
-
-    def __init__(self, recorded: list[dict[str, Any]], then: Decider,
-                 observer: ReplayObserver | None = None,
-                 on_handover: Callable[[Situation], None] | None = None) -> None:
-        self.replay = ScriptedDecider([Decision(action=r["action"], who=r.get("who"),
-                                                **r.get("args", {})) for r in recorded])
-        self.thinks = [float(r.get("think", 0)) for r in recorded]
-        self.then = then
-        self.name = then.name
-        self.observer = observer
-        self.on_handover = on_handover
-        self.handed_over = False
-
-    def decide(self, situation: Situation) -> Action:
-        if self.replay.exhausted:
-            if not self.handed_over:
-                self.handed_over = True
-                if self.on_handover is not None:
-                    self.on_handover(situation)
-                if self.observer is not None:
-                    self.observer.resumed(situation)
-            return self.then.decide(situation)
-        think = self.thinks[self.replay.index]
-        action = self.replay.decide(situation)
-        action = Action(action.id, action.args, think, action.who)
-        if self.observer is not None:
-            self.observer.replayed(situation, action)
-        return action
 
 
 def check_replay(journal: Journal, replayed: list[dict[str, Any]]) -> list[dict[str, Any]]:

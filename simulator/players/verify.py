@@ -23,7 +23,7 @@ from simulator.format.scenario import Scenario
 from simulator.runs.journal import Journal
 
 if TYPE_CHECKING:
-    from simulator.players.play import ChainDecider
+    from simulator.players.decisions import ChainDecider
 
 #: journal events written by the trainee's side (coach, pause), not by the simulation
 UI_ACTORS = ("coach", "trainee")
@@ -127,7 +127,7 @@ def replay(journal: Journal, scenario: Scenario) -> list[dict[str, Any]]:
     """Play the journal's decisions again in memory; returns the records written."""
     from simulator.engine.facilitation import ReplayActs, recorded_acts
     from simulator.engine.team import team_from_header
-    from simulator.players.play import ChainDecider
+    from simulator.players.decisions import ChainDecider
 
     header = journal.header
     options = dict(header.get("options") or {})

@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from simulator.commands.briefing import reflow
 from simulator.runs.signals import at_prompt
 from simulator.ui import terminal
+from simulator.ui.briefing import reflow
 
 if TYPE_CHECKING:
     from simulator.format.scenario import Scenario

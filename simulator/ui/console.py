@@ -281,15 +281,15 @@ def hot_wash(journal: str, by: str, answers: list[str] | None = None) -> int:
     beside the journal are written again with them. ``answers`` plays them from a script.
     """
     from simulator.engine.appendix import append_after_end
-    from simulator.runs.journal import read_journal
     from simulator.format.loader import scenario_for_journal
     from simulator.format.textsafe import strip_controls
+    from simulator.runs.journal import read_journal
     from simulator.ui import forms
 
     path = Path(journal)
     record = read_journal(path)
     if answers is None:
-        from simulator.commands.runner import need_terminal
+        from simulator.ui.tty import need_terminal
 
         need_terminal()
     if record.end is None:

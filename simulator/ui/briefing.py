@@ -40,7 +40,7 @@ def _source_line(scenario: Scenario, msel: bool) -> Text:
     """Where the facts come from. The trainee sees only who published the postmortem: its
     full reference tells the incident (the root cause, the fix), so the facilitator's view
     (`--msel`) cites it in full."""
-    from simulator.commands.listing import source_name
+    from simulator.ui.names import source_name
 
     source = scenario.source or ""
     if msel:
