@@ -47,6 +47,7 @@ def test_the_reader_streams_lines_with_bounded_memory(
 
     from simulator.runs import journal as journal_module
     from simulator.errors import InputError
+    from simulator.runs import journal as journal_module
     from simulator.runs.journal import read_journal
 
     played = tmp_path / "played.jsonl"
