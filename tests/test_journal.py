@@ -45,7 +45,6 @@ def test_the_reader_streams_lines_with_bounded_memory(
     refused at its line number while the reader holds at most about one line's limit."""
     import tracemalloc
 
-    from simulator.runs import journal as journal_module
     from simulator.errors import InputError
     from simulator.runs import journal as journal_module
     from simulator.runs.journal import read_journal

@@ -15,12 +15,12 @@ import re
 from typing import Any
 
 from simulator.actions.catalogue import CHANGE_ACTIONS, Action, check
-from simulator.players.bots.base import UPDATE_EVERY, change_key, decision_args
-from simulator.engine.changes import stoppable
-from simulator.format.conditions import holds
-from simulator.engine.core import Change, Engine
 from simulator.actions.paging import pageable
 from simulator.actions.talk import askers
+from simulator.engine.changes import stoppable
+from simulator.engine.core import Change, Engine
+from simulator.format.conditions import holds
+from simulator.players.bots.base import UPDATE_EVERY, change_key, decision_args
 
 #: channel events in which a stakeholder puts a question to the IC (a broken promise of an
 #: update is answered by an update, not a reply)

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from simulator.actions.catalogue import CHANGE_ACTIONS, Action
-from simulator.players.bots import direct
-from simulator.players.bots.base import UPDATE_EVERY, Bot, change_key, decision_args
 from simulator.engine.changes import describe, informed
-from simulator.engine.drill import Situation
 from simulator.engine.core import SETTLE_MINUTES, Engine
+from simulator.engine.drill import Situation
 from simulator.engine.numbers import metric_value
 from simulator.engine.world import SECONDS
+from simulator.players.bots import direct
+from simulator.players.bots.base import UPDATE_EVERY, Bot, change_key, decision_args
 
 #: the orientation questions (BLAST, docs/process.md#orient) a change should not outrun
 ORIENT = frozenset({"blast_radius", "location", "anchor_time", "system_change"})

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from simulator.actions.catalogue import CHANGE_ACTIONS, Action, check
+from simulator.actions.paging import pageable
+from simulator.actions.talk import askers
+from simulator.engine.core import Engine
+from simulator.engine.drill import Situation
+from simulator.format.scenario import Decision
 from simulator.players.bots.base import Bot, change_key, decision_args, postmortem, unowned_args
 from simulator.players.bots.expert import ExpertBot
-from simulator.engine.drill import Situation
-from simulator.engine.core import Engine
-from simulator.actions.paging import pageable
-from simulator.format.scenario import Decision
-from simulator.actions.talk import askers
 
 
 class HeroBot(Bot):
