@@ -20,7 +20,7 @@ from simulator.commands import listing
 from simulator.ui.plaintable import render, wrap
 
 HEAVY = ("pydantic", "simpy", "yaml", "jinja2", "questionary", "prompt_toolkit", "rich",
-         "simulator.format.scenario", "simulator.engine", "scoring.grader")
+         "simulator.format.scenario", "simulator.engine.core", "scoring.grader")
 
 
 def imported(*args: str) -> set[str]:

@@ -30,8 +30,8 @@ from simulator.runs.journal import JournalWriter
 from simulator.ui.briefscreen import first_screen
 
 pytestmark = pytest.mark.timeout(120)
-HEAVY = ("pydantic", "simpy", "yaml", "jinja2", "simulator.format.scenario", "simulator.engine",
-         "simulator.engine.drill")
+HEAVY = ("pydantic", "simpy", "yaml", "jinja2", "simulator.format.scenario",
+         "simulator.engine.core", "simulator.engine.drill")
 
 #: run the CLI, and at its first prompt write the loaded modules to $OUT and stop
 AT_FIRST_PROMPT = """
