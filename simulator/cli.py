@@ -140,6 +140,9 @@ def _args_facilitate(s: argparse.ArgumentParser) -> None:
     s.add_argument("--resume", action="store_true", help="resume the clock")
     s.add_argument("--observe", nargs=3, metavar=("CRITERION", "RATING", "NOTE"),
                    help="record an evaluator observation (rating P, S, M or U)")
+    s.add_argument("--hand-over", dest="hand_over", metavar="NAME",
+                   help="team drills: command passes to this player (their joined terminal "
+                   "gets the IC's actions)")
     s.add_argument("--end", action="store_true", help="end the drill now")
     s.add_argument("--by", default="facilitator", help="your name in the journal")
     s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",

@@ -79,7 +79,9 @@ def choices(engine: Engine, action_id: str) -> dict[str, list[str]]:
         "declare": lambda: {"severity": list(SEVERITIES)},
         "set_severity": lambda: {"severity": list(SEVERITIES)},
         "schedule_postmortem": lambda: {"owner": ["ic", *_people(engine)]},
-        "hand_over": lambda: {"to": [p.id for p in sc.roster.responders]},
+        "hand_over": lambda: {"to": [*(p.id for p in sc.roster.responders),
+                                     *(n for n in engine.people if n != engine.holder
+                                       and sc.person(n) is None)]},
         "assign_role": lambda: {"person": _people(engine), "role": list(ROLES)},
         "delegate": lambda: {"responder": idle(), "investigation": open_investigations()},
         "investigate": lambda: {"investigation": open_investigations()},
@@ -445,9 +447,17 @@ def _take_command(engine: Engine, args: dict[str, Any]) -> None:
 
 
 def _hand_over(engine: Engine, args: dict[str, Any]) -> None:
-    engine.commander = args["to"]
+    to = args["to"]
+    if to in engine.people and engine.scenario.person(to) is None:
+        # a team drill: another player takes the IC's seat (and its actions)
+        outgoing, engine.holder = engine.holder, to
+        engine.commander = "ic"
+        engine.emit("hand_over", "ic", f"{outgoing}: handing command to {to}. "
+                    f"{args.get('summary', '')}".strip(), **args, **{"from": outgoing})
+        return
+    engine.commander = to
     engine.emit("hand_over", "ic", f"{engine.name('ic')}: handing command to "
-                f"{engine.name(args['to'])}. {args.get('summary', '')}".strip(), **args)
+                f"{engine.name(to)}. {args.get('summary', '')}".strip(), **args)
 
 
 def _assign_role(engine: Engine, args: dict[str, Any]) -> None:

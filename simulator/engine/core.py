@@ -82,6 +82,10 @@ class Engine:
     stakeholder_last: dict[str, float] = field(default_factory=dict)
     severity: str | None = None
     commander: str | None = None
+    #: team drills: the people playing (names from --team) and the one holding command
+    #: now; a handover to one of them (hand_over to=NAME) moves the IC's seat to them
+    people: tuple[str, ...] = ()
+    holder: str | None = None
     roles: dict[str, str] = field(default_factory=dict)
     seen_faults: set[str] = field(default_factory=set)
     reopens: int = 0  # premature resolutions that monitoring reopened

@@ -103,6 +103,9 @@ class Drill:
         self.acts: ActSource | None = None
         self.ended_by: str | None = None
         self.team = team
+        if team is not None:  # the people who can take command, and who holds it
+            self.engine.people = tuple(team.names())
+            self.engine.holder = team.first_commander().name
         self.journal.write({"type": "header", "format": FORMAT, "tool": "incident-tabletop",
                             "version": __version__, "scenario": scenario_ref, "seed": seed,
                             "options": options_ or {}, **({"variant": picks} if picks else {}),
@@ -303,7 +306,8 @@ class Drill:
         record: dict[str, Any] = {"type": "decision", "t": int(self.engine.now),
                                   "n": self.decisions, "action": action.id}
         if self.team is not None:  # absent in solo runs: their journals stay as they were
-            record["who"] = action.who or self.team.default_owner(action.id).name
+            record["who"] = action.who or self.team.default_owner(
+                action.id, self.engine.holder).name
         if action.args:
             record["args"] = action.args
         if action.think_seconds:

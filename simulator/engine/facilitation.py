@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from simulator.engine.drill import Drill
 
 #: acts that change what the trainee sees or whether the drill goes on
-ACTS = ("inject", "message", "hint", "pause", "resume", "end")
+ACTS = ("inject", "message", "hint", "pause", "resume", "end", "hand_over")
 RATINGS = ("P", "S", "M", "U")
 MAX_TEXT = 2000
 SOURCE = "facilitator"
@@ -116,6 +116,10 @@ def check_act(drill: Drill, act: dict[str, Any]) -> str | None:
         text = act.get("text")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
             return f"a {kind} needs a text of 1 to {MAX_TEXT} characters"
+    if kind == "hand_over":
+        problem = _handover_problem(drill, act.get("to"))
+        if problem:
+            return problem
     if kind == "message":
         source = act.get("from")
         if not isinstance(source, str) or not source.strip() or len(source) > 80:
@@ -123,6 +127,18 @@ def check_act(drill: Drill, act: dict[str, Any]) -> str | None:
     if drill.phase == "ended":
         return "the drill has ended"
     return _who(act)
+
+
+def _handover_problem(drill: Drill, to: Any) -> str | None:
+    """Why command cannot pass to ``to`` (a team player), or None."""
+    team = drill.team
+    if team is None:
+        return "command passes between players of a team: this drill has none (--team)"
+    if not isinstance(to, str) or team.member(to) is None:
+        return f"'to' must be a player of the team ({', '.join(team.names())})"
+    if to == drill.engine.holder:
+        return f"{to} already holds command"
+    return None
 
 
 def _who(act: dict[str, Any]) -> str | None:
@@ -160,6 +176,11 @@ def apply_act(drill: Drill, act: dict[str, Any]) -> None:
         record.update(actor=str(act["from"]).strip(), kind="inject", text=str(act["text"]))
     elif kind == "hint":
         record.update(actor=SOURCE, kind="hint", text=str(act["text"]))
+    elif kind == "hand_over":  # the IC's seat moves to another player, with its actions
+        outgoing, engine.holder = engine.holder, str(act["to"])
+        record.update(actor=SOURCE, kind="facilitator_hand_over",
+                      text=f"Facilitator: command passes from {outgoing} to {act['to']}.",
+                      data={"to": act["to"], "from": outgoing})
     else:  # pause, resume, end: no text, so nothing enters the incident channel
         record.update(actor=SOURCE, kind=f"facilitator_{kind}")
     engine.post(record)
@@ -200,6 +221,8 @@ def as_act(record: dict[str, Any]) -> dict[str, Any] | None:
                 "by": by}
     if kind == "hint":
         return {"act": "hint", "text": record.get("text"), "by": by}
+    if kind == "facilitator_hand_over":
+        return {"act": "hand_over", "to": data.get("to"), "by": by}
     return {"act": kind.removeprefix("facilitator_"), "by": by}
 
 
@@ -278,6 +301,7 @@ def snapshot(situation: Any, paused: bool) -> dict[str, Any]:
         "channel": [{"t": int(r["t"]), "from": r.get("actor"), "text": str(r.get("text"))[:240]}
                     for r in engine.channel[-6:]],
         "team": situation.team.as_records() if getattr(situation, "team", None) else [],
+        "commander": engine.holder,
         "roster": sorted({scenario.roster.ic.id, *(p.id for p in scenario.roster.responders),
                           *(s.id for s in scenario.roster.stakeholders),
                           *([scenario.roster.comms_lead.id] if scenario.roster.comms_lead

@@ -56,17 +56,25 @@ class Team:
     def of_role(self, role: str) -> list[Member]:
         return [m for m in self.members if m.role == role]
 
-    def default_owner(self, action_name: str) -> Member:
+    def default_owner(self, action_name: str, commander: str | None = None) -> Member:
         """Who decides ``action_name`` unless someone else is named: the first person of the
-        role the catalogue gives the action, else the incident commander."""
+        role the catalogue gives the action, else the incident commander. ``commander``
+        is the person holding command now (after a handover), who takes the IC's part."""
         from simulator.texts import catalogue
 
         role = str(catalogue().get(action_name, {}).get("role", COMMAND_ROLE))
+        holder = self.member(commander) if commander else None
         for wanted in (role, COMMAND_ROLE):
+            if wanted == COMMAND_ROLE and holder is not None:
+                return holder
             people = self.of_role(wanted)
             if people:
                 return people[0]
         return self.members[0]
+
+    def first_commander(self) -> Member:
+        """Who holds command when the drill starts: the first incident commander named."""
+        return self.of_role(COMMAND_ROLE)[0] if self.of_role(COMMAND_ROLE) else self.members[0]
 
     def as_records(self) -> list[dict[str, str]]:
         return [m.as_record() for m in self.members]

@@ -57,6 +57,8 @@ def acts_from(args: argparse.Namespace) -> list[dict[str, Any]]:
         criterion, rating, note = args.observe
         acts.append({"act": "observe", "criterion": criterion, "rating": rating.upper(),
                      "note": note, "by": by})
+    if getattr(args, "hand_over", None):
+        acts.append({"act": "hand_over", "to": args.hand_over, "by": by})
     if args.resume:
         acts.append({"act": "resume", "by": by})
     if args.end:
@@ -195,6 +197,8 @@ def interactive(client: Client, info: dict[str, Any], by: str) -> int:
                 Choice("Resume the clock" if status.get("paused") else "Pause the clock",
                        "resume" if status.get("paused") else "pause"),
                 Choice("Record an observation", "observe"),
+                *([Choice("Hand command to another player", "hand_over")]
+                  if len(status.get("team") or []) > 1 else []),
                 Choice("End the drill", "end"),
                 Choice("Leave the console (the drill goes on)", "quit")]
         try:
@@ -226,6 +230,11 @@ def interactive(client: Client, info: dict[str, Any], by: str) -> int:
             act = {"act": "hint", "text": said, "by": by} if said else None
         elif pick == "observe":
             act = observation(by, [c for c, _, _ in ratings(status)])
+        elif pick == "hand_over":
+            to = forms.pick(f"Command passes from {status.get('commander')} to:", [
+                (f"{m['name']} ({m['role']})", m["name"]) for m in status.get("team", [])
+                if m["name"] != status.get("commander")])
+            act = {"act": "hand_over", "to": to, "by": by} if to else None
         if act is None:
             continue
         reply = client.request({"op": "act", "act": act})
@@ -241,6 +250,7 @@ def clock(status: dict[str, Any]) -> str:
     """The drill's clock, by the menu: the status panel may be taller than the screen."""
     t = int(status.get("t", 0))
     return (f"T+{t // 60}:{t % 60:02d} · {status.get('decisions', 0)} decisions"
+            + (f" · IC {status['commander']}" if status.get("commander") else "")
             + (" · PAUSED" if status.get("paused") else ""))
 
 

@@ -71,9 +71,10 @@ def pick(message: str, options: list[tuple[str, Any]], back: bool = True,
     return None if answer == BACK else answer
 
 
-def who_decides(team: Team, action_id: str) -> str | None:
-    """Who of the team takes this decision; Enter alone accepts the role's owner."""
-    owner = team.default_owner(action_id)
+def who_decides(team: Team, action_id: str, commander: str | None = None) -> str | None:
+    """Who of the team takes this decision; Enter alone accepts the role's owner (for the
+    IC's actions, whoever holds command now)."""
+    owner = team.default_owner(action_id, commander)
     people = [(f"{m.name} ({m.role})", m.name) for m in team.members]
     return pick(f"Who decides? (enter: {owner.name}, the {owner.role})", people,
                 default=owner.name)
@@ -138,8 +139,10 @@ def declare(engine: Engine) -> dict[str, Any] | None:
 
 
 def hand_over(engine: Engine) -> dict[str, Any] | None:
-    to = pick("Hand command to whom?", [(_person(engine, p), p)
-                                        for p in choices(engine, "hand_over")["to"]])
+    """To a responder, or (team drills) to another player, who takes the IC's actions."""
+    to = pick("Hand command to whom?", [
+        (f"{p}, a player of the team (takes the IC's actions)" if p in engine.people
+         else _person(engine, p), p) for p in choices(engine, "hand_over")["to"]])
     if to is None:
         return None
     return {"to": to, "summary": ask_text("Handover summary (state, theory, what is running)",

@@ -28,6 +28,32 @@ def role_actions(role: str) -> list[str]:
     return [a for a, meta in catalogue().items() if str(meta.get("role", "ic")) == role]
 
 
+def my_actions(role: str, who: str, commander: str | None) -> list[str]:
+    """The actions on a player's menu: their role's, and the IC's while they hold command.
+
+    Command moves with a handover (hand_over to a player, or the facilitator's): the new
+    commander's terminal gains the IC's actions, and an IC who handed command loses them.
+    """
+    from simulator.team import COMMAND_ROLE
+
+    ic = role_actions(COMMAND_ROLE)
+    own = [a for a in role_actions(role) if role != COMMAND_ROLE or commander in (None, who)]
+    if commander == who and role != COMMAND_ROLE:
+        own = ic + [a for a in own if a not in ic]
+    return own
+
+
+def command_news(who: str, before: str | None, now: str | None) -> str | None:
+    """What this player is told when command changed hands, or None."""
+    if before == now or now is None or before is None:
+        return None
+    if now == who:
+        return f"{before} handed command to you: the IC's actions are on your menu now."
+    if before == who:
+        return f"You handed command to {now}: the IC's actions are on their terminal now."
+    return f"{before} handed command to {now}."
+
+
 def player(status: dict[str, Any], role: str, name: str | None) -> str:
     """The joining person's name: given, or the first team member holding the role."""
     team = status.get("team") or []
@@ -91,22 +117,30 @@ def interactive(client: Any, journal: str, who: str, role: str) -> int:
 
     console = terminal.console()
     titles = {a: str(m.get("title", a)) for a, m in catalogue().items()}
-    mine = role_actions(role)
     drawn: dict[str, Any] | None = None
     pointed: Any = None
+    commander: str | None = None
+    news: str | None = None
     while True:
         try:
             status = client.request({"op": "status"}).get("status", {})
         except InputError:
             console.print(Text("The drill has ended."))
             return ExitCode.OK
+        said = command_news(who, commander, status.get("commander"))
+        news = said or news
+        commander = status.get("commander")
+        mine = my_actions(role, who, commander)
         if status != drawn:
             drill = replay_to_end(Path(journal))
             # the view, a line saying who you are and the menu fill the screen: the view is
             # sized like the IC's, and the menu (an ops player has fifteen entries) scrolls
             width, height = console.size
             view = render(drill.engine, Budget(width, max(8, height - MENU_ROWS - 1)))
-            live.redraw(Group(view, Text(f"You are {who} ({role}).", style="bold")))
+            held = " You hold command." if commander == who else (
+                f" {commander} holds command." if commander else "")
+            live.redraw(Group(view, Text(f"You are {who} ({role}).{held}", style="bold"),
+                              *([Text(news, style="bold yellow")] if news else [])))
             drawn = status
 
         def changed(shown: dict[str, Any] = status) -> bool:

@@ -152,7 +152,7 @@ class PromptDecider:
             return None
         if len(team.members) == 1:
             return team.members[0].name
-        picked = forms.who_decides(team, action.id)
+        picked = forms.who_decides(team, action.id, situation.engine.holder)
         return BACK if picked is None else str(picked)
 
     # --- resume support (see play.ChainDecider) --------------------------------------

@@ -245,3 +245,45 @@ def test_the_console_follows_the_drill_and_a_player_joins_by_menu(panes: Panes,
     [update] = [r for r in records if r["type"] == "decision" and r["action"] == "post_update"
                 and r["args"].get("impact") == "One checkout in twelve fails since 14:03"]
     assert update["who"] == "ben" and update["args"]["audience"] == "all"
+
+
+def test_command_moves_between_joined_terminals(panes: Panes, tmp_path: Path) -> None:
+    """ana (IC) hands command to ben from her own terminal: her menu loses the IC's actions
+    and says so; ben's terminal gains them and says so; later IC moves are ben's."""
+    journal = tmp_path / "handover.jsonl"
+    panes.start(tabletop("run", "redis-saturation", "--seed", "7", "--bot", "expert",
+                         "--pace", "2", "--team", "ic=ana,comms=ben,ops=chen", "--quiet",
+                         "--no-history", "--facilitated", "--journal", str(journal)),
+                None, tmp_path)
+    shown = panes.expect(0, "facilitated session:")
+    session_id = next(line.split(": ", 1)[1].strip() for line in shown.splitlines()
+                      if line.startswith("facilitated session:"))
+    panes.split(tabletop("join", session_id, "--as", "ic"))
+    panes.split(tabletop("join", session_id, "--as", "comms"), vertical=True, pane=1)
+    panes.expect(1, "You are ana (ic). You hold command.")
+    panes.expect(2, "You are ben (comms). ana holds command.")
+    panes.expect(1, "Your move:")
+    panes.keys(1, *(["Down"] * 4), "Enter")      # Refresh, acknowledge, declare,
+    panes.expect(1, "Hand command to whom?")      # take command, hand over
+    responders = len(load_scenario("redis-saturation")[0].roster.responders)
+    panes.keys(1, *(["Down"] * responders), "Enter")  # after the responders: ben
+    panes.expect(1, "Handover summary")
+    panes.type(1, "Checkout errors at 8 percent, Bob on the dashboard, nothing changed yet")
+    panes.expect(1, "You handed command to ben", timeout=30)
+    shown = panes.expect(2, "ana handed command to you", timeout=30)
+    assert "You are ben (comms). You hold command." in " ".join(shown.split())
+    shown = panes.expect(1, "Your move:")
+    flat = " ".join(shown.split())
+    assert "ben holds command" in flat and "Declare an incident" not in flat
+    panes.expect(2, "entries, scrolls")          # ben's menu: the IC's moves and his own
+    assert subprocess.run([sys.executable, "-m", "simulator", "facilitate", session_id,
+                           "--end"], capture_output=True, timeout=30).returncode == 0
+    panes.expect(0, "EXIT=", timeout=60)
+    lines = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    [handover] = [r for r in lines if r.get("kind") == "hand_over"]
+    assert handover["data"]["to"] == "ben" and handover["data"]["from"] == "ana"
+    decision = next(r for r in lines if r["type"] == "decision" and r["action"] == "hand_over")
+    assert decision["who"] == "ana"
+    later = [r["who"] for r in lines[lines.index(handover):] if r["type"] == "decision"
+             and r["action"] in ("wait", "declare_resolved", "delegate", "freeze_changes")]
+    assert set(later) <= {"ben"}
