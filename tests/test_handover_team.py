@@ -11,8 +11,8 @@ import pytest
 from helpers import tabletop
 from test_facilitation import replay, start_run
 
-from simulator.journal import read_journal
-from simulator.verify import verify
+from simulator.players.verify import verify
+from simulator.runs.journal import read_journal
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -34,7 +34,7 @@ def my_actions(role: str, who: str, commander: str | None) -> list[str]:
     Command moves with a handover (hand_over to a player, or the facilitator's): the new
     commander's terminal gains the IC's actions, and an IC who handed command loses them.
     """
-    from simulator.team import COMMAND_ROLE
+    from simulator.engine.team import COMMAND_ROLE
 
     ic = role_actions(COMMAND_ROLE)
     own = [a for a in role_actions(role) if role != COMMAND_ROLE or commander in (None, who)]
