@@ -328,15 +328,13 @@ def _show(args: argparse.Namespace) -> int:
 def _brief(args: argparse.Namespace) -> int:
     from scoring import load_rubric
     from scoring.guide import render_guide
-    from simulator.format.loader import load_scenario
+    from simulator.format.loader import load_scenario, resolve
+    from simulator.runs.files import deliver_text
 
     scenario, _ = load_scenario(args.scenario)
     text = render_guide(scenario, load_rubric(args.rubric), args.format)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
-    else:
-        sys.stdout.write(text)
+    deliver_text(text, args.output, [("scenario", resolve(args.scenario)),
+                                     ("rubric", args.rubric)])
     return 0
 
 
@@ -439,11 +437,9 @@ def _new(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     from simulator.format.scenario import schema_text
+    from simulator.runs.files import deliver_text
 
-    if args.output:
-        args.output.write_text(schema_text(), encoding="utf-8")
-    else:
-        sys.stdout.write(schema_text())
+    deliver_text(schema_text(), args.output)
     return 0
 
 

@@ -86,11 +86,10 @@ def history_command(args: argparse.Namespace) -> int:
             text = progress.to_csv(rows)
         else:
             text = progress.render_html(rows, title)
-        if args.output:
-            args.output.write_text(text, encoding="utf-8")
-            print(f"wrote {args.output}")
-        else:
-            sys.stdout.write(text)
+        from simulator.commands.historydb import database_file
+        from simulator.runs.files import deliver_text
+
+        deliver_text(text, args.output, [("history database", database_file(args.db))])
         return 0
     print_progress(rows, title, where)
     return 0

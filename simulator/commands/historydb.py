@@ -53,6 +53,12 @@ def database_url(db: str | None = None) -> str:
     return "sqlite:///" + str(Path(value).expanduser())
 
 
+def database_file(db: str | None = None) -> Path | None:
+    """The SQLite file behind --db (or its default), which no output may overwrite."""
+    url = database_url(db)
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
 def describe_url(url: str) -> str:
     """The URL without a password, for messages."""
     from sqlalchemy.engine import make_url

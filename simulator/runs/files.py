@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -182,6 +183,19 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def deliver_text(text: str, output: Path | None,
+                 inputs: Iterable[tuple[str, Path | None]] = (), option: str = "--output") -> None:
+    """A command's text to --output (never onto one of its inputs, replaced atomically) or,
+    without one, to standard output. One place, so no command writes an output by hand."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    check_output(output, option)
+    refuse_inputs(output, inputs, option)
+    write_atomic(output, text, option)
+    print(f"wrote {output}")
 
 
 def write_atomic(path: Path, text: str, option: str = "output") -> None:
