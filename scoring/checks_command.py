@@ -80,11 +80,20 @@ def _timeline_reason(channel: Record | None, notes: int) -> str:
     return f"{done}; '{noting}' used {notes} time{'' if notes == 1 else 's'}"
 
 
+def wasted_pages(run: Run) -> list[Record]:
+    """Pages that brought nobody of use: the person paged joined, found nothing for their
+    skills (or the scenario's `useful_when` did not hold) and dropped off again."""
+    return run.of("joined", where=lambda e: not run.data(e).get("useful", True))
+
+
 def ic_delegates(run: Run, p: Params) -> Finding:
     """The IC hands hands-on work to responders instead of doing it personally.
 
     Coordinating needs a coordinator: when nobody declared, took or was handed command,
-    work handed out is ad hoc, and the rating is at most M.
+    work handed out is ad hoc, and the rating is at most M. Coordinating also means pulling
+    in only the people the incident needs: each page that brought nobody of use (beyond
+    `wasted_pages_ok`) lowers the rating one step; a page that was needed earns nothing
+    extra, so paging more people for nothing never raises the grade.
     """
     own_changes = [c for c in run.ic_changes if run.data(c).get("executor") == "ic"]
     own_checks = run.of("investigation_started",
@@ -92,9 +101,10 @@ def ic_delegates(run: Run, p: Params) -> Finding:
     delegated = run.of("investigation_started",
                        where=lambda e: bool(run.data(e).get("delegated")))
     handed = [c for c in run.ic_changes if run.data(c).get("executor") != "ic"]
+    wasted = wasted_pages(run)
     facts = {"own_changes": len(own_changes), "own_investigations": len(own_checks),
-             "delegated": len(delegated) + len(handed)}
-    if not (own_changes or own_checks or delegated or handed):
+             "delegated": len(delegated) + len(handed), "wasted_pages": len(wasted)}
+    if not (own_changes or own_checks or delegated or handed or wasted):
         if run.truncated or not run.closed:
             return not_applicable("no hands-on work was done before the drill stopped")
         return Finding("U", [run.end_quote()], "nothing was investigated or changed", facts)
@@ -107,6 +117,13 @@ def ic_delegates(run: Run, p: Params) -> Finding:
     evidence += run.quotes((delegated + handed)[:3], True)
     reason = (f"the IC ran {len(own_changes)} change(s) and {len(own_checks)} check(s) "
               f"personally; {facts['delegated']} task(s) handed out")
+    over_pages = len(wasted) - int(p["wasted_pages_ok"])
+    if over_pages > 0:
+        rating = worse(rating, over_pages)
+        reason += (f"; {len(wasted)} page(s) brought nobody of use ("
+                   + ", ".join(str(run.data(w).get("team") or w.get("actor")) for w in wasted)
+                   + "), people pulled off other work")
+        evidence += [run.quote(w, False) for w in wasted]
     if run.first("declare", "take_command", "hand_over") is None:
         rating = at_most(rating, "M")
         reason += "; nobody declared or took command, so nobody coordinated"

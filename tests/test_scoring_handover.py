@@ -90,3 +90,19 @@ def test_a_false_recovery_claim_is_quoted_with_the_metric(tmp_path: Path) -> Non
                                                   "to": "bob", "summary": summary}]))
     assert crit["rating"] == "M", crit
     assert "SLO" in crit["reason"] and "back to normal" in crit["reason"]
+
+
+def test_a_change_said_to_have_landed_while_it_runs_is_a_false_claim(tmp_path: Path) -> None:
+    """At T+11 Dave's rollback (started T+9) is still running: "the rollback landed" is
+    false and holds the handover at M with the change named; the same summary saying it
+    is still running is P, and "not landed yet" is no claim."""
+    said = ("Bob has command. About 8% of checkouts fail. Dave's rollback of payment-service "
+            "{state}. Next: watch the error rate.")
+    crit = _handover(_score(tmp_path, [*OPENING, {"action": "hand_over", "at_minutes": 11,
+                     "to": "bob", "summary": said.format(state="landed")}]))
+    assert crit["rating"] == "M", crit
+    assert "rollback:payment-service was still running" in crit["reason"], crit["reason"]
+    for state in ("is still running", "has not landed yet"):
+        crit = _handover(_score(tmp_path, [*OPENING, {"action": "hand_over", "at_minutes": 11,
+                         "to": "bob", "summary": said.format(state=state)}]))
+        assert crit["rating"] == "P", (state, crit)
