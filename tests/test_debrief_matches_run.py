@@ -74,8 +74,8 @@ def test_a_second_incident_is_named_with_its_title_and_cause(tmp_path: Path) -> 
     assert tabletop("run", "bad-deploy", "--bot", "hero", "--seed", "7", "--journal",
                     str(journal)).returncode == 1
     title = "Doubling max_connections makes the catalog database thrash"
-    said = list(read_journal(journal).events("second_incident"))
-    assert said and title in said[0]["text"] and "max_connections to 400" in said[0]["text"]
+    said = [e for e in read_journal(journal).events("second_incident") if title in e["text"]]
+    assert said and "max_connections to 400" in said[0]["text"]  # (restarts cause another)
     report = json.loads(tabletop("score", str(journal), "--format", "json").stdout)
     assert title in " ".join(report["outcome"]["second_incident_described"])
     md = tabletop("score", str(journal), "--format", "md").stdout
