@@ -77,6 +77,15 @@ def test_the_facilitator_hands_command_to_another_player(tmp_path: Path) -> None
         assert moved.returncode == 0, moved.stderr
         again = tabletop("facilitate", session_id, "--hand-over", "zed")
         assert again.returncode == 2 and "must be a player of the team" in again.stderr
+        shown = tabletop("facilitate", session_id, "--status")
+        assert "· IC ben" in shown.stdout, shown.stdout
+        # ana no longer holds command: the IC's actions are ben's, hers are refused
+        ana = tabletop("join", session_id, "--as", "ic", "--do", "wait", "--with",
+                       '{"minutes": 1}')
+        assert ana.returncode == 2 and "ben holds command now" in ana.stderr, ana.stderr
+        ben = tabletop("join", session_id, "--as", "comms", "--do", "wait", "--with",
+                       '{"minutes": 1}')
+        assert ben.returncode == 0, ben.stderr
         _out, err = proc.communicate(timeout=90)
     finally:
         proc.kill()
@@ -86,6 +95,8 @@ def test_the_facilitator_hands_command_to_another_player(tmp_path: Path) -> None
     [act] = [r for r in lines if r.get("kind") == "facilitator_hand_over"]
     assert act["by"] == "fay" and act["data"] == {"to": "ben", "from": "ana"}
     assert act["text"] == "Facilitator: command passes from ana to ben."
+    assert any(r["type"] == "decision" and r["who"] == "ben" and r["action"] == "wait"
+               and r["args"] == {"minutes": 1} for r in lines[lines.index(act):])
     after = lines[lines.index(act):]
     ic_moves = [r["who"] for r in after if r["type"] == "decision"
                 and r["action"] in ("declare_resolved", "wait", "write_postmortem", "finish")]

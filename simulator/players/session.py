@@ -184,6 +184,10 @@ class Session:
             return {"ok": False, "error": "'args' must be an object"}
         if drill.phase == "ended":
             return {"ok": False, "error": "the drill has ended"}
+        holder = drill.engine.holder
+        if holder not in (None, who) and str(catalogue()[action].get("role", "ic")) == "ic":
+            return {"ok": False, "error": f"{holder} holds command now: the IC's actions are "
+                    f"theirs (they can hand command back with hand_over to={who})"}
         self.acts.joined.put({"who": who, "action": action, "args": args})
         self.on_act()
         return {"ok": True}

@@ -127,6 +127,7 @@ def render_status(status: dict[str, Any], rated: list[tuple[str, str, str]]) -> 
     t = int(status.get("t", 0))
     head = Text(f"T+{t // 60}:{t % 60:02d} · {status.get('phase', '?')} · "
                 f"{status.get('decisions', 0)} decisions"
+                + (f" · IC {status['commander']}" if status.get("commander") else "")
                 + (" · PAUSED" if status.get("paused") else ""), style="bold")
     parts: list[Any] = [head, Text("True cause: ", style="bold") + Text(
         str(status.get("root_cause", "")))]
