@@ -47,7 +47,7 @@ def channel_rows(view: list[str]) -> list[str]:
     return view[start:end]
 
 
-STATES = [(scenario_id, minutes) for scenario_id in builtin_ids() for minutes in (3, 9, 16)]
+STATES = [(scenario_id, minutes) for scenario_id in builtin_ids() for minutes in (0, 3, 9, 16)]
 
 
 @pytest.mark.parametrize(("scenario_id", "minutes"), STATES)

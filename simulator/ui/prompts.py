@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from itertools import takewhile
 from typing import Any
 
 import questionary
@@ -182,6 +183,9 @@ class PromptDecider:
         said = [Text(f"Coach · {tip.section}: ", style="bold magenta")
                 + Text(tip.text, style="magenta") for tip in tips]
         budget = Budget(width, max(8, height - MENU_ROWS - sum(rows(t, width) for t in said)))
+        if not self.seen:  # the briefing screen was just read: its channel copy is not news
+            self.seen = sum(1 for _ in takewhile(lambda r: r.get("kind") == "drill_start",
+                                                 engine.channel))
         news = hidden_news(engine, budget, self.seen)
         if news:  # more news than the view has room for: in full, above it (scrollback)
             self.console.rule("New in the channel", style="yellow")

@@ -193,6 +193,10 @@ def channel_lines(engine: Engine, width: int, lines: int, new_since: int = 0) ->
     shown = [entry(engine, engine.channel[i], i >= new_since)
              for i in range(first, len(engine.channel))]
     if hidden:
+        left = lines - 1 - sum(rows(t, width) for t in shown)
+        if not shown and left > 0:  # the newest entry alone is taller than the view: its
+            # start, cut, so the arrow is never the only line (it is printed in full above)
+            shown.append(first_rows(entry(engine, engine.channel[-1], True), width, left))
         shown.insert(0, Text(f"↑ {hidden} new message(s) above the view", style="yellow"))
     elif first > 0:  # rows to spare: the start of the next older (already read) entry
         left = lines - sum(rows(t, width) for t in shown)
