@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scoring.claims import false_statements, vague
 from scoring.ratings import Finding, at_most, by_share, not_applicable
-from scoring.run import Run, at
+from scoring.run import Evidence, Record, Run, at
 
 Params = dict[str, float]
 MESSAGE_PARTS = ("message", "root_cause", "fix", "customer_impact", "follow_up")
@@ -62,11 +62,29 @@ def resolution_message(run: Run, p: Params) -> Finding:
     """The resolution message: summary, root cause, fix, customer impact, next steps, each
     saying something, and no claim the system's state at that moment contradicts.
 
-    After a reopen, the last message is the one that stood."""
+    After a reopen there are several, and each went to every audience: each is judged on
+    its own and the criterion takes the worst, so a false or empty first all-clear still
+    counts against the run when a good one follows it."""
     resolutions = run.of("declare_resolved")
     if not resolutions:
         return not_applicable("the incident was never declared resolved")
-    resolved = resolutions[-1]
+    judged = [_one_message(run, r, p) for r in resolutions]
+    worst = max(range(len(judged)), key=lambda i: (RANK[judged[i][0]], i))
+    rating, missing, reason = judged[worst][0], judged[worst][1], judged[worst][2]
+    if len(judged) > 1:
+        which = "the last" if worst == len(judged) - 1 else f"message {worst + 1}"
+        reason = f"{len(judged)} resolution messages; the worst is {which}: {reason}"
+        missing = f"{missing} (in the resolution at {at(resolutions[worst])})"
+    evidence = [e for j in judged for e in j[3]]
+    return Finding(rating, evidence, reason, {"missing": missing})
+
+
+RANK = {"P": 0, "S": 1, "M": 2, "U": 3}
+
+
+def _one_message(run: Run, resolved: Record, p: Params
+                 ) -> tuple[str, str, str, list[Evidence]]:
+    """(rating, what it lacked, why, the quote) for one resolution message."""
     d = run.data(resolved)
     present = [k for k in MESSAGE_PARTS if str(d.get(k, "")).strip()]
     missing = [k.replace("_", " ") for k in MESSAGE_PARTS if k not in present]
@@ -80,8 +98,8 @@ def resolution_message(run: Run, p: Params) -> Finding:
     notes = ([f"missing: {', '.join(missing)}"] if missing else []) + (
         [f"says nothing: {', '.join(empty)}"] if empty else []) + wrong
     text = run.describe(resolved) + (f" ({'; '.join(notes)})" if notes else "")
-    facts = {"missing": ", ".join(missing + [f"{e} (vague)" for e in empty] + (
-        [f"{len(wrong)} false statement(s)"] if wrong else [])) or "nothing"}
+    lacked = ", ".join(missing + [f"{e} (vague)" for e in empty] + (
+        [f"{len(wrong)} false statement(s)"] if wrong else [])) or "nothing"
     reason = f"{len(present) - len(empty)} of {len(MESSAGE_PARTS)} parts present" + (
         f"; {wrong[0]}" if wrong else "")
-    return Finding(rating, [run.quote(resolved, not notes, text)], reason, facts)
+    return rating, lacked, reason, [run.quote(resolved, not notes, text)]

@@ -216,6 +216,7 @@ def audience_served(run: Run, p: Params) -> Finding:
     replies = Replies(run, with_resolution=True)
     direct_replies = DirectReplies(run)
     resolved = run.first("declare_resolved")
+    blind: set[str] = set()  # audiences never updated whose question waited past the window
     for ask in run.of("stakeholder_ping", "missed_update", "inject", where=_asks(run)):
         want = run.audience_of(str(ask.get("actor"))) or "any"
         reply = replies.first_after(int(ask["t"]), want)
@@ -227,15 +228,24 @@ def audience_served(run: Run, p: Params) -> Finding:
         if reply is None:
             if not (run.truncated and run.end_t - ask["t"] <= window):
                 unanswered.append(run.quote(ask, False, run.describe(ask) + " (never answered)"))
+                if want in unserved:
+                    blind.add(want)
         elif reply["t"] - ask["t"] > window:
             late.append(run.quote(ask, False, run.describe(ask) + f" (answered at {at(reply)})"))
+            if want in unserved:
+                blind.add(want)
         elif len(answered) < 2:
             answered.append(run.quote(reply, True))
-    rating = "M" if unserved or unanswered else "S" if late else "P"
+    # An audience that got no update and whose question waited past the window (or for the
+    # all-clear) was left to work blind, support answering customers with nothing to say:
+    # as if no update had been sent at all.
+    rating = "U" if blind else "M" if unserved or unanswered else "S" if late else "P"
     facts = {"unserved": ", ".join(unserved) or "none", "late": len(late),
              "unanswered": len(unanswered)}
     reason = (f"audiences never addressed: {facts['unserved']}; {len(late)} question(s) "
-              f"answered late, {len(unanswered)} never")
+              f"answered late, {len(unanswered)} never") + (
+        f"; {', '.join(sorted(blind))} asked, got no update and no timely answer" if blind
+        else "")
     evidence = sorted(unanswered[:QUOTED] + late[:QUOTED] + answered, key=lambda e: e.t)
     return Finding(rating, evidence, reason, facts)
 

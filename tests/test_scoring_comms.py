@@ -233,3 +233,64 @@ def test_false_and_vague_messages_do_not_keep_the_cadence() -> None:
     crit = got["comms.cadence"]
     assert crit.rating in ("M", "U"), crit.reason
     assert "not counted as news" in crit.reason
+
+
+# --- calib: every resolution message is judged, and a blind audience is U -----------------
+def _rollback_route_with(tmp_path: Path, extra: list[dict[str, Any]], name: str
+                         ) -> dict[str, str]:
+    """The corpus's rollback-route play (resolve.message P) with ``extra`` decisions merged
+    in by time, played through the real CLI."""
+    import yaml
+    from calibration_corpus import CORPUS, expectation, play
+
+    base = expectation(CORPUS / "redis-saturation--rollback-route.yaml")
+    steps = yaml.safe_load(base.path.read_text(encoding="utf-8"))
+    merged, last = [], 0.0
+    for step in steps:
+        last = float(step.get("at_minutes", last))
+        while extra and float(extra[0]["at_minutes"]) <= last:
+            merged.append(extra.pop(0))
+        merged.append(step)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(merged + extra, sort_keys=False), encoding="utf-8")
+    return play(type(base)(path, base.scenario, base.seed, base.band, [], []), tmp_path).ratings
+
+
+def test_a_false_first_all_clear_counts_though_the_last_message_is_good(tmp_path: Path
+                                                                        ) -> None:
+    """Resolved at T+11 with 'recovered, the metrics have held' while checkouts still
+    failed, reopened, then resolved again with a good message: the first message went to
+    every audience too, so resolve.message is at best M (only the last was judged: P)."""
+    good = _rollback_route_with(tmp_path, [], "good")
+    assert good["resolve.message"] == "P", good
+    false_first = _rollback_route_with(tmp_path, [{
+        "action": "declare_resolved", "at_minutes": 11,
+        "message": "Checkout has recovered and the metrics have held.",
+        "root_cause": "payment-service v2.4.1 leaked Redis connections",
+        "fix": "rolled back payment-service", "customer_impact": "about 8% of checkouts "
+        "failed for 10 minutes", "follow_up": "postmortem tomorrow 10:00"}], "false-first")
+    assert false_first["resolve.message"] in ("M", "U"), false_first
+    assert false_first["resolve.verified"] in ("M", "U"), false_first
+
+
+def test_an_audience_left_blind_is_u_and_a_reply_lifts_it(tmp_path: Path) -> None:
+    """The P3 run that talks only to leadership: support's questions at T+2 and T+15 wait
+    for the all-clear at T+34 with no update to support in between, so comms.audience is
+    U (it was M, and the run kept 90). Replying to Marco at T+3 answers him in time: the
+    audience is still never updated (M), and the score does not go down."""
+    import yaml
+    from calibration_corpus import CORPUS, expectation, play
+
+    base = expectation(CORPUS / "dependency-timeout--p3-leadership-only.yaml")
+    blind = play(base, tmp_path)
+    assert blind.ratings["comms.audience"] == "U", blind.ratings
+    steps = yaml.safe_load(base.path.read_text(encoding="utf-8"))
+    at = next(i for i, s in enumerate(steps) if s.get("at_minutes"))
+    steps.insert(at, {"action": "reply", "to": "marco", "text": "Tell customers their card "
+                      "was not charged; about one checkout in eleven fails at the address "
+                      "step and we are switching vendors. Update to support by 11:30."})
+    path = tmp_path / "replied.yaml"
+    path.write_text(yaml.safe_dump(steps, sort_keys=False), encoding="utf-8")
+    replied = play(type(base)(path, base.scenario, base.seed, base.band, [], []), tmp_path)
+    assert replied.ratings["comms.audience"] == "M", replied.ratings
+    assert replied.score >= blind.score, (replied.score, blind.score)
