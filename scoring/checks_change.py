@@ -358,9 +358,13 @@ def _ic_within(start: int, window: float) -> Callable[[Record], bool]:
 
 
 def evidence_preserved(run: Run, p: Params) -> Finding:
-    """No restart or wipe destroys evidence before the failure mode is understood."""
+    """No restart or wipe destroys evidence before the failure mode is understood.
+
+    A restart before the evidence justified one counts whoever made it, as long as the IC
+    answers for it (room_changes: their orders, and a responder's own restart before any
+    freeze), even when the logs had been read just in time and nothing was lost."""
     losses = run.of("evidence_lost")
-    blind = [c for c in run.ic_changes if str(run.data(c).get("change", "")).startswith(
+    blind = [c for c in room_changes(run) if str(run.data(c).get("change", "")).startswith(
         "restart:") and not run.data(c).get("informed")]
     facts = {"lost": len(losses), "uninformed_restarts": len(blind)}
     stopped = _stopped_in_time(run)
@@ -426,12 +430,14 @@ def informed_changes(run: Run, p: Params) -> Finding:
     room = room_changes(run)
     if not room:
         return _no_changes(run)
-    hunches = [c for c in room if not run.data(c).get("informed")]
+    hunches = [c for c in room if not run.data(c).get("informed") or undoes_workaround(run, c)]
     # Counted, not shared out: a change made on evidence does not make up for a hunch, so
     # adding one (needed or not) can never raise this rating.
     rating = by_limits(len(hunches), 0, p["s_hunches"], p["m_hunches"])
     herrings = run.of("investigation_done", where=lambda e: bool(run.data(e).get("red_herring")))
-    evidence = [run.quote(c, False, _tag(run, c, "no finding backed it")) for c in hunches]
+    evidence = [run.quote(c, False, _tag(run, c, "undid a workaround before the metrics "
+                                         "held, with no finding" if undoes_workaround(run, c)
+                                         else "no finding backed it")) for c in hunches]
     evidence += run.quotes([c for c in room if c not in hunches], True)
     if hunches:
         evidence += run.quotes([h for h in herrings if h["t"] <= hunches[0]["t"]], False)
@@ -439,6 +445,29 @@ def informed_changes(run: Run, p: Params) -> Finding:
     return Finding(rating, sorted(evidence, key=lambda e: e.t),
                    f"{len(hunches)} of {len(room)} change(s) made without a finding "
                    "to back them", facts)
+
+
+def undoes_workaround(run: Run, change: Record) -> bool:
+    """Whether a change undoes a workaround that was a mitigation, before the incident had
+    recovered (the metrics held): a revert of it, or a failover back to the region it moved
+    traffic away from. Undoing what helps needs a finding as much as doing it did; "it
+    looks fine now" is a hunch (process.md#stop-and-undo)."""
+    data = run.data(change)
+    key, action = str(data.get("change", "")), str(data.get("action", ""))
+    recovered = run.first("recovered", where=lambda e: e["t"] <= change["t"])
+    if recovered is not None and run.first(
+            "reopened", where=lambda e: recovered["t"] <= e["t"] <= change["t"]) is None:
+        return False  # the metrics had held: undoing a temporary measure is the next step
+    home = next((r.id for r in run.scenario.system.regions if r.active), None)
+    for earlier in run.changes:
+        if earlier["t"] >= change["t"] or not is_mitigation(run, earlier):
+            continue
+        before = str(run.data(earlier).get("change", ""))
+        if key == f"revert:{before}":
+            return True
+        if action == "failover" and before.startswith("failover:") and key == f"failover:{home}":
+            return True
+    return False
 
 
 def impact_time(run: Run, p: Params) -> Finding:

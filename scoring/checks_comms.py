@@ -67,7 +67,10 @@ def is_news(run: Run, message: Record) -> bool:
     if message["kind"] == "declare_resolved":
         return not false_statements(run, message, [str(run.data(message).get("message", ""))])
     gaps, wrong = update_faults(run, message)
-    return not wrong and not any(g.startswith("vague") for g in gaps)
+    # An impact or action that is missing says even less than a vague one ("Now: looking
+    # into it", with no word on who is hurt, is no news to anyone waiting for some).
+    empty = {"vague impact", "vague doing", "no impact", "no doing"}
+    return not wrong and not any(g in empty for g in gaps)
 
 
 def update_cadence(run: Run, p: Params) -> Finding:

@@ -76,8 +76,26 @@ def critical_cap(results: list[CriterionResult], rubric: Rubric) -> tuple[float,
     return worst
 
 
-def capped(score: int, cap: tuple[float, str] | None) -> int:
-    return score if cap is None else min(score, int(cap[0]))
+def capped(results: list[CriterionResult], rubric: Rubric, stopped: bool = False) -> int:
+    """The total with the critical failures applied.
+
+    The cap is what a run perfect in every other respect would get; below it every other
+    criterion still counts in proportion: the score is the cap times the points earned over
+    the most this run could have earned with its critical failures as they are (and never
+    more than the criteria alone give). A flat ``min(score, cap)`` gave a careful run and a
+    careless one with the same false all-clear the same 70: the calibration corpus had six
+    scripts of very different quality piled on 55 and 70."""
+    score = total(results, stopped)
+    cap = critical_cap(results, rubric)
+    if cap is None:
+        return score
+    by_id = {c.id: c for c in rubric.criteria}
+    failed = [r for r in results if r.id in by_id and by_id[r.id].cap(r.rating) is not None]
+    possible = sum(r.weight if stopped else r.max_points for r in results)
+    best = possible - sum(r.max_points - r.points for r in failed)
+    earned = sum(r.points for r in results)
+    scaled = 0 if best <= 0 else round(cap[0] * earned / best)
+    return min(score, scaled)
 
 
 def timeline(run: Run) -> list[Evidence]:
@@ -147,9 +165,9 @@ def grade(journal: Journal, scenario: Scenario | None = None, rubric: Rubric | N
 
     cap = critical_cap(results, rubric)
     return Scorecard(scenario.id, scenario.title, int(header.get("seed", 0)), player,
-                     run.status, capped(total(results, run.truncated), cap), results,
+                     run.status, capped(results, rubric, run.truncated), results,
                      figures(run), timeline(run), chart_data(run), comparison, rubric.title,
-                     judged_score=capped(total(results), cap), stopped_at=run.end_t
+                     judged_score=capped(results, rubric), stopped_at=run.end_t
                      if run.truncated else None, observations=observations(journal, results),
                      hotwash=hot_wash(journal),
                      participants=participants(journal, results, rubric, run),

@@ -125,13 +125,17 @@ def relief(run: Run, action: str, args: dict[str, Any]) -> float:
 
 
 def _harm(run: Run, world: World) -> float:
-    metric = run.scenario.impact.metric
-    total = 0.0
-    for fault in run.scenario.faults:
-        effect = fault.effects.get(metric, 0.0)
-        if effect and (fault.active_when is None or holds(fault.active_when, world)):
-            total += effect * world.suppression(fault, metric)
-    return max(0.0, total)
+    """The key metric's excess over its baseline with every fault that would hold at full
+    strength and the others gone, computed as the engine computes metrics (derived metrics
+    included: a key metric derived from another, like errors from lock waiters or from CPU,
+    is harmed through it; reading only direct effects saw no harm to remove there)."""
+    sc = run.scenario
+    metric = sc.metric(sc.impact.metric)
+    for fault in sc.faults:
+        world.intensity[fault.id] = 1.0 if (
+            fault.active_when is None or holds(fault.active_when, world)) else 0.0
+    value = world.derive_metrics(noise=False).get(metric.id, metric.baseline)
+    return max(0.0, value - metric.baseline)
 
 
 def _apply(run: Run, world: World, action: str, args: dict[str, Any]) -> None:

@@ -91,8 +91,9 @@ class Scorecard:
         line += f". {label}: {names}." if names else "."
         if self.cap is not None and self.cap["uncapped"] > self.score:
             line += (f" Critical failure: {self.cap['by']} caps the score at {self.cap['at']:g} "
-                     f"(the criteria alone gave {self.cap['uncapped']}; "
-                     "see the process: critical failures cap the score).")
+                     f"and every other lapse still counts below it (the criteria alone gave "
+                     f"{self.cap['uncapped']}; see the process: critical failures cap the "
+                     "score).")
         return line
 
     @property

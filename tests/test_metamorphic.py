@@ -13,7 +13,8 @@ path edited to take each listed route.
   most 5 points;
 - removing the postmortem never raises it;
 - a handover summary with more true content (the state read off the metrics at that
-  moment, the changes made, the next step) never scores lower.
+  moment, the changes made, the next step) never scores lower;
+- answering a stakeholder's question with an honest direct reply never lowers it.
 
 Runs are in memory (about 0.1 s each); the whole module stays well under 90 s.
 """
@@ -208,6 +209,17 @@ SWAPS: dict[str, dict[str, Any]] = {
                    [WAIT, _delegate("yuki", "backup-vendor-check"),
                     {"action": "apply_fix", "fix": "switch-to-backup-vendor"}]],
         "slower": True},
+    # found by the calibration corpus: kill-export was no mitigation at all (the key metric
+    # is derived from lock waiters, and relief read direct fault effects only)
+    "migration-lock": {
+        "orient": [_delegate("raj", "api-dashboard"), _delegate("liam", "change-history"),
+                   _delegate("hana", "lock-waits")],
+        "routes": [[{"action": "apply_fix", "fix": "cancel-migration"},
+                    _delegate("raj", "break-options"),
+                    {"action": "set_config", "key": "payments-db.migration_lock_timeout_ms",
+                     "value": 2000},
+                    {"action": "apply_fix", "fix": "rerun-migration"}],
+                   [{"action": "apply_fix", "fix": "kill-export"}]]},
     "region-degraded": {
         "orient": [_delegate("ines", "regional-dashboard"), _delegate("jonas", "change-history"),
                    _delegate("kwame", "west-capacity")],
@@ -328,3 +340,39 @@ def test_delaying_the_first_update_known_case() -> None:
     score, skipped = play(exp.scenario, exp.seed, steps)
     assert not skipped
     assert score <= base(label, exp.scenario, exp.seed)
+
+
+@cache
+def _questions(label: str, scenario_id: str, seed: int) -> tuple[tuple[int, str], ...]:
+    """When each stakeholder asked something in the base play, and who."""
+    from metamorphic_play import TolerantDecider
+
+    sc, ref = scenario(scenario_id)
+    askers = {p.id for p in sc.roster.stakeholders}
+    drill = Drill(sc, ref, seed, None, {"decider": "decisions"})
+    drill.run(TolerantDecider(steps_of(label, scenario_id, seed)))
+    return tuple((int(r["t"]), str(r["actor"])) for r in drill.journal.records
+                 if r.get("kind") in ("stakeholder_ping", "inject") and r.get("actor") in askers)
+
+
+@PROPERTY
+@given(play_=BASES, pick=st.integers(0, 20))
+def test_answering_a_stakeholder_never_lowers_the_score(
+        play_: tuple[str, str, int], pick: int) -> None:
+    """An honest direct reply to someone who asked, half a minute after they asked, and
+    nothing else moved (a reply takes the IC 45 s; an edit that pushes a later decision
+    back is a different edit). Found by the calibration corpus: support left without an
+    answer made the P3 run's audience U, and a reply lifts it to M, never lower."""
+    _label, scenario_id, seed = play_
+    asked = _questions(*play_)
+    assume(asked)
+    t, who = asked[pick % len(asked)]
+    steps = steps_of(*play_)
+    reply = {"action": "reply", "to": who, "at_minutes": round(t / 60 + 0.5, 2),
+             "text": "We are working on it and will tell you as soon as we know more; "
+                     "next update within ten minutes."}
+    score, skipped, played = play_full(scenario_id, seed, [*steps, reply])
+    assume(reply not in skipped)
+    others = sorted(p for p in played if p[1] != "reply")
+    assume(others == sorted(p for p in _played(*play_) if p[1] != "reply"))
+    assert score >= base(*play_), (who, t)

@@ -264,3 +264,25 @@ def test_changes_rushed_in_before_the_last_settled_are_a_major_lapse() -> None:
     assert crit.rating == "M", crit.reason
     assert "0 change(s) started while another" in crit.reason
     assert "2 before the previous one had settled" in crit.reason
+
+
+def test_relief_reads_a_derived_key_metric() -> None:
+    """Migration-lock's key metric (API errors) is derived from lock waiters and the WAF's
+    (edge errors) from CPU: ending the export or killing the rules removes all the harm, a
+    bigger pool or a restart none. Relief read direct fault effects only and saw no harm
+    to remove, so the calibration corpus's kill-export route was judged blind (52, not 98)."""
+    from scoring_helpers import played
+
+    from scoring.routes import relief
+    from scoring.run import Run
+    from simulator.variants import vary
+
+    def run_of(scenario_id: str) -> Run:
+        return Run(played(scenario_id, "expert", 1),
+                   vary(load_scenario(scenario_id)[0], 1)[0])
+
+    lock, waf = run_of("migration-lock"), run_of("waf-global-push")
+    assert relief(lock, "apply_fix", {"fix": "kill-export"}) >= 0.9
+    assert relief(lock, "set_config", {"key": "pgbouncer.pool_size", "value": 400}) == 0
+    assert relief(waf, "toggle_flag", {"flag": "waf-managed-rules", "state": "off"}) >= 0.9
+    assert relief(waf, "restart", {"target": "edge-proxy"}) == 0

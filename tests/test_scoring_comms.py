@@ -294,3 +294,17 @@ def test_an_audience_left_blind_is_u_and_a_reply_lifts_it(tmp_path: Path) -> Non
     replied = play(type(base)(path, base.scenario, base.seed, base.band, [], []), tmp_path)
     assert replied.ratings["comms.audience"] == "M", replied.ratings
     assert replied.score >= blind.score, (replied.score, blind.score)
+
+
+def test_an_update_with_no_impact_ends_no_silence() -> None:
+    """'Now: looking into it' at T+16, with no word on who is hurt, is no news: the silence
+    runs from the page to the next real update at T+27 (M), not to T+16 (S). The corpus's
+    late-thin-updates run kept cadence S on such an update."""
+    got = graded([Action("acknowledge"), Action("wait", {"minutes": 16}),
+                  Action("post_update", {"audience": "all", "doing": "looking into it"}),
+                  Action("wait", {"minutes": 9}), update(
+                      impact="about 8% of checkouts fail", doing="raising the Redis limit",
+                      next_update_minutes=10)], 30)
+    crit = got["comms.cadence"]
+    assert crit.rating in ("M", "U"), crit.reason
+    assert "(the page–" in crit.reason and "not counted as news" in crit.reason

@@ -50,7 +50,11 @@ def test_points_add_up_to_the_score() -> None:
     data = json.loads(render_json(card_for("slow")))
     earned = sum(c["points"] for c in data["criteria"])
     possible = sum(c["max_points"] for c in data["criteria"])
-    assert data["score"] == round(100 * earned / possible)
+    if data["critical_cap"] is None:
+        assert data["score"] == round(100 * earned / possible)
+    else:  # a critical failure: capped, and every other lapse still counts below the cap
+        assert data["critical_cap"]["uncapped"] == round(100 * earned / possible)
+        assert data["score"] <= min(data["critical_cap"]["at"], round(100 * earned / possible))
 
 
 def test_markdown_has_the_aar_sections() -> None:

@@ -149,7 +149,9 @@ def test_critical_failure_caps_the_total_and_says_so(tmp_path: Path) -> None:
                    "  - {id: comms.first-update, critical: {M: 10}}\n")
     card = grade(journal, scenario, load_rubric(capped), compare=False)
     assert {c.id: c.rating for c in card.criteria}["comms.first-update"] == "U"
-    assert card.score == 10  # a cap named for M holds for U too
+    assert card.score <= 10  # a cap named for M holds for U too
+    # below the cap the other lapses still count: the silent run lost nearly everything
+    assert card.score < 10
     assert "Critical failure: comms.first-update rated U caps the score at 10" in card.coverage
     assert card.as_dict()["critical_cap"]["uncapped"] > 10
 
@@ -174,3 +176,18 @@ def test_critical_caps_are_validated(tmp_path: Path) -> None:
     path = write(tmp_path, "schema_version: 1\nextends: builtin\ncriteria:\n"
                  "  - {id: comms.first-update, critical: {P: 50}}\n")
     assert any(":4:" in p and "'P' is not allowed here" in p for p in problems(path))
+
+
+def test_below_a_cap_every_other_lapse_still_counts(tmp_path: Path) -> None:
+    """Two runs with the same critical failure and different care elsewhere get different
+    scores: the cap is what a run perfect apart from it gets, and the rest scales down
+    from there (a flat cap gave both the same 55)."""
+    from calibration_corpus import CORPUS, expectation, play
+
+    careful = play(expectation(CORPUS / "redis-saturation--chases-the-database.yaml"),
+                   tmp_path)
+    careless = play(expectation(CORPUS / "redis-saturation--blind-config-changes.yaml"),
+                    tmp_path)
+    assert careful.ratings["mitigate.stabilise-first"] == "U"
+    assert careless.ratings["mitigate.stabilise-first"] == "U"
+    assert careless.score < careful.score <= 55, (careless.score, careful.score)
