@@ -454,6 +454,8 @@ def undoes_workaround(run: Run, change: Record) -> bool:
     looks fine now" is a hunch (process.md#stop-and-undo)."""
     data = run.data(change)
     key, action = str(data.get("change", "")), str(data.get("action", ""))
+    if not key.startswith("revert:") and action != "failover":
+        return False
     recovered = run.first("recovered", where=lambda e: e["t"] <= change["t"])
     if recovered is not None and run.first(
             "reopened", where=lambda e: recovered["t"] <= e["t"] <= change["t"]) is None:

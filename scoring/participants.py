@@ -129,14 +129,14 @@ def participants(journal: Journal, results: list[CriterionResult], rubric: Rubri
         score = _score(mine)
         out.append({
             "name": member.name, "role": member.role,
-            "score": None if score is None else capped(score, cap),
+            "score": None if score is None else capped(mine, rubric),
             "criteria": [{"id": c.id, "title": c.title, "rating": c.rating,
                           "points": c.points, "max_points": c.max_points,
                           "own": c.id in personal,
                           **({"reason": c.reason} if c.id in personal else {})}
                          for c in mine],
             **({"cap": {"at": cap[0], "by": cap[1], "uncapped": score}}
-               if cap and score is not None and score > cap[0] else {}),
+               if cap and score is not None and score > capped(mine, rubric) else {}),
             "decisions": sum(actions.values()),
             "actions": dict(sorted(actions.items(), key=lambda kv: (-kv[1], kv[0]))),
             "decided": ", ".join(f"{a} ×{n}" for a, n in sorted(

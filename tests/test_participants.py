@@ -154,7 +154,9 @@ def test_two_people_in_one_role_are_graded_on_their_own_changes(tmp_path: Path) 
     # the false all-clear caps the IC (resolve.verified is the IC's), nobody else
     assert "resolve.verified rated U" in card["critical_cap"]["by"]
     assert people["ana"]["cap"]["by"] == "resolve.verified rated U"
-    assert people["ana"]["score"] == 40 < people["ana"]["cap"]["uncapped"]
+    # at most the cap, and below it the other lapses still count (process#critical-failures)
+    assert people["ana"]["score"] <= 40 and people["ana"]["score"] < people["ana"]["cap"][
+        "uncapped"]
     assert people["ben"]["score"] > 40
     assert all("cap" not in people[n] for n in ("ben", "chen", "dee"))
     md = tabletop("score", str(journal), "--format", "md").stdout
