@@ -275,7 +275,7 @@ def test_relief_reads_a_derived_key_metric() -> None:
 
     from scoring.routes import relief
     from scoring.run import Run
-    from simulator.variants import vary
+    from simulator.format.variants import vary
 
     def run_of(scenario_id: str) -> Run:
         return Run(played(scenario_id, "expert", 1),
