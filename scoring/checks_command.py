@@ -10,18 +10,27 @@ Params = dict[str, float]
 
 
 def declared_early(run: Run, p: Params) -> Finding:
-    """Acknowledge the alert and declare (naming the IC) within minutes of the page."""
-    ack, declare = run.first("acknowledge"), run.first("declare")
+    """Acknowledge the alert and declare (naming the IC) within minutes of the page.
+
+    Taking command or declaring ("I am the incident commander") tells everyone that
+    someone has the alert, which is all acknowledging is for: the first of the three owns
+    the alert. Owned within the first limit, nothing more is asked (a trainee who declares
+    at once is not marked down for skipping a separate "ack"); owned later or never, the
+    rating drops one step below the declaration's own."""
+    declare = run.first("declare")
+    owned = run.first("acknowledge", "take_command", "declare")
     rating, reason = deadline(run, declare["t"] if declare else None, p["p"], p["s"], p["m"],
                               "declaration")
-    facts = {"declared_at": at(declare), "acknowledged_at": at(ack)}
-    evidence = [run.quote(r, True) for r in (ack, declare) if r is not None]
+    facts = {"declared_at": at(declare), "acknowledged_at": at(owned)}
+    evidence = [run.quote(r, True) for r in (owned, declare) if r is not None]
+    evidence = list({(e.t, e.text): e for e in evidence}.values())  # one quote if the same
     if rating is None:
         return not_applicable(reason, evidence)
     if declare is None:
         evidence.append(run.end_quote())
-    if ack is None and rating != "U":
-        rating, reason = worse(rating), reason + "; the alert was never acknowledged"
+    if rating != "U" and (owned is None or owned["t"] > p["p"] * 60):
+        late = "never" if owned is None else f"only at {clock(owned['t'])}"
+        rating, reason = worse(rating), reason + f"; nobody owned the alert ({late})"
     if rating != "P":
         evidence = [type(e)(e.t, e.text, False) for e in evidence]
     return Finding(rating, evidence, reason, facts)

@@ -99,7 +99,8 @@ def _tip_facts(engine: Engine) -> dict[str, dict[str, Any] | None]:
     moving = _moving(engine)
     missing = _uncovered(engine)
     return {
-        "detect.acknowledge": {"minutes": minutes} if "acknowledged" not in facts else None,
+        "detect.acknowledge": {"minutes": minutes} if not (
+            {"acknowledged", "declared"} & facts or engine.commander) else None,
         "detect.declare": {} if "declared" not in facts else None,
         "change.freeze": {} if "changes-frozen" not in facts else None,
         "comms.first-update": {"minutes": minutes} if world.last_update_at is None else None,
@@ -121,7 +122,7 @@ def _applied(principle: str, engine: Engine, action: Action) -> bool:
     covers = next((i.covers for i in engine.scenario.investigations if i.id == investigation),
                   [])
     rules: dict[str, Callable[[], bool]] = {
-        "detect.acknowledge": lambda: aid == "acknowledge",
+        "detect.acknowledge": lambda: aid in ("acknowledge", "take_command", "declare"),
         "detect.declare": lambda: aid == "declare",
         "change.freeze": lambda: aid == "freeze_changes",
         "comms.first-update": lambda: aid == "post_update" and engine.world.last_update_at is None,
