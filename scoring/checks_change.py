@@ -365,7 +365,7 @@ def evidence_preserved(run: Run, p: Params) -> Finding:
     freeze), even when the logs had been read just in time and nothing was lost."""
     losses = run.of("evidence_lost")
     blind = [c for c in room_changes(run) if str(run.data(c).get("change", "")).startswith(
-        "restart:") and not run.data(c).get("informed")]
+        "restart:") and not run.data(c).get("informed") and _landed(run, c)]
     facts = {"lost": len(losses), "uninformed_restarts": len(blind)}
     stopped = _stopped_in_time(run)
     if not losses and not blind:
@@ -376,7 +376,7 @@ def evidence_preserved(run: Run, p: Params) -> Finding:
             "they landed" if stopped else ""), facts)
     by_ic = [e for e in losses if _ordered_by_ic(run, e)]
     rating = "U" if by_ic else "M" if losses else "S"
-    evidence = run.quotes(blind, False) + run.quotes(losses, False)
+    evidence = run.quotes(blind, False) + run.quotes(losses, False) + run.quotes(stopped, True)
     for e in losses:
         cause = _cause(run, e)
         if cause is not None:
@@ -387,6 +387,13 @@ def evidence_preserved(run: Run, p: Params) -> Finding:
     reason = (f"{len(losses)} piece(s) of evidence destroyed {who}".strip() if losses else
               f"{len(blind)} restart(s) before the evidence justified one")
     return Finding(rating, evidence, reason, facts)
+
+
+def _landed(run: Run, change: Record) -> bool:
+    """Whether this started change landed (a restart stopped in time wiped nothing)."""
+    key, who = run.data(change).get("change"), change.get("actor")
+    return run.first("change_applied", where=lambda e: e["t"] >= change["t"] and e.get(
+        "actor") == who and run.data(e).get("change") == key) is not None
 
 
 def _stopped_in_time(run: Run) -> list[Record]:
