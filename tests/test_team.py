@@ -82,7 +82,7 @@ def test_solo_run_has_no_team_and_no_who(tmp_path: Path) -> None:
 
 def test_decisions_file_who_overrides_the_default_and_is_exported(tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
-    plan.write_text("- action: acknowledge\n- action: declare\n  severity: P2\n  who: dee\n"
+    plan.write_text("- action: acknowledge\n- action: note\n  text: pool full\n  who: dee\n"
                     "- action: finish\n  at_minutes: 80\n", encoding="utf-8")
     journal, exported = tmp_path / "j.jsonl", tmp_path / "again.yaml"
     done = tabletop("run", "redis-saturation", "--decisions", str(plan), "--team", TEAM,
@@ -90,7 +90,7 @@ def test_decisions_file_who_overrides_the_default_and_is_exported(tmp_path: Path
     assert done.returncode == 1, done.stderr  # finished unresolved: played, goal failed
     decisions = [d for d in read_journal(journal).decisions() if d["action"] != "wait"]
     assert [(d["action"], d["who"]) for d in decisions] == [
-        ("acknowledge", "ana"), ("declare", "dee"), ("finish", "ana")]
+        ("acknowledge", "ana"), ("note", "dee"), ("finish", "ana")]
     assert "who: dee" in exported.read_text(encoding="utf-8")
     again = tmp_path / "again.jsonl"
     done = tabletop("run", "redis-saturation", "--decisions", str(exported), "--team", TEAM,
@@ -124,25 +124,28 @@ def _play_team(keys: str, journal: Path) -> None:
                   team=parse_team(TEAM))
 
 
-def test_prompt_asks_who_with_the_role_owner_one_enter_away(tmp_path: Path) -> None:
+def test_prompt_asks_who_among_those_whose_role_may_decide(tmp_path: Path) -> None:
+    """The who question lists only the people the action's role lets decide (the one rule
+    of engine/team.py Team.refusal), the owner one Enter away; when only one may (the IC's
+    actions: whoever holds command), nobody is asked."""
     journal = tmp_path / "j.jsonl"
     keys = (START
-            + top("coordinate") + pick(0) + ENTER          # acknowledge; Enter: ana, the IC
-            + top("coordinate") + pick(0) + ENTER          # declare (P1 default) ...
-            + DOWN * 2 + ENTER                             # ... by chen instead
-            + "w" + DOWN * 4 + ENTER                       # a quick wait: '← back' at who
-            + "w" + ENTER                                  # the wait again: ana
+            + top("coordinate") + pick(0)                  # acknowledge: ana, not asked
+            + top("coordinate") + pick(0) + ENTER          # declare (P1 default): ana
+            + "n" + "pool full" + ENTER + DOWN + ENTER     # a note: chen or dee; dee
+            + "n" + "x" + ENTER + DOWN * 2 + ENTER         # '← back' at who
+            + "w"                                          # a quick wait: ana, not asked
             + CTRL_C + pick(1))                            # pause
     with pytest.raises(DrillInterrupted):
         _play_team(keys, journal)
     decisions = read_journal(journal).decisions()
     assert [(d["action"], d["who"]) for d in decisions] == [
-        ("acknowledge", "ana"), ("declare", "chen"), ("wait", "ana")]
+        ("acknowledge", "ana"), ("declare", "ana"), ("note", "dee"), ("wait", "ana")]
     # resume: the team comes back from the header; the next decision is asked who again
     with pytest.raises(DrillInterrupted):
-        resume_keys("w" + DOWN + ENTER + CTRL_C + pick(1), journal)  # a quick wait, by ben
+        resume_keys("n" + "later" + ENTER + ENTER + CTRL_C + pick(1), journal)  # by chen
     decisions = read_journal(journal).decisions()
-    assert (decisions[-1]["action"], decisions[-1]["who"]) == ("wait", "ben")
+    assert (decisions[-1]["action"], decisions[-1]["who"]) == ("note", "chen")
     header = json.loads(journal.read_text(encoding="utf-8").splitlines()[0])
     assert header["team"][0] == {"name": "ana", "role": "ic"}
 

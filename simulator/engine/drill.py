@@ -300,6 +300,8 @@ class Drill:
         problem = check(self.engine, action, closing)
         if problem is None and action.who is not None:
             problem = unknown_person(self.team, action.who)
+        if problem is None and self.team is not None and action.who is not None:
+            problem = self.team.refusal(action.who, action.id, self.engine.holder)
         if problem:
             raise DecisionRejected(problem)
         assert self.pending is not None

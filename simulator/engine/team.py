@@ -22,6 +22,13 @@ MAX_MEMBERS = 16
 COMMAND_ROLE = "ic"
 
 
+def action_role(action_name: str) -> str:
+    """The role that owns an action (catalogue.yaml ``role:``; the IC's if it names none)."""
+    from simulator.texts import catalogue
+
+    return str(catalogue().get(action_name, {}).get("role", COMMAND_ROLE))
+
+
 def roles() -> list[str]:
     """The roles the action catalogue assigns, in the order they first appear."""
     from simulator.texts import catalogue
@@ -71,6 +78,50 @@ class Team:
             if people:
                 return people[0]
         return self.members[0]
+
+    def seat(self, holder: str | None) -> Member:
+        """Who sits in the IC's seat: the player holding command, else the first IC named
+        (command handed to a responder of the scenario leaves the seat with the team)."""
+        held = self.member(holder) if holder else None
+        return held if held is not None else self.first_commander()
+
+    def refusal(self, name: str, action_name: str, holder: str | None) -> str | None:
+        """Why ``name`` may not decide ``action_name`` now, or None if they may.
+
+        The one rule for every way a team decides (one screen, a decisions file's ``who:``,
+        a player's own terminal): a person decides the actions of their role; the IC's
+        actions belong to whoever holds command (the seat moves with a handover); and the
+        seat also covers a role nobody on the team holds, so with no comms lead the IC posts
+        the updates, exactly as the default attribution (default_owner) falls back to them.
+        With a comms lead on the team the IC does not post updates themselves: they ask for
+        one. The message names the role that owns the action and who holds it.
+        """
+        member = self.member(name)
+        if member is None:
+            return f"{name!r} is not on the team ({', '.join(self.names())})"
+        role = action_role(action_name)
+        seat = self.seat(holder)
+        if role == COMMAND_ROLE:
+            if name == seat.name:
+                return None
+            return (f"{action_name} is an action of the IC role and {seat.name} holds command "
+                    f"now: the IC's actions are theirs (they can hand command to {name} "
+                    "with hand_over)")
+        if member.role == role:
+            return None
+        owners = self.of_role(role)
+        if not owners:
+            if name == seat.name:
+                return None
+            return (f"{action_name} is an action of the {role} role, which nobody on the team "
+                    f"holds: the IC seat takes it ({seat.name} holds command now)")
+        return (f"{action_name} is an action of the {role} role: "
+                f"{', '.join(m.name for m in owners)} ({role}) decides it, not {name} "
+                f"({member.role}{', holding command' if name == seat.name else ''})")
+
+    def deciders(self, action_name: str, holder: str | None) -> list[Member]:
+        """Everyone who may decide ``action_name`` now, in the order they were declared."""
+        return [m for m in self.members if self.refusal(m.name, action_name, holder) is None]
 
     def first_commander(self) -> Member:
         """Who holds command when the drill starts: the first incident commander named."""

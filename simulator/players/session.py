@@ -160,10 +160,13 @@ class Session:
         return {"ok": True}
 
     def joined(self, request: dict[str, Any]) -> dict[str, Any]:
-        """A player's decision from `tabletop join`: checked for shape, queued for the loop.
+        """A player's decision from `tabletop join`: checked for shape and role, queued.
 
-        Whether the action is possible is decided by the drill when it plays it (the state
-        may change before then); the player's terminal sees the outcome in the channel.
+        A person decides only their role's actions (Team.refusal, the rule the one screen
+        and decisions files obey too): a refusal names the role that owns the action. The
+        drill checks again when it plays it, as it does whether the action is possible
+        (command or the state may change before then); the player's terminal sees the
+        outcome in the channel.
         """
         drill = self.drill
         if drill is None:
@@ -176,6 +179,7 @@ class Session:
         if not isinstance(who, str) or team.member(who) is None:
             return {"ok": False, "error": f"{who!r} is not on the team "
                     f"({', '.join(team.names())})"}
+        from simulator.engine.team import action_role
         from simulator.texts import catalogue
 
         if not isinstance(action, str) or action not in catalogue():
@@ -184,10 +188,9 @@ class Session:
             return {"ok": False, "error": "'args' must be an object"}
         if drill.phase == "ended":
             return {"ok": False, "error": "the drill has ended"}
-        holder = drill.engine.holder
-        if holder not in (None, who) and str(catalogue()[action].get("role", "ic")) == "ic":
-            return {"ok": False, "error": f"{holder} holds command now: the IC's actions are "
-                    f"theirs (they can hand command back with hand_over to={who})"}
+        refused = team.refusal(who, action, drill.engine.holder)  # engine/team.py: one rule
+        if refused:
+            return {"ok": False, "error": refused, "role": action_role(action)}
         self.acts.joined.put({"who": who, "action": action, "args": args})
         self.on_act()
         return {"ok": True}

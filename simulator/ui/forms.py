@@ -72,10 +72,11 @@ def pick(message: str, options: list[tuple[str, Any]], back: bool = True,
 
 
 def who_decides(team: Team, action_id: str, commander: str | None = None) -> str | None:
-    """Who of the team takes this decision; Enter alone accepts the role's owner (for the
-    IC's actions, whoever holds command now)."""
+    """Who of the team takes this decision, among those its role lets decide it
+    (Team.refusal: the same rule a player's own terminal and a decisions file obey); Enter
+    alone accepts the role's owner (for the IC's actions, whoever holds command now)."""
     owner = team.default_owner(action_id, commander)
-    people = [(f"{m.name} ({m.role})", m.name) for m in team.members]
+    people = [(f"{m.name} ({m.role})", m.name) for m in team.deciders(action_id, commander)]
     return pick(f"Who decides? (enter: {owner.name}, the {owner.role})", people,
                 default=owner.name)
 

@@ -17,30 +17,25 @@ from typing import Any
 
 from rich.text import Text
 
+from simulator.engine.team import Team, team_from_header
 from simulator.errors import ExitCode, InputError
 from simulator.texts import catalogue
 from simulator.ui import terminal
 from simulator.ui.console import connect
 
 
-def role_actions(role: str) -> list[str]:
-    """The actions a role owns by default, in catalogue order."""
-    return [a for a, meta in catalogue().items() if str(meta.get("role", "ic")) == role]
-
-
-def my_actions(role: str, who: str, commander: str | None) -> list[str]:
-    """The actions on a player's menu: their role's, and the IC's while they hold command.
+def my_actions(team: Team, who: str, commander: str | None) -> list[str]:
+    """The actions on a player's menu: exactly those the drill lets them decide now
+    (Team.refusal): their role's, plus the IC's, and those of roles nobody on the team
+    holds, while they hold command; the IC's come first.
 
     Command moves with a handover (hand_over to a player, or the facilitator's): the new
     commander's terminal gains the IC's actions, and an IC who handed command loses them.
     """
-    from simulator.engine.team import COMMAND_ROLE
+    from simulator.engine.team import COMMAND_ROLE, action_role
 
-    ic = role_actions(COMMAND_ROLE)
-    own = [a for a in role_actions(role) if role != COMMAND_ROLE or commander in (None, who)]
-    if commander == who and role != COMMAND_ROLE:
-        own = ic + [a for a in own if a not in ic]
-    return own
+    allowed = [a for a in catalogue() if team.refusal(who, a, commander) is None]
+    return sorted(allowed, key=lambda a: action_role(a) != COMMAND_ROLE)
 
 
 def command_news(who: str, before: str | None, now: str | None) -> str | None:
@@ -117,6 +112,10 @@ def interactive(client: Any, journal: str, who: str, role: str) -> int:
 
     console = terminal.console()
     titles = {a: str(m.get("title", a)) for a, m in catalogue().items()}
+    team = team_from_header({"team": client.request({"op": "status"}).get(
+        "status", {}).get("team")})
+    if team is None:
+        raise InputError("this drill has no team")
     drawn: dict[str, Any] | None = None
     pointed: Any = None
     commander: str | None = None
@@ -130,7 +129,7 @@ def interactive(client: Any, journal: str, who: str, role: str) -> int:
         said = command_news(who, commander, status.get("commander"))
         news = said or news
         commander = status.get("commander")
-        mine = my_actions(role, who, commander)
+        mine = my_actions(team, who, commander)
         if status != drawn:
             drill = replay_to_end(Path(journal))
             # the view, a line saying who you are and the menu fill the screen: the view is

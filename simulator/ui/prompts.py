@@ -151,8 +151,9 @@ class PromptDecider:
         team = situation.team
         if team is None:
             return None
-        if len(team.members) == 1:
-            return team.members[0].name
+        people = team.deciders(action.id, situation.engine.holder)
+        if len(people) == 1:  # only one person may take it (the IC's seat, a lone comms lead)
+            return people[0].name
         picked = forms.who_decides(team, action.id, situation.engine.holder)
         return BACK if picked is None else str(picked)
 
