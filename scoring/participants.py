@@ -11,6 +11,17 @@ ordered and what came of them; the others' changes, and responders' changes made
 own, left out), so two operations people are told apart. A person who ordered no change is
 not rated on those (N/A).
 
+The IC's criteria belong to the seat, not to a name: they are graded for whoever held
+command (command_spans: the first IC from the start, then each hand_over to a player or the
+facilitator's), whatever their role, and not for an IC who never held it. When command
+changed hands, each holder is rated on their own span: an IC criterion whose moments (the
+evidence the scorer quotes for it) all fall outside someone's time in command is not
+theirs (N/A for them: "decided while X held command"); one with moments in their span, or
+quoting none (judged on the run as a whole), counts for them with the run's rating, since
+the seat is one seat and its criteria are not re-judged on part of a run (a declaration
+the incoming IC never saw would read as missing). A moment at the handover itself counts
+for both sides. Each person's entry lists the spans they held (``command``).
+
 Critical caps (the rubric's ``critical``) apply to a person's score when the criterion that
 sets them is one of their role's: a false all-clear caps the IC, not the comms lead. Solo
 runs have no participants.
@@ -22,14 +33,45 @@ from collections import Counter
 from typing import Any
 
 from scoring.rubric import Rubric
-from scoring.run import Run
+from scoring.run import Run, clock
 from scoring.scorecard import CriterionResult
-from simulator.engine.team import team_from_header
+from simulator.engine.team import COMMAND_ROLE, team_from_header
 from simulator.runs.journal import Journal
 
 #: the events a change produces (started, landed or stopped, and the evidence it wiped)
 CHANGE_KINDS = ("change_started", "change_applied", "change_cancelled", "evidence_lost",
                 "npc_held")
+
+
+def command_spans(journal: Journal) -> list[dict[str, Any]]:
+    """Who held the IC's seat from when to when (seconds), in order: the first IC named
+    from the start, then each handover to a player of the team (theirs or the
+    facilitator's), the last to the end of the journal. Empty for a solo run."""
+    team = team_from_header(journal.header)
+    if team is None:
+        return []
+    holder, start = team.first_commander().name, 0
+    spans: list[tuple[str, int, int]] = []
+    end = max((int(r["t"]) for r in journal.records
+               if isinstance(r.get("t"), (int, float))), default=0)
+    for r in journal.records:
+        raw = r.get("data")
+        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        if (r.get("type") == "event" and r.get("kind") in ("hand_over", "facilitator_hand_over")
+                and "from" in data and team.member(str(data.get("to"))) is not None):
+            t = int(r.get("t", 0))
+            spans.append((holder, start, t))
+            holder, start = str(data["to"]), t
+    spans.append((holder, start, max(end, start)))
+    return [{"name": name, "from": since, "to": until, "from_at": clock(since),
+             "to_at": clock(until)} for name, since, until in spans]
+
+
+def _in_span(result: CriterionResult, held: list[dict[str, Any]]) -> bool:
+    """Whether an IC criterion is the holder's: a moment it quotes falls in a span they
+    held (ends included), or it quotes none."""
+    return not result.evidence or any(span["from"] <= e.t <= span["to"] for e in result.evidence
+                                      for span in held)
 
 
 def _score(results: list[CriterionResult]) -> int | None:
@@ -111,19 +153,34 @@ def participants(journal: Journal, results: list[CriterionResult], rubric: Rubri
         if isinstance(who, str) and who in decided and record.get("action") != "wait":
             decided[who][str(record.get("action"))] += 1
     owners = change_owners(journal) if run is not None else {}
+    spans = command_spans(journal)
+    handed = len({span["name"] for span in spans}) > 1
+    seat = [cid for cid in rubric.roles.get(COMMAND_ROLE, []) if cid in by_id]
     out = []
     for member in team.members:
+        held = [span for span in spans if span["name"] == member.name]
         ids = [cid for cid in rubric.roles.get(member.role, []) if cid in by_id]
+        if held and member.role != COMMAND_ROLE:  # took command: the seat's criteria too
+            ids = [*seat, *(cid for cid in ids if cid not in seat)]
         personal = [cid for cid in ids if criteria[cid].personal] if run is not None else []
         own = their_run(run, member.name, owners) if personal and run is not None else None
         mine = []
         for cid in ids:
-            if cid not in personal:
+            if cid in seat and handed and not _in_span(by_id[cid], held):
+                others = sorted({span["name"] for span in spans if span["name"] !=
+                                 member.name and _in_span(by_id[cid], [span])})
+                mine.append(_not_rated(by_id[cid], f"decided while {' and '.join(others)} "
+                                       "held command" if others else
+                                       f"decided outside {member.name}'s time in command"))
+            elif cid not in personal:
                 mine.append(by_id[cid])
             elif own is None:
                 mine.append(_not_rated(by_id[cid], f"{member.name} ordered no change"))
             else:
                 mine.append(grade_criterion(own, criteria[cid], rubric))
+        if member.role == COMMAND_ROLE and handed and not held:  # an IC who never commanded
+            mine = [_not_rated(c, f"{member.name} never held command") if c.id in seat else c
+                    for c in mine]
         actions = decided[member.name]
         cap = critical_cap(mine, rubric)  # only the caps of their role's criteria
         score = _score(mine)
@@ -133,10 +190,13 @@ def participants(journal: Journal, results: list[CriterionResult], rubric: Rubri
             "criteria": [{"id": c.id, "title": c.title, "rating": c.rating,
                           "points": c.points, "max_points": c.max_points,
                           "own": c.id in personal,
-                          **({"reason": c.reason} if c.id in personal else {})}
+                          **({"reason": c.reason} if c.id in personal
+                             or c is not by_id[c.id] else {})}
                          for c in mine],
             **({"cap": {"at": cap[0], "by": cap[1], "uncapped": score}}
                if cap and score is not None and score > capped(mine, rubric) else {}),
+            "command": [{k: v for k, v in span.items() if k != "name"} for span in held],
+            "command_seconds": sum(span["to"] - span["from"] for span in held),
             "decisions": sum(actions.values()),
             "actions": dict(sorted(actions.items(), key=lambda kv: (-kv[1], kv[0]))),
             "decided": ", ".join(f"{a} ×{n}" for a, n in sorted(

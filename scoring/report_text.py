@@ -56,7 +56,7 @@ def render_scorecard(card: Scorecard, plan_items: int = 5) -> RenderableType:
     parts: list[RenderableType] = [head, Text(card.verification, style="dim"), Text(""), table,
                                   Text("")]
     if card.participants:
-        parts += [team_table(card), Text("")]
+        parts += [team_table(card), Text(f"Command held by: {card.command_held}"), Text("")]
     if card.observations:
         parts += [observations_table(card), Text("")]
     return Group(*parts, figures, Text(""),

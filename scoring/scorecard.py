@@ -61,6 +61,13 @@ class Scorecard:
     participants: list[dict[str, Any]] = field(default_factory=list)
     cap: dict[str, Any] | None = None  # the critical failure cap that held the score down
 
+    @property
+    def command_held(self) -> str:
+        """Team drills: who held command from when to when, in order ("" when solo)."""
+        spans = sorted((span["from"], span["to"], p["name"], span["from_at"], span["to_at"])
+                       for p in self.participants for span in p.get("command", []))
+        return ", ".join(f"{name} {start}–{end}" for _f, _t, name, start, end in spans)
+
     # --- how much of the rubric this card judged ----------------------------------------
     @property
     def judged_points(self) -> float:
