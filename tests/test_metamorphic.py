@@ -14,7 +14,8 @@ path edited to take each listed route.
 - removing the postmortem never raises it;
 - a handover summary with more true content (the state read off the metrics at that
   moment, the changes made, the next step) never scores lower;
-- answering a stakeholder's question with an honest direct reply never lowers it.
+- answering a stakeholder's question with an honest direct reply never lowers it;
+- paging more people for nothing (teams no check needs) never raises the score.
 
 Runs are in memory (about 0.1 s each); the whole module stays well under 90 s.
 """
@@ -325,6 +326,51 @@ def test_a_handover_with_more_true_content_never_scores_lower(
     scores = [play(scenario_id, seed, [*steps, {**handover, "summary": " ".join(chosen)}])[0]
               for chosen in (small, large)]
     assert scores[1] >= scores[0], (small, large, scores)
+
+
+def unneeded_pages(scenario_id: str) -> list[str]:
+    """On-call people nobody needs in this scenario: no `useful_when`, and none of their
+    skills is one a check asks for, so a page brings them in, they look and drop off."""
+    sc, _ = scenario(scenario_id)
+    skills = {i.skill for i in sc.investigations if i.skill}
+    return [p.id for p in sc.roster.on_call
+            if p.useful_when is None and not set(p.skills) & skills]
+
+
+@PROPERTY
+@given(play_=BASES, when=st.floats(0, 0.8), more=st.integers(1, 3))
+def test_paging_more_people_for_nothing_never_raises_the_score(
+        play_: tuple[str, str, int], when: float, more: int) -> None:
+    """The same play with pages to teams no check needs (a whole-org page at the extreme):
+    noise and people pulled off other work, never credit. Only the pages are added: an edit
+    whose pages push another decision later is set aside."""
+    _label, scenario_id, seed = play_
+    wrong = unneeded_pages(scenario_id)
+    assert wrong, f"{scenario_id}: no team to page for nothing"
+    steps = [s for s in steps_of(*play_) if s["action"] != "page"]
+    last = max(float(s["at_minutes"]) for s in steps if s["action"] != "write_postmortem")
+    at = round(when * last, 2)
+    pages = [{"action": "page", "person": p, "reason": "all hands", "at_minutes": at}
+             for p in wrong[:more]]
+    before, _, played_before = play_full(scenario_id, seed, steps)
+    after, skipped, played = play_full(scenario_id, seed, [*steps, *pages])
+    assume(not [s for s in skipped if s["action"] == "page"])
+    assume(sorted(p for p in played if p[1] != "page")
+           == sorted(p for p in played_before if p[1] != "page"))
+    assert after <= before, pages
+
+
+def test_a_page_for_nothing_costs_the_expert() -> None:
+    """The rule bites: the expert's own play on bad-deploy with the CDN vendor paged at T+12,
+    while the IC waits for the rollback (nothing here is the CDN's; they join at T+27 and
+    drop off), loses on roles.ic-coordinates alone: every other decision at its minute."""
+    steps = steps_of("expert", "bad-deploy", 1)
+    page = {"action": "page", "person": "cdn-vendor", "reason": "all hands", "at_minutes": 12}
+    score, skipped, played = play_full("bad-deploy", 1, [*steps, page])
+    assert not skipped
+    assert sorted(p for p in played if p[1] != "page") == sorted(_played("expert",
+                                                                          "bad-deploy", 1))
+    assert score < base("expert", "bad-deploy", 1)
 
 
 def test_delaying_the_first_update_known_case() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import simpy
 
+from simulator.actions.paging import joined
 from simulator.engine.core import Engine
 from simulator.engine.world import SECONDS
 from simulator.format.scenario import Knowledge
@@ -23,10 +24,13 @@ Gen = Generator[simpy.Event, Any, None]
 
 
 def knowledge(engine: Engine) -> dict[str, dict[str, Knowledge]]:
-    """Per person on the team, what they can still be asked (each question once)."""
+    """Per person on the team (responders, and on-call people who joined), what they can
+    still be asked (each question once)."""
     asked = engine.asked
+    roster = engine.scenario.roster
+    here = set(joined(engine))
     out: dict[str, dict[str, Knowledge]] = {}
-    for person in engine.scenario.roster.responders:
+    for person in [*roster.responders, *(p for p in roster.on_call if p.id in here)]:
         left = {k.id: k for k in person.knows if (person.id, k.id) not in asked}
         if left:
             out[person.id] = left

@@ -4,7 +4,10 @@ The scenario declares who can be paged (`roster.on_call`): their team, their ski
 long they take to join. Paged, they join after that delay and work like any responder (the
 IC can delegate to them, ask them to make a change, tell them to hold). Paged for nothing
 (none of their skills is needed by a check still open), they look, say so and drop off:
-the page cost the IC its time and bought nothing.
+the page cost the IC its time and bought nothing. Someone who joins to stay sets the fact
+`joined.<id>`: what they bring (a check only they can run, a fix only they can make) can be
+offered from then on with `available_when: {fact: joined.<id>}`, and what they `know` can
+be asked like any responder's.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ def _join(engine: Engine, person: OnCall) -> Gen:
     yield engine.env.timeout(person.joins_minutes * SECONDS)
     if _needed(engine, person):
         engine.paged[person.id] = "joined"
+        engine.world.facts.add(f"joined.{person.id}")
         engine.emit("joined", person.id, text("joined", name=person.name, role=person.role,
                     skills=", ".join(person.skills) or "general"), team=person.team,
                     useful=True)

@@ -81,14 +81,16 @@ class _Checker:
         self.flags = {f.id: set(f.segments) for f in sys.feature_flags}
         self.findings = {x for i in sc.investigations for x in i.learns} | {
             x for i in sc.investigations if i.quick_look for x in i.quick_look.learns} | {
-            x for p in sc.roster.responders for k in p.knows for x in k.learns}
+            x for p in [*sc.roster.responders, *sc.roster.on_call] for k in p.knows
+            for x in k.learns}
         self.people = {p.id for p in [sc.roster.ic, *sc.roster.responders,
                                        *sc.roster.on_call]} | (
             {sc.roster.comms_lead.id} if sc.roster.comms_lead else set())
         self.restartable = set(sc.restart_targets())
         self.facts = set(ENGINE_FACTS) | {f"restarted.{t}" for t in self.restartable} | {
             f"in-channel.{s.id}" for s in sc.roster.stakeholders} | {
-            f"held.{p.id}" for p in sc.roster.responders}
+            f"held.{p.id}" for p in [*sc.roster.responders, *sc.roster.on_call]} | {
+            f"joined.{p.id}" for p in sc.roster.on_call}
         for fix in sc.fixes:
             self.facts |= {m.set_fact for m in fix.does if m.set_fact}
         for inj in sc.injects:
@@ -238,6 +240,8 @@ class _Checker:
         for i, responder in enumerate(sc.roster.responders):
             self.unique_ids(("roster", "responders", i, "knows"),
                             [k.id for k in responder.knows])
+        for i, paged in enumerate(sc.roster.on_call):
+            self.unique_ids(("roster", "on_call", i, "knows"), [k.id for k in paged.knows])
         for i, person in enumerate(sc.roster.stakeholders):
             self.condition(("roster", "stakeholders", i, "quiet_when"), person.quiet_when)
             for j, variant in enumerate(person.asks_when):

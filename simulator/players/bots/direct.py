@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from simulator.actions.catalogue import CHANGE_ACTIONS, Action, check
-from simulator.actions.paging import pageable
+from simulator.actions.paging import joined, pageable
 from simulator.actions.talk import askers
 from simulator.engine.changes import stoppable
 from simulator.engine.core import Change, Engine
@@ -88,8 +88,10 @@ def worth_asking(engine: Engine) -> list[Action]:
     """Quick questions to people who know an answer the response needs and nobody has yet:
     seconds of the IC's time, and the person keeps working (cheaper than a check)."""
     needed = needed_findings(engine)
+    roster = engine.scenario.roster
+    here = set(joined(engine))
     out = []
-    for person in engine.scenario.roster.responders:
+    for person in [*roster.responders, *(p for p in roster.on_call if p.id in here)]:
         for item in person.knows:
             if set(item.learns) & needed and not all(engine.world.knows(f)
                                                      for f in item.learns):
@@ -108,7 +110,7 @@ def pages_due(engine: Engine) -> list[Action]:
         if person.id in pageable(engine) and person.useful_when is not None and holds(
                 person.useful_when, engine.world):
             out.append(Action("page", {"person": person.id,
-                                       "reason": f"we need {person.role} now"}))
+                                       "reason": f"we need the {person.team} now"}))
     return out
 
 

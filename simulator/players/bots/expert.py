@@ -182,6 +182,7 @@ class ExpertBot(Bot):
         waited = 0
         while waited < 15 and (not informed(engine, key, value) or engine.in_flight()
                                or self.orienting(engine)):
+            self.queue.extend(direct.pages_due(engine))  # a finding may call for someone
             asks = direct.worth_asking(engine)  # time that would be spent waiting anyway:
             if asks:                            # "Dave, what changed in v2.4.1?"
                 self.queue.extend(asks)
