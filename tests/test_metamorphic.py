@@ -53,6 +53,10 @@ SEEDS = st.integers(min_value=1, max_value=40)
 PROPERTY = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                     phases=[Phase.explicit, Phase.generate],
                     suppress_health_check=[HealthCheck.too_slow])
+#: for edits set aside by design when they move another decision (the IC busy at that
+#: minute): the expert's plays are dense (pages, asks, replies), so many draws are filtered
+FILTERED = settings(PROPERTY, suppress_health_check=[HealthCheck.too_slow,
+                                                     HealthCheck.filter_too_much])
 
 
 SCRIPTS = {e.name: e for e in corpus()}
@@ -337,7 +341,7 @@ def unneeded_pages(scenario_id: str) -> list[str]:
             if p.useful_when is None and not set(p.skills) & skills]
 
 
-@PROPERTY
+@FILTERED
 @given(play_=BASES, when=st.floats(0, 0.8), more=st.integers(1, 3))
 def test_paging_more_people_for_nothing_never_raises_the_score(
         play_: tuple[str, str, int], when: float, more: int) -> None:
