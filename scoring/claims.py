@@ -98,12 +98,69 @@ def false_statements(run: Run, record: Record, texts: list[str],
     vocab = vocabulary()
     joined = " ".join(texts)
     wrong: list[str] = []
-    said = claims(joined, vocab.recovery)
     bad = out_of_slo(run, int(record["t"]))
-    if said and bad:
-        wrong.append(f"said “{said[0]}” while {bad[0]}")
+    if bad:
+        said = [c for text in texts for c in _unscoped_claims(run, int(record["t"]), text,
+                                                              joined)]
+        if said:
+            wrong.append(f"said “{said[0]}” while {bad[0]}")
     if verified is False:
         checked = claims(joined, vocab.verification)
         if checked:
             wrong.append(f"said “{checked[0]}” but monitoring had not confirmed a recovery")
     return wrong
+
+
+CLAUSE_END = {".", ";", ":", ",", "!", "?", "(", ")"}
+TITLE_WORD = 4  # shorter words of a metric title ("p95", "per", "the") name nothing
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > TITLE_WORD and word.endswith("s") else word
+
+
+def _title_words(run: Run) -> dict[str, set[str]]:
+    """Each success metric's distinctive title words ("storefront", "queue"): the words
+    of at least four letters that no other success metric's title has."""
+    ids = list(run.scenario.success.metrics)
+    own = {m: {_stem(w.lower()) for w in words(run.scenario.metric(m).title)
+               if w.isalpha() and len(w) >= TITLE_WORD} for m in ids}
+    return {m: own[m] - set().union(*(own[o] for o in ids if o != m)) for m in ids}
+
+
+def _unscoped_claims(run: Run, t: int, text: str, whole: str) -> list[str]:
+    """The recovery claims of ``text`` that are false while some success metric is out
+    of its SLO. A claim is scoped, and true, when its clause names a part that is back
+    (a title word of a success metric within its SLO, none of one outside it) and the
+    message (``whole``) also names every part that is not back yet: "the storefront is
+    back to normal; the order backlog is draining" says what is still wrong. Everything
+    else, "all good" or "the shop is back", claims the whole service."""
+    vocab = vocabulary()
+    sample = run.sample_at(t)
+    titles = _title_words(run)
+    outside = {m for m in titles if sample is not None and _outside(run, m, sample)}
+    said_words = {_stem(w.lower()) for w in words(whole)}
+    named_all = all(titles[m] & said_words for m in outside)
+    low = [w.lower() for w in words(text)]
+    found: list[str] = []
+    start = 0
+    for i, word in enumerate(low):
+        if word in CLAUSE_END:
+            start = i + 1
+            continue
+        phrase = at(low, i, vocab.recovery)
+        if phrase is None or preceded_by(low, i, vocab.negations, NEGATION_REACH):
+            continue
+        clause = {_stem(w) for w in low[start:i]}
+        names_back = any(titles[m] & clause for m in titles if m not in outside)
+        names_out = any(titles[m] & clause for m in outside)
+        if not (named_all and names_back and not names_out):
+            found.append(" ".join(phrase))
+    return found
+
+
+def _outside(run: Run, metric_id: str, sample: Record) -> bool:
+    slo = run.scenario.metric(metric_id).slo
+    value = float(sample["values"].get(metric_id, 0.0))
+    return ((slo.max is not None and value > slo.max)
+            or (slo.min is not None and value < slo.min))

@@ -178,4 +178,25 @@ class Run:
 
 
 def _trim(text: str) -> str:
-    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1].rstrip() + "…"
+    """Shorten a quote to QUOTE_LIMIT characters. A check's verdict comes last, in
+    parentheses ("... (promised the next update within 10 min; next news at T+15:42)"):
+    it is the point of the quote, so the quoted message is cut instead of the verdict."""
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    note = _final_note(text)
+    if note and len(note) <= QUOTE_LIMIT // 2:
+        head = text[: len(text) - len(note)].rstrip()
+        return head[: QUOTE_LIMIT - len(note) - 2].rstrip() + "… " + note
+    return text[: QUOTE_LIMIT - 1].rstrip() + "…"
+
+
+def _final_note(text: str) -> str:
+    """The parenthesised remark that ends ``text`` (its brackets matched), or ''."""
+    if not text.endswith(")"):
+        return ""
+    depth = 0
+    for i in range(len(text) - 1, 0, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[i:] if text[i - 1] == " " else ""
+    return ""
