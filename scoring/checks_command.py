@@ -15,8 +15,8 @@ def declared_early(run: Run, p: Params) -> Finding:
     Taking command or declaring ("I am the incident commander") tells everyone that
     someone has the alert, which is all acknowledging is for: the first of the three owns
     the alert. Owned within the first limit, nothing more is asked (a trainee who declares
-    at once is not marked down for skipping a separate "ack"); owned later or never, the
-    rating drops one step below the declaration's own."""
+    at once is not marked down for skipping a separate "ack"); when a late declaration is
+    also the first sign that anyone had the alert, the rating drops one step further."""
     declare = run.first("declare")
     owned = run.first("acknowledge", "take_command", "declare")
     rating, reason = deadline(run, declare["t"] if declare else None, p["p"], p["s"], p["m"],
@@ -28,8 +28,9 @@ def declared_early(run: Run, p: Params) -> Finding:
         return not_applicable(reason, evidence)
     if declare is None:
         evidence.append(run.end_quote())
-    if rating != "U" and (owned is None or owned["t"] > p["p"] * 60):
-        late = "never" if owned is None else f"only at {clock(owned['t'])}"
+    if rating not in ("P", "U") and (owned is None or owned is declare):
+        # a late declaration with nothing before it: nobody had the alert until then
+        late = "never" if owned is None else f"not before the declaration at {clock(owned['t'])}"
         rating, reason = worse(rating), reason + f"; nobody owned the alert ({late})"
     if rating != "P":
         evidence = [type(e)(e.t, e.text, False) for e in evidence]
