@@ -69,6 +69,9 @@ def test_a_terminal_decides_only_its_roles_actions(full: Client) -> None:
         in refused["error"]
     assert decide(full, "ben", "post_update", UPDATE) == {"ok": True}
     assert decide(full, "chen", "note", {"text": "pool at 100%"}) == {"ok": True}
+    # the timeline is everyone's: the IC and the comms lead log what they saw too
+    assert decide(full, "ana", "note", {"text": "rollback ordered"}) == {"ok": True}
+    assert decide(full, "ben", "note", {"text": "support told"}) == {"ok": True}
     assert decide(full, "ana", "declare", {"severity": "P2"}) == {"ok": True}
 
 
@@ -89,7 +92,7 @@ def test_a_players_menu_is_what_the_drill_lets_them_decide() -> None:
     assert "declare" in my_actions(team, "ben", "ben")  # ben holds command now
     assert my_actions(team, "ben", "ben")[0] == "acknowledge"  # the IC's come first
     assert "post_update" not in my_actions(team, "ana", "ana")
-    assert my_actions(team, "ana", "ben") == []  # ana handed command: nothing left to her
+    assert my_actions(team, "ana", "ben") == ["note"]  # ana handed command: only the timeline
     assert "post_update" in my_actions(parse_team("ic=ana,ops=chen"), "ana", "ana")
 
 

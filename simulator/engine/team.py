@@ -29,6 +29,13 @@ def action_role(action_name: str) -> str:
     return str(catalogue().get(action_name, {}).get("role", COMMAND_ROLE))
 
 
+def shared_action(action_name: str) -> bool:
+    """An action anyone on the team may take (catalogue.yaml ``shared: true``)."""
+    from simulator.texts import catalogue
+
+    return bool(catalogue().get(action_name, {}).get("shared", False))
+
+
 def roles() -> list[str]:
     """The roles the action catalogue assigns, in the order they first appear."""
     from simulator.texts import catalogue
@@ -101,6 +108,8 @@ class Team:
             return f"{name!r} is not on the team ({', '.join(self.names())})"
         role = action_role(action_name)
         seat = self.seat(holder)
+        if shared_action(action_name):  # e.g. a timeline note: whoever saw it logs it
+            return None
         if role == COMMAND_ROLE:
             if name == seat.name:
                 return None
