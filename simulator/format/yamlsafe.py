@@ -101,6 +101,41 @@ def read_text(path: Path, label: str | None = None) -> str:
                                       "save the file as UTF-8")]) from None
 
 
+_OPEN_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#'"][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(text: str, line: int) -> tuple[int, int] | None:
+    """Where a value opens a quote it never closes on its line, at or before ``line``.
+
+    YAML lets a quoted value run over lines, so an unclosed quote surfaces lines later as
+    an unrelated complaint ("did not find expected key"); the line that opened it is the
+    one to fix. A candidate counts only if closing its quote at the end of its line lets
+    the parser get past the line that failed. Only consulted once parsing has failed."""
+    rows = text.splitlines()
+    candidates = []
+    for number, row in enumerate(rows[:line], start=1):
+        match = _OPEN_QUOTE.match(row)
+        if match is None:
+            continue
+        quote, rest = match.group(1), row[match.end():]
+        closes = (rest.replace("''", "").count("'") if quote == "'"
+                  else rest.replace("\\\\", "").replace('\\"', "").count('"'))
+        if closes == 0:
+            candidates.append((number, match.start(1) + 1, quote))
+    for number, col, quote in reversed(candidates[-3:]):
+        patched = [*rows[:number - 1], rows[number - 1] + quote, *rows[number:]]
+        try:
+            yaml.compose("\n".join(patched), Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            if mark is None or mark.line + 1 <= line:
+                continue
+        except yaml.YAMLError:
+            continue
+        return number, col
+    return None
+
+
 _CLOSED_QUOTE = re.compile(r"""(?:^|[:,\[{-])\s*(["'])(?:(?!\1).)*\1\s*$""")
 
 
@@ -154,6 +189,15 @@ def load_yaml(text: str, path: str, loader: type[yaml.SafeLoader] = TabletopLoad
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
         hint = _quoting_hint(text, line, col) if mark else ""
+        opened = _unclosed_quote(text, line) if mark else None
+        if opened is not None:
+            line, col = opened
+            reason = "this quoted value is not closed on its line"
+            failed = mark.line + 1 if mark else line
+            hint = (f"YAML read on past the end of the line and failed at line {failed}: "
+                    "end the value with the same quote, or do not start it with a quote")
+        elif "tab" in reason:
+            hint = "indent with spaces, never tabs: replace the tab at this spot"
         raise InputError("", [Problem(path, line, col, f"YAML syntax error: {reason}",
                                       hint)]) from None
     except yaml.YAMLError as exc:
