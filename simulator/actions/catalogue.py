@@ -524,6 +524,12 @@ def _investigation(engine: Engine, inv_id: str, who: str, timebox: float | None,
         yield process
 
 
+def _more_minutes(left: float) -> str:
+    """'1 more minute', '3 more minutes': a check never has 'about 0 more minutes' left."""
+    whole = max(1, round(left))
+    return f"{whole} more minute" + ("" if whole == 1 else "s")
+
+
 def _finish_investigation(engine: Engine, inv_id: str, who: str, minutes: float,
                           timebox: float | None = None) -> Gen:
     inv = next(i for i in engine.scenario.investigations if i.id == inv_id)
@@ -531,7 +537,8 @@ def _finish_investigation(engine: Engine, inv_id: str, who: str, minutes: float,
         yield engine.env.timeout(timebox * SECONDS)
         engine.emit("investigation_checkin", who, text(
             "timebox_checkin", by=engine.name(who), what=inv.title.lower(),
-            left=f"{minutes - timebox:.0f}"), investigation=inv_id, timebox_minutes=timebox)
+            left=_more_minutes(minutes - timebox)), investigation=inv_id,
+            timebox_minutes=timebox)
         minutes -= timebox
     yield engine.env.timeout(minutes * SECONDS)
     engine.running_investigations.discard(inv_id)
