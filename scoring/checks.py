@@ -62,7 +62,7 @@ CHECKS: dict[str, CheckSpec] = {
     "evidence_preserved": CheckSpec(change.evidence_preserved, {},
                                     ("lost", "uninformed_restarts")),
     "informed_changes": CheckSpec(change.informed_changes, {"s_hunches": 0, "m_hunches": 2},
-                                  ("hunches", "changes")),
+                                  ("hunches", "changes", "harmful", "lasting_harm")),
     "first_update": CheckSpec(comms.first_update, {"p": 5, "s": 8, "m": 15},
                               ("first_update_at",)),
     "update_cadence": CheckSpec(comms.update_cadence, {"p": 15, "s": 20, "m": 30},

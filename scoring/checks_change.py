@@ -441,17 +441,51 @@ def informed_changes(run: Run, p: Params) -> Finding:
     # Counted, not shared out: a change made on evidence does not make up for a hunch, so
     # adding one (needed or not) can never raise this rating.
     rating = by_limits(len(hunches), 0, p["s_hunches"], p["m_hunches"])
+    # A change on evidence that set off a second incident: the finding did not justify the
+    # change as it was made (process.md#hypothesis-loop), so at best M; one that cannot be
+    # undone left the harm for good, a fact the rubric may cap the score on.
+    harmful = [(c, title) for c in room if c not in hunches
+               for title in caused_by(run, c)]
+    if harmful:
+        rating = at_most(rating, "M")
+    lasting = [c for c, _ in harmful if not undoable(run, c)]
     herrings = run.of("investigation_done", where=lambda e: bool(run.data(e).get("red_herring")))
     evidence = [run.quote(c, False, _tag(run, c, "undid a workaround before the metrics "
                                          "held, with no finding" if undoes_workaround(run, c)
                                          else "no finding backed it")) for c in hunches]
-    evidence += run.quotes([c for c in room if c not in hunches], True)
+    evidence += [run.quote(c, False, _tag(run, c, f"a finding backed it, but it set off a "
+                                          f"second incident: {title}"))
+                 for c, title in harmful]
+    evidence += run.quotes([c for c in room if c not in hunches
+                            and all(c is not h for h, _ in harmful)], True)
     if hunches:
         evidence += run.quotes([h for h in herrings if h["t"] <= hunches[0]["t"]], False)
-    facts = {"hunches": len(hunches), "changes": len(room)}
-    return Finding(rating, sorted(evidence, key=lambda e: e.t),
-                   f"{len(hunches)} of {len(room)} change(s) made without a finding "
-                   "to back them", facts)
+    facts = {"hunches": len(hunches), "changes": len(room), "harmful": len(harmful),
+             "lasting_harm": len(lasting)}
+    reason = f"{len(hunches)} of {len(room)} change(s) made without a finding to back them"
+    if harmful:
+        reason += (f"; {len(harmful)} made on a finding set off a second incident"
+                   + (f" ({len(lasting)} that cannot be undone)" if lasting else ""))
+    return Finding(rating, sorted(evidence, key=lambda e: e.t), reason, facts)
+
+
+def caused_by(run: Run, change: Record) -> list[str]:
+    """The titles of the second incidents this change set off (the engine names the change
+    that came just before each one: simulator/engine/core.py)."""
+    key = run.data(change).get("change")
+    return [str(run.data(e).get("title") or run.data(e).get("fault"))
+            for e in run.of("second_incident") if key and run.data(e).get("change") == key
+            and e["t"] >= change["t"]]
+
+
+def undoable(run: Run, change: Record) -> bool:
+    """Whether a change can be put back: every change can but a fix the scenario marks
+    irreversible (a purge, a data repair)."""
+    key = str(run.data(change).get("change", ""))
+    if not key.startswith("fix:"):
+        return True
+    fix = next((f for f in run.scenario.fixes if f.id == key[4:]), None)
+    return fix is None or fix.reversible
 
 
 def undoes_workaround(run: Run, change: Record) -> bool:

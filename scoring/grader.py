@@ -44,9 +44,12 @@ def grade_criterion(run: Run, criterion: Criterion, rubric: Rubric) -> Criterion
         max_points = float(criterion.weight)
         points = round(max_points * rubric.ratings.of(finding.rating), 1)
         advice = _fill(criterion.keep if finding.rating == "P" else criterion.advice, facts)
+    fact_caps = [cap for name, cap in criterion.critical_when.items()
+                 if finding.facts.get(name)]
     return CriterionResult(criterion.id, criterion.title, criterion.section,
                            weight, finding.rating, points, max_points,
-                           finding.reason, advice, finding.evidence)
+                           finding.reason, advice, finding.evidence,
+                           min(fact_caps) if fact_caps else None)
 
 
 def total(results: list[CriterionResult], stopped: bool = False) -> int:
@@ -66,14 +69,22 @@ def critical_cap(results: list[CriterionResult], rubric: Rubric) -> tuple[float,
     Some principles (verifying before closing, serving users before root-causing) are not
     made up by good work elsewhere: the rubric marks them ``critical`` with the most the total
     may be when they are rated M or U, however many points the other criteria earned."""
-    by_id = {c.id: c for c in rubric.criteria}
     worst: tuple[float, str] | None = None
     for r in results:
-        crit = by_id.get(r.id)
-        cap = crit.cap(r.rating) if crit is not None else None
+        cap = _cap_of(r, rubric)
         if cap is not None and (worst is None or cap < worst[0]):
-            worst = (cap, f"{r.id} rated {r.rating}")
+            why = f" ({r.reason})" if cap == r.fact_cap else ""
+            worst = (cap, f"{r.id} rated {r.rating}{why}")
     return worst
+
+
+def _cap_of(result: CriterionResult, rubric: Rubric) -> float | None:
+    """The cap one result sets: its rating's (``critical``) or its facts' (``critical_when``,
+    e.g. a change that cannot be undone set off a second incident), the lower of the two."""
+    crit = next((c for c in rubric.criteria if c.id == result.id), None)
+    caps = [c for c in (crit.cap(result.rating) if crit is not None else None,
+                        result.fact_cap) if c is not None]
+    return min(caps) if caps else None
 
 
 def capped(results: list[CriterionResult], rubric: Rubric, stopped: bool = False) -> int:
@@ -89,8 +100,7 @@ def capped(results: list[CriterionResult], rubric: Rubric, stopped: bool = False
     cap = critical_cap(results, rubric)
     if cap is None:
         return score
-    by_id = {c.id: c for c in rubric.criteria}
-    failed = [r for r in results if r.id in by_id and by_id[r.id].cap(r.rating) is not None]
+    failed = [r for r in results if _cap_of(r, rubric) is not None]
     possible = sum(r.weight if stopped else r.max_points for r in results)
     best = possible - sum(r.max_points - r.points for r in failed)
     earned = sum(r.points for r in results)

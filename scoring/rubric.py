@@ -62,6 +62,10 @@ class Criterion(Model):
     critical: dict[CapRating, Cap] = Field(
         {}, description="critical failure caps: the total score is at most this when the "
         "criterion is rated so (e.g. {M: 70, U: 55})")
+    critical_when: dict[str, Cap] = Field(
+        {}, description="critical failure caps keyed on one of the check's facts: the total "
+        "score is at most this when the check reports it (non-zero), whatever the rating "
+        "(e.g. {lasting_harm: 70})")
     occasional: bool = Field(
         False, description="judged only when its moment happens (a handover): its weight "
         "comes on top and counts only in the runs it applies to, never as unearned")
@@ -104,6 +108,7 @@ class CriterionChange(Model):
     occasional: bool | None = None
     personal: bool | None = None
     critical: dict[CapRating, Cap] | None = None
+    critical_when: dict[str, Cap] | None = None
     thresholds: dict[str, Value] | None = None
     advice: str | None = None
     keep: str | None = None
@@ -170,7 +175,8 @@ def _apply(changes: RubricChanges, located: Located) -> Rubric:
         update = change.model_dump(exclude_none=True, exclude={"id"})
         if "thresholds" in update:
             update["thresholds"] = {**current.thresholds, **update["thresholds"]}
-        # critical caps are replaced whole, so `critical: {}` switches them off
+        # critical caps are replaced whole, so `critical: {}` (or `critical_when: {}`)
+        # switches them off
         by_id[change.id] = current.model_copy(update=update)
     if problems:
         raise InputError("", problems)
@@ -224,6 +230,11 @@ def cross_check(rubric: Rubric, located: Located) -> list[Problem]:
             problems.append(located.problem(
                 (*loc, "critical"), "a worse rating has a higher cap than a better one",
                 "caps must not rise from S to M to U (e.g. {M: 70, U: 55})"))
+        for name in crit.critical_when:
+            if name not in spec.facts:
+                problems.append(located.problem(
+                    (*loc, "critical_when", name), f"unknown fact '{name}' for check "
+                    f"'{crit.check}'", "allowed: " + (", ".join(spec.facts) or "none")))
         allowed = set(spec.defaults) | set(spec.facts)
         for field in ("advice", "keep"):
             bad = placeholders.malformed(getattr(crit, field))

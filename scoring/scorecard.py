@@ -25,6 +25,8 @@ class CriterionResult:
     reason: str
     advice: str
     evidence: list[Evidence] = field(default_factory=list)
+    #: a cap the check's facts set off (the rubric's ``critical_when``), whatever the rating
+    fact_cap: float | None = None
 
     @property
     def weak(self) -> bool:

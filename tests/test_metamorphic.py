@@ -15,7 +15,9 @@ path edited to take each listed route.
 - a handover summary with more true content (the state read off the metrics at that
   moment, the changes made, the next step) never scores lower;
 - answering a stakeholder's question with an honest direct reply never lowers it;
-- paging more people for nothing (teams no check needs) never raises the score.
+- paging more people for nothing (teams no check needs) never raises the score;
+- one more change that sets off a second incident (a fix whose state a caused failure
+  reads) never raises the score.
 
 Runs are in memory (about 0.1 s each); the whole module stays well under 90 s.
 """
@@ -426,3 +428,59 @@ def test_answering_a_stakeholder_never_lowers_the_score(
     others = sorted(p for p in played if p[1] != "reply")
     assume(others == sorted(p for p in _played(*play_) if p[1] != "reply"))
     assert score >= base(*play_), (who, t)
+
+
+def harmful_fixes(scenario_id: str) -> list[str]:
+    """The scenario's fixes that write state a second incident's condition reads (a purge
+    that loses what waits in a queue): changes that set off a failure of their own. Read off
+    the scenario's data with the engine's own cause rule, no scenario named."""
+    from simulator.engine.causes import mentions, touched
+
+    sc, _ = scenario(scenario_id)
+    reads = frozenset().union(*(mentions(f.active_when) for f in sc.faults
+                                if f.second_incident))
+    return [f.id for f in sc.fixes if touched("apply_fix", {}, f.does) & reads]
+
+
+HARMFUL_BASES = [b for b in [*(("expert", s, seed) for s in SCENARIOS for seed in (1, 2, 3)),
+                             *((n, e.scenario, e.seed) for n, e in sorted(SCRIPTS.items()))]
+                 if harmful_fixes(b[1])]
+
+
+@PROPERTY
+@given(play_=st.sampled_from(HARMFUL_BASES), when=st.floats(0, 1), pick=st.integers(0, 10))
+def test_a_change_that_causes_a_second_incident_never_raises_the_score(
+        play_: tuple[str, str, int], when: float, pick: int) -> None:
+    """One more change, a fix that sets off a second incident (the engine's cause rule says
+    so from the scenario's data), at a drawn minute of the play: the grade never rises
+    (process.md#hypothesis-loop: a change whose finding did not justify it as made is at best
+    M, and one that cannot be undone caps the score at 70)."""
+    _label, scenario_id, seed = play_
+    fixes = harmful_fixes(scenario_id)
+    steps = steps_of(*play_)
+    last = max(float(s["at_minutes"]) for s in steps if s["action"] != "write_postmortem")
+    change = {"action": "apply_fix", "fix": fixes[pick % len(fixes)],
+              "at_minutes": round(when * last, 2)}
+    score, skipped = play(scenario_id, seed, [*steps, change])
+    assume(change not in skipped)
+    assert score <= base(*play_), change
+
+
+def test_the_purge_instead_of_setting_the_message_aside_costs_the_score() -> None:
+    """The calibration case: the same run with the bad message set aside instead of the
+    whole queue purged scores higher, and the purge's run is held at most at 70. Setting
+    it aside leaves the held orders to drain, so that run resolves ten minutes later (at
+    the purge's minute the backlog is still outside its SLO: the purge 'saves' that time by
+    throwing the orders away)."""
+    label = "poison-message--purge-to-be-sure"
+    exp = SCRIPTS[label]
+    steps = steps_of(label, exp.scenario, exp.seed)
+    fixes = [s for s in steps if s["action"] == "apply_fix"]
+    assert fixes and harmful_fixes(exp.scenario) == [fixes[0]["fix"]]
+    later = ("declare_resolved", "write_postmortem")
+    aside = [dict(s, fix="set-aside-poison") if s is fixes[0] else
+             dict(s, at_minutes=round(float(s["at_minutes"]) + 10, 2))
+             if s["action"] in later else s for s in steps]
+    score, skipped = play(exp.scenario, exp.seed, aside)
+    assert not skipped
+    assert base(label, exp.scenario, exp.seed) <= 70 < score
