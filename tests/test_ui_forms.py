@@ -52,6 +52,17 @@ def test_delegation_asks_who_what_and_a_time_box(drill: Drill) -> None:
         "responder": "priya", "investigation": "redis-health", "timebox_minutes": 20}
 
 
+def test_a_number_typed_is_the_number_and_enter_takes_the_default(drill: Drill) -> None:
+    """The field starts empty with the default in the question: typing 5 gives 5 (a
+    pre-filled 15 was typed into and gave 155), Enter alone gives the default."""
+    typed = pick(3) + text("checkout fails for some") + text("rolling back") + text("5")
+    assert fill(drill, "post_update", typed)["next_update_minutes"] == 5  # type: ignore[index]
+    kept = pick(3) + text("checkout fails for some") + text("rolling back") + ENTER
+    assert fill(drill, "post_update", kept)["next_update_minutes"] == 15  # type: ignore[index]
+    boxed = pick(1) + pick(4) + text("7")
+    assert fill(drill, "delegate", boxed)["timebox_minutes"] == 7  # type: ignore[index]
+
+
 def test_change_asks_who_runs_it_and_the_announcement(drill: Drill) -> None:
     """A change names its executor (IC or a free responder) and its announcement."""
     keys = (pick(0) + text("250")             # redis.maxclients = 250

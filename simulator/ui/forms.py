@@ -103,8 +103,18 @@ def ask_text(message: str, validate: Validator | None = None, default: str = "")
 
 def ask_number(message: str, low: float, high: float, default: float | None = None,
                whole: bool = False) -> float | int:
-    text = ask_text(message, number_between(low, high, whole),
-                    "" if default is None else f"{default:g}")
+    """A number, with its default named in the question and taken by Enter alone.
+
+    The field starts empty: a pre-filled "15" was typed into, not replaced, so a trainee
+    who typed 5 sent 155 (and a menu key pressed in the field landed in it too)."""
+    check = number_between(low, high, whole)
+    if default is not None:
+        message = f"{message} (enter = {default:g})"
+        inner = check
+        check = lambda text: True if not text.strip() else inner(text)  # noqa: E731
+    text = ask_text(message, check)
+    if not text and default is not None:
+        return int(default) if whole else float(default)
     return int(text) if whole else float(text)
 
 

@@ -104,7 +104,7 @@ def test_drill_in_a_real_terminal_fits_80x24(term: Terminal, tmp_path: Path) -> 
     assert "undeclared" in top and "IC nobody" in top
     assert shown.splitlines()[-1].strip().startswith("Help, or read")  # the menu fits below
     assert "! Checkout error rate" in shown and "── channel ──" in shown
-    assert "Team: Bob free" in shown and "Coordinate (8 of 9 possible now)" in shown
+    assert "Team: Bob free" in shown and "Coordinate (9 of 10 possible now)" in shown
     choose(term, "What do you do?", 2)           # Mitigate
     choose(term, "Mitigate:", 3)                 # Restart
     choose(term, "Restart what?", 2)             # redis
@@ -214,7 +214,7 @@ def test_mid_drill_screen_keeps_five_channel_lines_at_80x24(term: Terminal, tmp_
 
 def test_a_long_group_menu_scrolls_under_the_header_at_80x24(term: Terminal, tmp_path: Path
                                                               ) -> None:
-    """Coordinate has nine actions and '← back': the list scrolls in six rows, so the
+    """Coordinate has ten actions and '← back': the list scrolls in six rows, so the
     clock, the header and the question stay on the 24-row screen wherever the cursor is."""
     term.start(tabletop("run", "redis-saturation", "--seed", "7", "--coach", "off",
                         "--journal", str(tmp_path / "run.jsonl")), tmp_path)
@@ -232,12 +232,12 @@ def test_a_long_group_menu_scrolls_under_the_header_at_80x24(term: Terminal, tmp
         assert any(r.startswith(" » " + pointed) for r in rows), "\n".join(rows)
         assert len(rows) <= 24, "\n".join(rows)
         assert rows[0].startswith("Checkout failing") and "T+00:00 14:03 UTC" in rows[0]
-        assert any(r.startswith("? Coordinate:") and "10 entries, scrolls" in r for r in rows)
+        assert any(r.startswith("? Coordinate:") and "11 entries, scrolls" in r for r in rows)
         return rows
 
     rows = on_screen("Acknowledge the alert")
     assert "← back" not in "\n".join(rows)       # below the six rows shown
-    term.keys(*["Down"] * 8)                       # the disabled entry is skipped
+    term.keys(*["Down"] * 9)                       # the disabled entry is skipped
     rows = on_screen("← back")
     assert "Acknowledge the alert" not in "\n".join(rows)  # scrolled off, not the header
     term.keys("Enter")                             # back: the top menu, cursor kept
