@@ -26,9 +26,10 @@ def second_incidents(scenario_id: str, bot: str, seed: int = 1) -> list[dict[str
     # the payment-service restart lands later, but Redis's own restart emptied it
     ("redis-saturation", "panic", "A restarted Redis starts empty", "restart redis",
      "restart payment-service"),
-    # a checkout-api restart lands after the retries change that holds every thread
+    # a checkout-api restart lands after the timeout (or retries) change that holds every
+    # thread: the config change is named, whichever of the two the bot made first
     ("dependency-timeout", "panic", "Longer timeouts or more retries hold every thread",
-     "addrcheck_retries", "restart checkout-api"),
+     "set checkout-api.addrcheck_", "restart checkout-api"),
     ("failed-batch-job", "hero", "The rushed cache bypass breaks page loads",
      "ship a reporting-api hotfix", "purge"),
     # Dave's unfrozen restart bounces every pod at once
