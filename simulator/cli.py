@@ -537,11 +537,9 @@ def _output_failed(exc: OSError) -> int:
     the unwritable buffer cannot fail a second time with Python's own noise.
     """
     where = exc.filename or "standard output"
-    try:
+    with contextlib.suppress(OSError, ValueError):  # no stdout left to redirect: fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
     with contextlib.suppress(OSError):
         print(f"tabletop: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
     return ExitCode.BAD_INPUT

@@ -14,6 +14,7 @@ its first screen (``indexed``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import zlib
 from pathlib import Path
@@ -85,13 +86,12 @@ def indexed(name: str) -> dict[str, Any] | None:
     if "/" in name or name.endswith((".yaml", ".yml")):
         return None
     path = builtin_dir() / f"{name}.yaml"
-    try:
+    # a missing, stale or damaged index only costs speed: the scenario is then loaded first
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, StopIteration):
         rows = json.loads(index_path().read_text(encoding="utf-8"))
         row = next(r for r in rows if r["id"] == name)
         if path.is_file() and _digest(path) == row["crc32"] and row.get("first_screen"):
             return dict(row)
-    except (OSError, ValueError, KeyError, TypeError, StopIteration):
-        pass
     return None
 
 

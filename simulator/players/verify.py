@@ -143,7 +143,7 @@ def replay(journal: Journal, scenario: Scenario) -> list[dict[str, Any]]:
         decider: Decider = chain
         drill.run(decider)
     except DrillInterrupted:
-        pass
+        pass  # the journal stopped here (a pause or a crash): what was replayed is compared
     except DecisionRejected as exc:
         index = chain.replay.index - 1 if chain else 0
         raise _at_decision(journal, decisions, index, f"cannot be replayed: {exc}") from None
