@@ -52,3 +52,19 @@ def tabletop(*args: str, cwd: Path | None = None, stdin: Any = subprocess.DEVNUL
     """Run the real CLI in a subprocess, as a user would."""
     return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True,
                           text=True, cwd=cwd, stdin=stdin, timeout=timeout)
+
+
+def assert_special_files_refused(tmp_path: Path, command: list[str], suffix: str,
+                                 limit: float, timeout: float) -> None:
+    """A fifo, /dev/zero and a directory given as the input file: exit 2 at once, named."""
+    import os
+    import time
+
+    fifo = tmp_path / f"pipe{suffix}"
+    os.mkfifo(fifo)
+    for target in (str(fifo), "/dev/zero", str(tmp_path)):
+        started = time.monotonic()
+        result = tabletop(command[0], target, *command[1:], timeout=timeout)
+        assert result.returncode == 2, (target, result.stderr)
+        assert target in result.stderr and "Traceback" not in result.stderr
+        assert time.monotonic() - started < limit

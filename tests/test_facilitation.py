@@ -120,6 +120,18 @@ def start_run(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
     return proc, line.split(": ", 1)[1].strip()
 
 
+def ended(proc: subprocess.Popen[str], tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
+    """Wait for the facilitated drill to end cleanly; its journal and records."""
+    try:
+        _out, err = proc.communicate(timeout=90)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    journal = tmp_path / "drill.jsonl"
+    return journal, [json.loads(line)
+                     for line in journal.read_text(encoding="utf-8").splitlines()]
+
+
 def test_a_facilitator_steers_a_running_drill(tmp_path: Path) -> None:
     proc, session_id = start_run(tmp_path, "--bot", "expert", "--pace", "0.25")
     try:
@@ -135,12 +147,10 @@ def test_a_facilitator_steers_a_running_drill(tmp_path: Path) -> None:
         assert acted.returncode == 0, acted.stderr
         refused = tabletop("facilitate", session_id, "--inject", "no-such-inject")
         assert refused.returncode == 2 and "no facilitator inject" in refused.stderr
-        _out, err = proc.communicate(timeout=90)
-    finally:
+    except BaseException:
         proc.kill()
-    assert proc.returncode == 0, err
-    journal = tmp_path / "drill.jsonl"
-    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+        raise
+    journal, records = ended(proc, tmp_path)
     acts = [r for r in records if r.get("source") == "facilitator"]
     assert [(r["kind"], r["actor"]) for r in acts] == [("inject", "bob"), ("inject", "sam"),
                                                        ("hint", "facilitator")]
@@ -250,12 +260,10 @@ def test_a_player_joins_as_comms_and_posts_into_the_one_drill(tmp_path: Path) ->
         assert stranger.returncode == 2 and "'zed' is not on the team" in stranger.stderr
         nobody = tabletop("join", session_id, "--as", "scribe", "--do", "note")
         assert nobody.returncode == 2 and "nobody on the team holds" in nobody.stderr
-        _out, err = proc.communicate(timeout=90)
-    finally:
+    except BaseException:
         proc.kill()
-    assert proc.returncode == 0, err
-    journal = tmp_path / "drill.jsonl"
-    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+        raise
+    journal, records = ended(proc, tmp_path)
     bens = [r for r in records if r["type"] == "decision" and r.get("who") == "ben"]
     assert any(r["action"] == "post_update" and "one customer in twelve" in r["args"]["message"]
                for r in bens)
